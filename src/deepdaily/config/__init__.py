@@ -1,0 +1,12 @@
+"""Settings: packaged defaults, the user's file, the environment and flags, in that order."""
+
+from deepdaily.config.settings import (
+    FetchSettings,
+    Profile,
+    Settings,
+    SourceSpec,
+    StoreSettings,
+    load_settings,
+)
+
+__all__ = ["FetchSettings", "Profile", "Settings", "SourceSpec", "StoreSettings", "load_settings"]

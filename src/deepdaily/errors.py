@@ -1,0 +1,103 @@
+"""deepdaily's exception hierarchy.
+
+Every error deepdaily raises on purpose derives from :class:`DeepdailyError` and carries a
+one-line message that names the source or setting at fault and the problem::
+
+    DeepdailyError
+    ├── ConfigError            invalid settings: file, key and the expected form
+    ├── UsageError             a command was called the wrong way (exit code 2)
+    ├── SourceError            one source could not be collected; the run goes on
+    │   ├── FetchError         transport-level failure
+    │   │   ├── HTTPStatusError    4xx/5xx after retries
+    │   │   ├── FetchTimeout       connect/read timeout
+    │   │   ├── TooLarge           body over ``fetch.max_bytes``
+    │   │   ├── TooManyRedirects   redirect loop or more than ``fetch.max_redirects``
+    │   │   └── BlockedURL         scheme or address refused by the SSRF guard
+    │   └── ParseError         body is not what the source type expects
+    ├── StoreError             the database could not be opened or migrated
+    └── AnalysisError          an analysis engine failed for one event
+
+The CLI maps them to exit codes: 0 ok, 1 failure, 2 usage error.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AnalysisError",
+    "BlockedURL",
+    "ConfigError",
+    "DeepdailyError",
+    "FetchError",
+    "FetchTimeout",
+    "HTTPStatusError",
+    "ParseError",
+    "SourceError",
+    "StoreError",
+    "TooLarge",
+    "TooManyRedirects",
+    "UsageError",
+]
+
+
+class DeepdailyError(Exception):
+    """Base of every error deepdaily raises deliberately."""
+
+    exit_code = 1
+
+
+class ConfigError(DeepdailyError):
+    """A setting is missing or has the wrong form."""
+
+    exit_code = 2
+
+
+class UsageError(DeepdailyError):
+    """A command was invoked incorrectly."""
+
+    exit_code = 2
+
+
+class SourceError(DeepdailyError):
+    """One source failed; recorded against it, never fatal to a run."""
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class FetchError(SourceError):
+    """The transport failed."""
+
+
+class HTTPStatusError(FetchError):
+    def __init__(self, message: str, *, url: str | None = None, status: int = 0) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+
+
+class FetchTimeout(FetchError):
+    pass
+
+
+class TooLarge(FetchError):
+    pass
+
+
+class TooManyRedirects(FetchError):
+    pass
+
+
+class BlockedURL(FetchError):
+    pass
+
+
+class ParseError(SourceError):
+    """The body could not be parsed as the source's type."""
+
+
+class StoreError(DeepdailyError):
+    pass
+
+
+class AnalysisError(DeepdailyError):
+    pass

@@ -1,0 +1,206 @@
+"""The structured records that flow between pipeline stages.
+
+Each stage takes and returns these pydantic models, so intermediate results can be stored as
+JSON, compared across runs and shown in the run manifest. Ids are content hashes
+(:func:`content_id`), which is what makes every stage idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Claim",
+    "Digest",
+    "DigestItem",
+    "Document",
+    "Entry",
+    "Event",
+    "ScoreBreakdown",
+    "Selection",
+    "SourceOutcome",
+    "Synthesis",
+    "Trend",
+    "WatchItem",
+    "content_id",
+]
+
+Engine = Literal["offline", "llm"]
+
+
+def content_id(*parts: str, length: int = 16) -> str:
+    """A stable hex id for the given text parts (sha256, truncated)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:length]
+
+
+class Entry(BaseModel):
+    """One item as a source lists it, before extraction (a feed entry, a forum topic...)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str  # SourceSpec.name
+    url: str
+    title: str
+    summary: str = ""  # plain text, possibly a teaser
+    content_html: str = ""  # full body when the source provides one
+    content_text: str = ""  # full plain text when the source provides one (JSONL, forum)
+    published: datetime | None = None  # timezone-aware (UTC) when known
+    author: str = ""
+    tags: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # outbound links found in the body
+
+
+class Document(BaseModel):
+    """An extracted article: the unit stored, clustered and cited."""
+
+    id: str  # content_id(canonical_url, text)
+    source: str
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    summary: str = ""
+    published: datetime | None = None
+    fetched_at: datetime
+    author: str = ""
+    language: str = ""
+    authority: float = 0.5  # copied from the source spec at ingest time
+    tags: list[str] = Field(default_factory=list)
+    links: list[str] = Field(default_factory=list)
+    event_id: str | None = None
+
+
+class Event(BaseModel):
+    """One story, with every document that covers it."""
+
+    id: str
+    title: str
+    documents: list[Document]
+    first_seen: datetime
+    last_seen: datetime
+
+    @property
+    def sources(self) -> list[str]:
+        """Distinct source names, in document order."""
+        return list(dict.fromkeys(doc.source for doc in self.documents))
+
+    @property
+    def urls(self) -> list[str]:
+        return list(dict.fromkeys(doc.canonical_url for doc in self.documents))
+
+
+class ScoreBreakdown(BaseModel):
+    """Why an event scored what it did; every component is in [0, 1]."""
+
+    authority: float = 0.0
+    coverage: float = 0.0  # number of independent sources
+    relevance: float = 0.0  # match with the profile's interests
+    recency: float = 0.0  # position inside the digest window
+    novelty: float = 0.0  # 1.0 = never published before
+    total: float = 0.0  # weighted sum before diversity
+    diversity_penalty: float = 0.0  # MMR redundancy with earlier picks
+    matched_terms: list[str] = Field(default_factory=list)
+
+
+class Selection(BaseModel):
+    """The selection decision for one event, kept for selected and rejected alike."""
+
+    event_id: str
+    title: str
+    selected: bool
+    rank: int | None = None  # 1-based among selected events
+    score: ScoreBreakdown
+    reason: str  # one readable sentence, in English
+
+
+class Claim(BaseModel):
+    """A factual statement in an item, with the passage it rests on."""
+
+    text: str
+    passage: str = ""
+    source_url: str = ""
+    status: Literal["verified", "unverified", "dropped"] = "unverified"
+    reasons: list[str] = Field(default_factory=list)
+
+
+class DigestItem(BaseModel):
+    """One analysed event as rendered: ``## N) 机构：标题`` and its bullets.
+
+    ``why``, ``impact`` and ``advice`` are judgement; the offline engine leaves them ``None``
+    and the renderer says they need an LLM instead of inventing them.
+    """
+
+    event_id: str
+    organisation: str
+    title: str
+    sources: list[str]  # URLs, only from the event's documents
+    what: str
+    why: str | None = None
+    technical_label: str = "技术要点"
+    technical: list[str] = Field(default_factory=list)
+    impact: list[str] | None = None
+    advice: list[str] | None = None
+    advice_lead: str = ""
+    claims: list[Claim] = Field(default_factory=list)
+    engine: Engine = "offline"
+    model: str = ""
+    note: str = ""  # e.g. why an LLM result was replaced by the offline engine
+    selection_reason: str = ""
+
+
+class Trend(BaseModel):
+    lead: str  # the bold lead phrase
+    text: str
+    items: list[int] = Field(default_factory=list)  # 1-based item numbers it draws on
+
+
+class WatchItem(BaseModel):
+    lead: str
+    text: str
+    terms: list[str] = Field(default_factory=list)
+
+
+class Synthesis(BaseModel):
+    trends: list[Trend] = Field(default_factory=list)
+    watch: list[WatchItem] = Field(default_factory=list)
+
+
+class Digest(BaseModel):
+    """A whole day's digest, the input of every renderer."""
+
+    date: str  # YYYY-MM-DD in the profile's timezone
+    profile: str
+    language: str
+    title: str
+    tagline: str
+    tags: list[str]
+    categories: list[str]
+    published_at: datetime  # front-matter date, e.g. 08:00 local
+    items: list[DigestItem]
+    synthesis: Synthesis
+    engine: Engine = "offline"
+    window_start: datetime
+    window_end: datetime
+    generated_at: datetime
+
+
+class SourceOutcome(BaseModel):
+    """What collecting one source produced, for the store and the run summary."""
+
+    source: str
+    url: str
+    ok: bool
+    status: int | None = None
+    not_modified: bool = False
+    entries: int = 0
+    new_documents: int = 0
+    error: str = ""  # one line
+    elapsed_ms: int = 0
