@@ -1,6 +1,8 @@
 """Settings: packaged defaults, the user's file, the environment and flags, in that order."""
 
 from deepdaily.config.settings import (
+    AnalysisSettings,
+    LLMSpec,
     FetchSettings,
     Profile,
     Settings,
@@ -9,4 +11,7 @@ from deepdaily.config.settings import (
     load_settings,
 )
 
-__all__ = ["FetchSettings", "Profile", "Settings", "SourceSpec", "StoreSettings", "load_settings"]
+__all__ = [
+    "AnalysisSettings",
+    "LLMSpec",
+    "FetchSettings", "Profile", "Settings", "SourceSpec", "StoreSettings", "load_settings"]

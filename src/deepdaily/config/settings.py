@@ -24,7 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from deepdaily.errors import ConfigError
 
 __all__ = [
+    "AnalysisSettings",
     "FetchSettings",
+    "LLMSpec",
     "Profile",
     "Settings",
     "SourceSpec",
@@ -103,6 +105,39 @@ class FetchSettings(_Strict):
     fetch_pages: bool = True
 
 
+class LLMSpec(_Strict):
+    """One entry of the ``[[llm]]`` chain, tried in order.
+
+    ``preset`` fills ``base_url`` and ``api_key_env`` for known OpenAI-compatible services;
+    ``kind`` is ``openai`` (any OpenAI-compatible chat-completions endpoint) or ``anthropic``.
+    The key itself is never in the file: only the name of the environment variable holding it.
+    """
+
+    name: str = ""
+    kind: Literal["openai", "anthropic"] = "openai"
+    preset: str = ""
+    model: str = Field(min_length=1)
+    base_url: str = ""
+    api_key_env: str = ""
+    timeout: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    json_schema: bool = True  # use response_format json_schema where supported
+    price_in: float = Field(default=0.0, ge=0)  # currency units per million input tokens
+    price_out: float = Field(default=0.0, ge=0)  # per million output tokens
+    enabled: bool = True
+
+
+class AnalysisSettings(_Strict):
+    """How events are analysed once an LLM chain is configured."""
+
+    revision_rounds: int = Field(default=2, ge=0, le=5)
+    max_source_tokens: int = Field(default=6000, ge=200)
+    concurrency: int = Field(default=4, ge=1)
+    budget_tokens: int = Field(default=0, ge=0)  # 0 = unlimited
+    budget_cost: float = Field(default=0.0, ge=0)  # 0 = unlimited
+    judge: str = ""  # name of an [[llm]] entry used as a second-opinion judge
+
+
 class StoreSettings(_Strict):
     url: str = ""
 
@@ -117,10 +152,13 @@ class StoreSettings(_Strict):
 class Settings(_Strict):
     output_dir: Path = Path("site")
     post_path: str = "content/posts/{date}.md"
+    template_dir: Path | None = None  # files here shadow the packaged templates
     store: StoreSettings = Field(default_factory=StoreSettings)
     profile: Profile = Field(default_factory=Profile)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     sources: list[SourceSpec] = Field(default_factory=list)
+    llm: list[LLMSpec] = Field(default_factory=list)
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     config_path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("sources")

@@ -1,0 +1,140 @@
+"""The fixed words of a digest in each supported language.
+
+Section labels, headings and the honest notes the offline engine and the renderer print in
+place of judgement live here, so the analysers and the templates agree on one wording per
+language. A profile's ``language`` picks the set: ``zh`` for any ``zh*`` code, else ``en``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["EN", "ZH", "Labels", "labels_for"]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Every fixed string of one language."""
+
+    language: str
+    colon: str  # between a bold label or organisation and the text
+    source: str
+    what: str
+    why: str
+    technical: str
+    impact: str
+    advice: str
+    trends: str
+    watch: str
+    note: str
+    unverified: str  # appended to a rendered claim that could not be checked
+    offline_banner: str
+    offline_items_banner: str  # {items}: items_phrase() of the items written offline
+    offline_judgement: str  # in place of why/impact/advice on an offline item
+    missing_section: str  # in place of a judgement section an LLM item lacks
+    what_dropped: str
+    no_items: str
+    no_trends: str
+    no_watch: str
+    shared_topic: str  # {items} {verb} {term} {titles}
+    watch_text: str  # {count} {items}
+    item_one: str  # {n}
+    item_many: str  # {n}
+    list_sep: str
+    last_sep: str
+    title_sep: str
+    end: str
+
+    def items_phrase(self, numbers: Sequence[int]) -> str:
+        """``第 1、3 条`` in Chinese, ``item 1`` or ``items 1, 3 and 4`` in English."""
+        names = [str(n) for n in numbers]
+        if len(names) > 1 and self.last_sep != self.list_sep:
+            joined = self.list_sep.join(names[:-1]) + self.last_sep + names[-1]
+        else:
+            joined = self.list_sep.join(names)
+        return (self.item_one if len(names) == 1 else self.item_many).format(n=joined)
+
+    def shared(self, numbers: Sequence[int], term: str, titles: Sequence[str]) -> str:
+        """The text of a keyword trend: which items share ``term``, and their titles."""
+        verb = ("both" if len(numbers) == 2 else "all") if self.language == "en" else "都"
+        text = self.shared_topic.format(
+            items=self.items_phrase(numbers), verb=verb, term=term,
+            titles=self.title_sep.join(titles) + self.end,
+        )
+        return text[:1].upper() + text[1:]
+
+
+ZH = Labels(
+    language="zh",
+    colon="：",
+    source="来源",
+    what="是什么",
+    why="为什么重要",
+    technical="技术要点",
+    impact="可能影响",
+    advice="落地建议",
+    trends="今日趋势总结",
+    watch="我接下来会关注什么",
+    note="说明",
+    unverified="（未核实）",
+    offline_banner="本期由离线引擎生成（未使用 LLM）：内容为来源原文摘录，未做判断。",
+    offline_items_banner="{items}由离线引擎生成（未使用 LLM）：只有来源原文摘录，未做判断。",
+    offline_judgement="（离线引擎不做判断：配置 LLM 后才会生成本节）",
+    missing_section="（本节未生成）",
+    what_dropped="（摘录未通过核实，已略去）",
+    no_items="今日没有达到入选标准的更新。",
+    no_trends="今日入选条目之间没有共同的主题词，不做趋势归纳。",
+    no_watch="今日没有反复出现的关键词可列。",
+    shared_topic="{items}{verb}涉及“{term}”：{titles}",
+    watch_text="按关键词频次列出（非判断）：在{items}的标题与摘录中共出现 {count} 次。",
+    item_one="第 {n} 条",
+    item_many="第 {n} 条",
+    list_sep="、",
+    last_sep="、",
+    title_sep="；",
+    end="。",
+)
+
+EN = Labels(
+    language="en",
+    colon=": ",
+    source="Source",
+    what="What it is",
+    why="Why it matters",
+    technical="Technical points",
+    impact="Likely impact",
+    advice="What to do",
+    trends="Today's trends",
+    watch="What I'm watching next",
+    note="Note",
+    unverified=" (unverified)",
+    offline_banner=(
+        "Written by the offline engine (no LLM): extracts from the sources, no judgement."
+    ),
+    offline_items_banner=(
+        "Offline engine (no LLM) for {items}: extracts from the sources only, no judgement."
+    ),
+    offline_judgement="(The offline engine makes no judgement: this section needs an LLM.)",
+    missing_section="(Not generated.)",
+    what_dropped="(The extract failed verification and was left out.)",
+    no_items="No update met the bar today.",
+    no_trends="No topic is shared by two or more items today, so no trend is drawn.",
+    no_watch="No keyword recurs today.",
+    shared_topic="{items} {verb} mention \u201c{term}\u201d: {titles}",
+    watch_text=(
+        "Listed by keyword frequency, not judgement: {count} mentions in the titles and "
+        "extracts of {items}."
+    ),
+    item_one="item {n}",
+    item_many="items {n}",
+    list_sep=", ",
+    last_sep=" and ",
+    title_sep="; ",
+    end=".",
+)
+
+
+def labels_for(language: str) -> Labels:
+    """The label set for a language code (``zh``, ``zh-CN``, ``en``...); English by default."""
+    return ZH if language.lower().startswith("zh") else EN

@@ -1,0 +1,113 @@
+"""The LLM seam: one request in, one response out.
+
+A provider turns a :class:`ChatRequest` into a :class:`ChatResponse` with token usage, or raises
+one of the :class:`ProviderError` subclasses below, which the fallback chain acts on::
+
+    AnalysisError
+    └── ProviderError
+        ├── ProviderAuthError      401/403: configuration error, skip for the run
+        ├── ProviderGone           404/410: model or route retired, skip for the run
+        ├── ProviderRateLimited    429: honour retry_after, then fall through
+        ├── ProviderUnavailable    5xx, timeout, connection error: retry, then fall through
+        ├── ProviderBadOutput      not JSON, or JSON that fails the schema
+        └── AllProvidersFailed     the whole chain failed for one request
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+from deepdaily.errors import AnalysisError
+
+__all__ = [
+    "AllProvidersFailed",
+    "ChatMessage",
+    "ChatRequest",
+    "ChatResponse",
+    "Provider",
+    "ProviderAuthError",
+    "ProviderBadOutput",
+    "ProviderError",
+    "ProviderGone",
+    "ProviderRateLimited",
+    "ProviderUnavailable",
+    "Usage",
+]
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ChatRequest(BaseModel):
+    messages: list[ChatMessage]
+    json_schema: dict[str, Any] | None = None  # ask for JSON matching this schema
+    schema_name: str = "answer"
+    max_tokens: int = 2000
+    temperature: float = 0.2
+    purpose: str = ""  # e.g. "analyse:<event id>", for the manifest
+
+
+class Usage(BaseModel):
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+
+class ChatResponse(BaseModel):
+    text: str
+    usage: Usage = Field(default_factory=Usage)
+    provider: str
+    model: str
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """Anything that can answer a chat request: one endpoint, or a chain of them."""
+
+    name: str
+    model: str
+
+    async def complete(self, request: ChatRequest) -> ChatResponse: ...
+
+
+class ProviderError(AnalysisError):
+    def __init__(self, message: str, *, provider: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.provider = provider
+        self.status = status
+
+
+class ProviderAuthError(ProviderError):
+    pass
+
+
+class ProviderGone(ProviderError):
+    pass
+
+
+class ProviderRateLimited(ProviderError):
+    def __init__(
+        self, message: str, *, provider: str = "", status: int | None = 429,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider, status=status)
+        self.retry_after = retry_after
+
+
+class ProviderUnavailable(ProviderError):
+    pass
+
+
+class ProviderBadOutput(ProviderError):
+    pass
+
+
+class AllProvidersFailed(ProviderError):
+    pass

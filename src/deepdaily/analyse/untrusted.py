@@ -1,0 +1,99 @@
+"""Treat fetched text as data: drop instructions and links before anything is quoted.
+
+Source text may carry a prompt injection ("ignore previous instructions", "NOTE TO ANY AI...",
+忽略以上指令...) or bait for the reader ("visit this link to claim your prize", 扫码领取...).
+The offline engine quotes sentences verbatim, so such a sentence is dropped whole, and so is
+any sentence that contains a URL, a bare domain or an e-mail address: links in the output come
+only from the documents' canonical URLs. The patterns are deliberately broad; losing a
+harmless sentence costs little, quoting an injected one costs trust.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["contains_link", "is_instruction", "strip_links"]
+
+_TLDS = (
+    "com|net|org|io|ai|co|cn|me|xyz|app|dev|info|ly|gg|invalid|top|site|online|link|click|"
+    "biz|tv|us|uk|de|ru|tk|cc|ws|shop|live|news|example"
+)
+_LINK_RE = re.compile(
+    r"(?:\b(?:https?|ftp|file)://\S+)"
+    r"|(?:\b(?:javascript|mailto):\S+)"
+    r"|(?:\bdata:\w+/[\w.+-]+[;,]\S*)"
+    r"|(?:\bwww\.\S+)"
+    rf"|(?:\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b(?:/\S*)?)"
+    r"|(?:[\w.+-]+@[\w-]+\.[\w.-]+)",
+    re.IGNORECASE,
+)
+# Bare domains are matched in lower case only, so "Character.AI" stays a name.
+_BARE_DOMAIN_RE = re.compile(rf"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b")
+
+_EN_PATTERNS = [
+    r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|prompts?|rules|"
+    r"guidelines|directions|directives)\b",
+    r"\b(previous|prior|earlier|above|preceding)\s+(instructions?|prompts?|directives)\b",
+    r"\b(system|developer|hidden)\s+(prompt|message|instructions?)\b",
+    r"\bnew\s+instructions?\b",
+    r"\byou\s+(are|must|should|will)\s+now\b",
+    r"\b(note|message|attention|instructions?|reminder)\s+(to|for)\s+(any|all|every|the)?\s*"
+    r"(ai|llms?|language models?|assistants?|chat ?bots?|bots?|crawlers?|agents?|models?|"
+    r"summari[sz]ers?)\b",
+    r"\b(ai|llm|assistant|chat ?bot|language model|model|agent|bot|summari[sz]er)s?\b.{0,40}"
+    r"\b(reading|summari[sz]ing|processing|parsing|crawling|ingesting)\s+(this|these)\s+"
+    r"(page|article|text|post|content|document|item|message)s?\b",
+    r"\b(click|visit|follow|go to|tap)\b.{0,30}\b(link|url|website|site|page|here)\b",
+    r"\bclaim\s+(your|free)\b",
+    r"\bto\s+claim\s+(the|a|this)\s+(prize|reward|tokens?|airdrop|gift|bonus)\b",
+    r"\b(respond|reply|answer|output|print|say|write)\s+(only\s+)?(with|the following|exactly)\b",
+    r"\b(do not|don't|never)\s+(mention|reveal|disclose|tell|summari[sz]e)\b",
+    r"\b(rank|place|put|list)\s+(this|it)\b.{0,30}\b(first|top|rank one|number one|#1)\b",
+    r"\b(jailbreak|developer mode|dan mode)\b",
+    r"\b(send|share|enter|paste)\s+(us\s+)?(your\s+)?(password|api key|credentials|seed phrase|"
+    r"private key|token)s?\b",
+]
+_ZH_PATTERNS = [
+    r"(忽略|无视|忘记|忘掉|跳过|不要理会|覆盖)[^。！？]{0,12}(指令|指示|提示|规则|要求|设定)",
+    r"(之前|以上|上述|前面|先前|此前)的?(所有|全部)?(指令|指示|提示词?)",
+    r"(系统|开发者)提示",
+    r"你现在(是|必须)",
+    r"(请扮演|假装你是|你现在扮演)",
+    r"作为(一个|一名)?(AI|人工智能|语言模型|大模型|助手)[，,]?\s*你",
+    r"(致|给|告)(所有|任何|各位)?的?\s*(AI|人工智能|大模型|语言模型|助手|机器人|智能体)",
+    r"(AI|人工智能|模型|助手|智能体)[^。！？]{0,10}(阅读|读取|总结|处理|抓取)(本文|此文|这篇|这段|本页)",
+    r"(点击|访问|打开|前往|复制)[^。！？]{0,10}(链接|网址|网站|地址)",
+    r"(领取|兑换|认领)[^。！？]{0,10}(奖励|奖品|空投|红包|福利|代币)",
+    r"(扫码|扫描二维码|加微信|关注公众号)",
+    r"(只|仅)?(输出|回复|回答)(以下|如下|下面)",
+    r"(排在|放在|列为|置于)(第一|首位|榜首|第 ?1 ?位)",
+    r"不要(提及|透露|告诉|总结)",
+]
+_INSTRUCTION_RE = re.compile("|".join(f"(?:{p})" for p in _EN_PATTERNS + _ZH_PATTERNS), re.I)
+
+
+def is_instruction(sentence: str) -> bool:
+    """True when the sentence addresses an AI or the reader with an instruction or bait."""
+    return bool(_INSTRUCTION_RE.search(sentence))
+
+
+def contains_link(text: str) -> bool:
+    """True when the text holds a URL, a lower-case bare domain or an e-mail address."""
+    for match in _LINK_RE.finditer(text):
+        token = match.group()
+        if "://" in token or ":" in token.split("/")[0] or token.lower().startswith("www."):
+            return True
+        if "@" in token or _BARE_DOMAIN_RE.fullmatch(token.split("/")[0]):
+            return True
+    return False
+
+
+def strip_links(text: str) -> str:
+    """``text`` with every link removed and whitespace tidied (for titles, which are kept)."""
+
+    def _drop(match: re.Match[str]) -> str:
+        return "" if contains_link(match.group()) else match.group()
+
+    stripped = _LINK_RE.sub(_drop, text)
+    stripped = re.sub(r"[(（\[]\s*[)）\]]", "", stripped)
+    return re.sub(r"\s{2,}", " ", stripped).strip(" -–—|:：")

@@ -1,0 +1,18 @@
+"""The bundled demo: a two-day snapshot of fictional sources, served offline.
+
+``SNAPSHOT_ROOT`` holds ``web/<host>/<path>`` files for :class:`SnapshotTransport`;
+``SOURCES_PATH`` is a ``[[sources]]`` TOML file the settings loader reads as-is. The snapshot
+covers 2026-11-25 and 2026-11-26 (UTC), the windows of the digests in ``DEMO_DATES``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deepdaily.demo.transport import SnapshotTransport
+
+__all__ = ["DEMO_DATES", "SNAPSHOT_ROOT", "SOURCES_PATH", "SnapshotTransport"]
+
+SNAPSHOT_ROOT = Path(__file__).with_name("snapshot")
+SOURCES_PATH = Path(__file__).with_name("sources.toml")
+DEMO_DATES = ("2026-11-26", "2026-11-27")

@@ -1,0 +1,22 @@
+"""Fetching: a bounded async HTTP client with retries, conditional GET and an SSRF guard.
+
+Governed by the ``[fetch]`` settings; see :mod:`deepdaily.fetch.client`.
+"""
+
+from __future__ import annotations
+
+from deepdaily.fetch.client import FetchResponse, Fetcher, decode_text, parse_retry_after
+from deepdaily.fetch.guard import check_url, host_of, is_local
+from deepdaily.fetch.local import file_url, local_path
+
+__all__ = [
+    "FetchResponse",
+    "Fetcher",
+    "check_url",
+    "decode_text",
+    "file_url",
+    "host_of",
+    "is_local",
+    "local_path",
+    "parse_retry_after",
+]

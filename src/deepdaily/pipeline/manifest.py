@@ -1,0 +1,51 @@
+"""The run manifest: what one run tried, produced and decided, stored as JSON with the run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from deepdaily.models import SourceOutcome
+
+__all__ = ["Manifest", "StageTiming"]
+
+
+class StageTiming(BaseModel):
+    stage: str
+    seconds: float
+
+
+class Manifest(BaseModel):
+    run_id: str
+    profile: str
+    digest_date: str
+    window_start: datetime
+    window_end: datetime
+    engine: str = "offline"
+    sources: list[SourceOutcome] = Field(default_factory=list)
+    entries: int = 0
+    documents_new: int = 0
+    documents_seen: int = 0
+    extraction_failures: list[str] = Field(default_factory=list)
+    documents_in_window: int = 0
+    events: int = 0
+    selected: list[str] = Field(default_factory=list)  # event ids in rank order
+    rejected: int = 0
+    timings: list[StageTiming] = Field(default_factory=list)
+    digest_path: str = ""
+    digest_hash: str = ""
+    digest_changed: bool = False
+    errors: list[str] = Field(default_factory=list)
+
+    @property
+    def sources_ok(self) -> int:
+        return sum(1 for s in self.sources if s.ok)
+
+    @property
+    def sources_failed(self) -> list[SourceOutcome]:
+        return [s for s in self.sources if not s.ok]
+
+    @property
+    def seconds(self) -> float:
+        return round(sum(t.seconds for t in self.timings), 3)

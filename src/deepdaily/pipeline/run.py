@@ -1,0 +1,188 @@
+"""One run: collect -> cluster -> select -> analyse -> synthesise -> render -> store.
+
+Each stage reads what the previous ones stored and writes its result back, so running the
+same day twice adds no rows and re-extracts nothing, and a crashed run is resumed by running
+it again. The manifest records what every stage did. Governed by the whole settings object;
+the profile decides the window, the item count and the language.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from deepdaily.analyse.base import Analyser
+from deepdaily.analyse.offline import OfflineAnalyser
+from deepdaily.cluster import cluster_documents
+from deepdaily.config import Settings
+from deepdaily.errors import DeepdailyError
+from deepdaily.models import (
+    Digest,
+    DigestItem,
+    Selection,
+    SourceOutcome,
+    Synthesis,
+    content_id,
+)
+from deepdaily.pipeline.collect import collect
+from deepdaily.pipeline.manifest import Manifest, StageTiming
+from deepdaily.rank import digest_window, select_events
+from deepdaily.render import post_filename, render_json, render_markdown
+from deepdaily.store import Store
+
+__all__ = ["RunResult", "Hooks", "run_digest"]
+
+#: How far back a new document may join an event seen earlier.
+EVENT_MEMORY = timedelta(days=14)
+
+
+@dataclass
+class Hooks:
+    """Callbacks for a progress display; every one is optional."""
+
+    stage: Callable[[str], None] | None = None
+    source_done: Callable[[SourceOutcome], None] | None = None
+    sources_total: Callable[[int], None] | None = None
+
+
+@dataclass
+class RunResult:
+    manifest: Manifest
+    digest: Digest
+    selections: list[Selection]
+    markdown: str
+    path: Path
+
+
+@contextmanager
+def _timed(manifest: Manifest, stage: str, hooks: Hooks) -> Iterator[None]:
+    if hooks.stage:
+        hooks.stage(stage)
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        manifest.timings.append(
+            StageTiming(stage=stage, seconds=round(time.perf_counter() - started, 3)))
+
+
+async def run_digest(
+    settings: Settings,
+    store: Store,
+    day: date,
+    *,
+    fetch: bool = True,
+    transport: httpx.AsyncBaseTransport | None = None,
+    analyser: Analyser | None = None,
+    hooks: Hooks | None = None,
+    workers: int | None = None,
+) -> RunResult:
+    """Produce (or re-produce) the digest of ``day`` for the settings' profile."""
+    hooks = hooks or Hooks()
+    profile = settings.profile
+    analyser = analyser or OfflineAnalyser()
+    run_id = uuid.uuid4().hex[:16]
+    start, end = digest_window(day, profile)
+    manifest = Manifest(run_id=run_id, profile=profile.name, digest_date=day.isoformat(),
+                        window_start=start, window_end=end)
+    store.start_run(run_id, profile.name, day.isoformat())
+    try:
+        if fetch:
+            if hooks.sources_total:
+                hooks.sources_total(sum(1 for s in settings.sources if s.enabled))
+            with _timed(manifest, "collect", hooks):
+                report = await collect(settings, store, run_id, transport=transport,
+                                       on_source=hooks.source_done, workers=workers)
+            manifest.sources = report.outcomes
+            manifest.entries = report.entries
+            manifest.documents_new = report.documents_new
+            manifest.documents_seen = report.documents_seen
+            manifest.extraction_failures = report.extraction_failures
+
+        with _timed(manifest, "cluster", hooks):
+            documents = store.documents_in(start, end)
+            manifest.documents_in_window = len(documents)
+            known = store.events_since(start - EVENT_MEMORY)
+            events = cluster_documents(documents, known)
+            store.save_events(events)
+            window_ids = {doc.id for doc in documents}
+            events = [ev for ev in events if any(d.id in window_ids for d in ev.documents)]
+            manifest.events = len(events)
+
+        with _timed(manifest, "select", hooks):
+            published_ids = store.published_event_ids(profile.name, day.isoformat())
+            published = store.events_by_id(published_ids)
+            selections = select_events(events, profile, (start, end), published=published)
+            store.save_selections(run_id, selections)
+            chosen = sorted((s for s in selections if s.selected), key=lambda s: s.rank or 0)
+            manifest.selected = [s.event_id for s in chosen]
+            manifest.rejected = len(selections) - len(chosen)
+
+        with _timed(manifest, "analyse", hooks):
+            by_id = {ev.id: ev for ev in events}
+            items: list[DigestItem] = []
+            for sel in chosen:
+                item = await analyser.analyse(by_id[sel.event_id], profile)
+                items.append(item.model_copy(update={"selection_reason": sel.reason}))
+            chosen_events = [by_id[s.event_id] for s in chosen]
+            synthesis = await analyser.synthesise(items, chosen_events, profile)
+            engine = "llm" if any(i.engine == "llm" for i in items) else "offline"
+            manifest.engine = engine
+
+        with _timed(manifest, "render", hooks):
+            digest = _digest(settings, day, items, synthesis, engine, start, end)
+            markdown = render_markdown(digest, template_dir=settings.template_dir)
+            json_text = render_json(digest)
+            relative = post_filename(digest, settings.post_path)
+            path = settings.output_dir / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(markdown, encoding="utf-8")
+            path.with_suffix(".json").write_text(json_text, encoding="utf-8")
+            manifest.digest_path = str(path)
+            manifest.digest_changed = store.save_digest(
+                digest, run_id=run_id, path=str(path), markdown=markdown, json_text=json_text)
+            manifest.digest_hash = content_id(markdown, length=64)
+    except BaseException as exc:
+        message = str(exc) if isinstance(exc, DeepdailyError) else f"{type(exc).__name__}: {exc}"
+        manifest.errors.append(message)
+        store.finish_run(run_id, "failed", manifest.model_dump(mode="json"))
+        raise
+    store.finish_run(run_id, "ok", manifest.model_dump(mode="json"))
+    return RunResult(manifest=manifest, digest=digest, selections=selections,
+                     markdown=markdown, path=path)
+
+
+def _digest(
+    settings: Settings,
+    day: date,
+    items: list[DigestItem],
+    synthesis: Synthesis,
+    engine: str,
+    start: datetime,
+    end: datetime,
+) -> Digest:
+    profile = settings.profile
+    local = datetime(day.year, day.month, day.day, profile.publish_hour, tzinfo=profile.tz)
+    return Digest.model_validate({
+        "date": day.isoformat(),
+        "profile": profile.name,
+        "language": profile.language,
+        "title": profile.title.format(date=day.isoformat()),
+        "tagline": profile.tagline,
+        "tags": profile.tags,
+        "categories": profile.categories,
+        "published_at": local,
+        "items": items,
+        "synthesis": synthesis,
+        "engine": engine,
+        "window_start": start,
+        "window_end": end,
+        "generated_at": datetime.now(UTC),
+    })

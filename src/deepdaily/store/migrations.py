@@ -1,0 +1,166 @@
+"""Ordered, named schema migrations, recorded in ``schema_migrations``.
+
+Each migration is a function applied once, in order, inside a transaction. Never edit an
+applied migration: add a new one at the end. The DDL is plain SQL that SQLite and PostgreSQL
+both accept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, text
+
+__all__ = ["MIGRATIONS", "apply_migrations", "applied_migrations"]
+
+Migration = Callable[[Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+def _run(conn: Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(text(statement))
+
+
+@migration
+def m001_initial(conn: Connection) -> None:
+    _run(
+        conn,
+        """
+        CREATE TABLE sources (
+            name VARCHAR(200) PRIMARY KEY,
+            url TEXT NOT NULL,
+            type VARCHAR(32) NOT NULL,
+            authority FLOAT NOT NULL,
+            tags JSON NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            last_fetched_at TIMESTAMP WITH TIME ZONE,
+            last_status INTEGER,
+            last_error TEXT,
+            ok_count INTEGER NOT NULL DEFAULT 0,
+            fail_count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE runs (
+            id VARCHAR(32) PRIMARY KEY,
+            profile VARCHAR(100) NOT NULL,
+            digest_date VARCHAR(10) NOT NULL,
+            started_at TIMESTAMP WITH TIME ZONE NOT NULL,
+            finished_at TIMESTAMP WITH TIME ZONE,
+            status VARCHAR(16) NOT NULL,
+            manifest JSON NOT NULL
+        );
+        CREATE TABLE fetch_log (
+            id INTEGER PRIMARY KEY {autoincrement},
+            run_id VARCHAR(32) NOT NULL REFERENCES runs(id),
+            source VARCHAR(200) NOT NULL,
+            url TEXT NOT NULL,
+            ok BOOLEAN NOT NULL,
+            status INTEGER,
+            not_modified BOOLEAN NOT NULL,
+            entries INTEGER NOT NULL,
+            new_documents INTEGER NOT NULL,
+            error TEXT NOT NULL,
+            elapsed_ms INTEGER NOT NULL,
+            at TIMESTAMP WITH TIME ZONE NOT NULL
+        );
+        CREATE INDEX ix_fetch_log_run_id ON fetch_log (run_id);
+        CREATE INDEX ix_fetch_log_source ON fetch_log (source);
+        CREATE TABLE documents (
+            id VARCHAR(32) PRIMARY KEY,
+            canonical_url TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,
+            source VARCHAR(200) NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            published TIMESTAMP WITH TIME ZONE,
+            fetched_at TIMESTAMP WITH TIME ZONE NOT NULL,
+            author TEXT NOT NULL,
+            language VARCHAR(16) NOT NULL,
+            authority FLOAT NOT NULL,
+            tags JSON NOT NULL,
+            links JSON NOT NULL,
+            event_id VARCHAR(32)
+        );
+        CREATE INDEX ix_documents_source ON documents (source);
+        CREATE INDEX ix_documents_published ON documents (published);
+        CREATE INDEX ix_documents_fetched_at ON documents (fetched_at);
+        CREATE INDEX ix_documents_event_id ON documents (event_id);
+        CREATE TABLE events (
+            id VARCHAR(32) PRIMARY KEY,
+            title TEXT NOT NULL,
+            first_seen TIMESTAMP WITH TIME ZONE NOT NULL,
+            last_seen TIMESTAMP WITH TIME ZONE NOT NULL,
+            updated_at TIMESTAMP WITH TIME ZONE NOT NULL
+        );
+        CREATE INDEX ix_events_first_seen ON events (first_seen);
+        CREATE INDEX ix_events_last_seen ON events (last_seen);
+        CREATE TABLE selections (
+            run_id VARCHAR(32) NOT NULL REFERENCES runs(id),
+            event_id VARCHAR(32) NOT NULL,
+            selected BOOLEAN NOT NULL,
+            rank INTEGER,
+            title TEXT NOT NULL,
+            score JSON NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (run_id, event_id)
+        );
+        CREATE TABLE digests (
+            profile VARCHAR(100) NOT NULL,
+            date VARCHAR(10) NOT NULL,
+            run_id VARCHAR(32) NOT NULL REFERENCES runs(id),
+            engine VARCHAR(16) NOT NULL,
+            path TEXT NOT NULL,
+            markdown TEXT NOT NULL,
+            json TEXT NOT NULL,
+            content_hash VARCHAR(64) NOT NULL,
+            created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+            PRIMARY KEY (profile, date)
+        );
+        CREATE TABLE digest_events (
+            profile VARCHAR(100) NOT NULL,
+            date VARCHAR(10) NOT NULL,
+            event_id VARCHAR(32) NOT NULL,
+            rank INTEGER NOT NULL,
+            digest_item JSON NOT NULL,
+            PRIMARY KEY (profile, date, event_id)
+        )
+        """.replace(
+            "{autoincrement}",
+            "AUTOINCREMENT" if conn.dialect.name == "sqlite" else "GENERATED BY DEFAULT AS IDENTITY",
+        ),
+    )
+
+
+def applied_migrations(conn: Connection) -> list[str]:
+    conn.execute(
+        text(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "name VARCHAR(200) PRIMARY KEY, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)"
+        )
+    )
+    return [row[0] for row in conn.execute(text("SELECT name FROM schema_migrations"))]
+
+
+def apply_migrations(conn: Connection) -> list[str]:
+    """Apply pending migrations in order; return the names applied now."""
+    done = set(applied_migrations(conn))
+    applied: list[str] = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        fn(conn)
+        conn.execute(
+            text("INSERT INTO schema_migrations (name, applied_at) VALUES (:n, :t)"),
+            {"n": name, "t": datetime.now(UTC).isoformat()},
+        )
+        applied.append(name)
+    return applied
