@@ -34,6 +34,7 @@ class Labels:
     offline_judgement: str  # in place of why/impact/advice on an offline item
     missing_section: str  # in place of a judgement section an LLM item lacks
     what_dropped: str
+    no_extract: str  # "what" when no sentence of the sources can be quoted
     no_items: str
     no_trends: str
     no_watch: str
@@ -83,6 +84,7 @@ ZH = Labels(
     offline_judgement="（离线引擎不做判断：配置 LLM 后才会生成本节）",
     missing_section="（本节未生成）",
     what_dropped="（摘录未通过核实，已略去）",
+    no_extract="（来源正文中没有可摘录的句子）",
     no_items="今日没有达到入选标准的更新。",
     no_trends="今日入选条目之间没有共同的主题词，不做趋势归纳。",
     no_watch="今日没有反复出现的关键词可列。",
@@ -118,6 +120,7 @@ EN = Labels(
     offline_judgement="(The offline engine makes no judgement: this section needs an LLM.)",
     missing_section="(Not generated.)",
     what_dropped="(The extract failed verification and was left out.)",
+    no_extract="(The sources have no sentence that can be quoted.)",
     no_items="No update met the bar today.",
     no_trends="No topic is shared by two or more items today, so no trend is drawn.",
     no_watch="No keyword recurs today.",

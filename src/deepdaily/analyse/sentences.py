@@ -15,10 +15,13 @@ __all__ = ["join_sentences", "normalise", "split_sentences", "trim_at_boundary"]
 
 _CJK_END = "。！？"
 _CLOSERS = "”’」』）)]\"'》"
-_ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs cf al mr mrs ms dr prof sr jr st inc ltd co corp no fig eq approx "
-    "u.s u.k jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
+# Titles and months are abbreviations only when capitalised ("5 ms." ends a sentence).
+_ABBREVIATIONS_EXACT = frozenset({
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Inc", "Ltd", "Co", "Corp", "No", "Fig",
+    "Eq", "U.S", "U.K", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
+    "Nov", "Dec",
+})
+_ABBREVIATIONS_ANY_CASE = frozenset({"e.g", "i.e", "etc", "vs", "cf", "al", "approx"})
 _CJK_END_RE = re.compile(f"[{_CJK_END}][{re.escape(_CLOSERS)}]*")
 _LATIN_END_RE = re.compile(
     f"[.!?][{re.escape(_CLOSERS)}]*\\s+(?=[A-Z0-9\"“‘(\\[\u4e00-\u9fff])"
@@ -37,9 +40,11 @@ def _is_abbreviation(segment: str) -> bool:
     match = _WORD_BEFORE_RE.search(segment)
     if not match:
         return False
-    word = match.group(1).rstrip(".").lower()
+    word = match.group(1).rstrip(".")
     # single capitals are initials ("J. Smith"), except a sentence-final pronoun "I".
-    return word in _ABBREVIATIONS or (len(word) == 1 and word != "i")
+    if len(word) == 1:
+        return word.isupper() and word != "I"
+    return word in _ABBREVIATIONS_EXACT or word.lower() in _ABBREVIATIONS_ANY_CASE
 
 
 def _split_line(line: str) -> list[str]:

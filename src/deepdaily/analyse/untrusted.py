@@ -3,9 +3,11 @@
 Source text may carry a prompt injection ("ignore previous instructions", "NOTE TO ANY AI...",
 忽略以上指令...) or bait for the reader ("visit this link to claim your prize", 扫码领取...).
 The offline engine quotes sentences verbatim, so such a sentence is dropped whole, and so is
-any sentence that contains a URL, a bare domain or an e-mail address: links in the output come
-only from the documents' canonical URLs. The patterns are deliberately broad; losing a
-harmless sentence costs little, quoting an injected one costs trust.
+any sentence holding a link: links in the output come only from the documents' canonical URLs.
+What counts as a link is the verify stage's definition (:mod:`deepdaily.verify.links`: any
+scheme, ``www.``, e-mail, a lower-case bare domain such as ``example.com``), so the offline
+engine never quotes what verification would strip. The instruction patterns are deliberately
+broad; losing a harmless sentence costs little, quoting an injected one costs trust.
 """
 
 from __future__ import annotations
@@ -13,22 +15,6 @@ from __future__ import annotations
 import re
 
 __all__ = ["contains_link", "is_instruction", "strip_links"]
-
-_TLDS = (
-    "com|net|org|io|ai|co|cn|me|xyz|app|dev|info|ly|gg|invalid|top|site|online|link|click|"
-    "biz|tv|us|uk|de|ru|tk|cc|ws|shop|live|news|example"
-)
-_LINK_RE = re.compile(
-    r"(?:\b(?:https?|ftp|file)://\S+)"
-    r"|(?:\b(?:javascript|mailto):\S+)"
-    r"|(?:\bdata:\w+/[\w.+-]+[;,]\S*)"
-    r"|(?:\bwww\.\S+)"
-    rf"|(?:\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b(?:/\S*)?)"
-    r"|(?:[\w.+-]+@[\w-]+\.[\w.-]+)",
-    re.IGNORECASE,
-)
-# Bare domains are matched in lower case only, so "Character.AI" stays a name.
-_BARE_DOMAIN_RE = re.compile(rf"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b")
 
 _EN_PATTERNS = [
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|prompts?|rules|"
@@ -77,23 +63,19 @@ def is_instruction(sentence: str) -> bool:
     return bool(_INSTRUCTION_RE.search(sentence))
 
 
+# Imported when called: deepdaily.verify's package init imports this module (via
+# analyse.sanitise), so a module-level import would be circular.
 def contains_link(text: str) -> bool:
-    """True when the text holds a URL, a lower-case bare domain or an e-mail address."""
-    for match in _LINK_RE.finditer(text):
-        token = match.group()
-        if "://" in token or ":" in token.split("/")[0] or token.lower().startswith("www."):
-            return True
-        if "@" in token or _BARE_DOMAIN_RE.fullmatch(token.split("/")[0]):
-            return True
-    return False
+    """True when the text holds anything :func:`deepdaily.verify.links.find_urls` calls a link."""
+    from deepdaily.verify.links import find_urls
+
+    return bool(find_urls(text))
 
 
 def strip_links(text: str) -> str:
     """``text`` with every link removed and whitespace tidied (for titles, which are kept)."""
+    from deepdaily.verify.links import strip_urls
 
-    def _drop(match: re.Match[str]) -> str:
-        return "" if contains_link(match.group()) else match.group()
-
-    stripped = _LINK_RE.sub(_drop, text)
+    stripped, _ = strip_urls(text, ())
     stripped = re.sub(r"[(（\[]\s*[)）\]]", "", stripped)
     return re.sub(r"\s{2,}", " ", stripped).strip(" -–—|:：")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from datasketch import MinHash, MinHashLSH
 
-__all__ = ["NEAR_DUPLICATE_JACCARD", "NUM_PERM", "near_duplicate_pairs"]
+__all__ = ["NEAR_DUPLICATE_JACCARD", "NUM_PERM", "jaccard", "near_duplicate_pairs"]
 
 NEAR_DUPLICATE_JACCARD = 0.55  # shingle Jaccard at or above which two texts are one article
 NUM_PERM = 64  # signature length: enough for a 0.55 threshold, cheap for 100k documents
@@ -27,7 +27,8 @@ def _hash(shingle: str) -> int:
     return zlib.crc32(shingle.encode("utf-8"))
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: set[str], b: set[str]) -> float:
+    """Exact Jaccard similarity of two shingle sets."""
     if not a or not b:
         return 0.0
     inter = len(a & b)
@@ -50,7 +51,7 @@ def near_duplicate_pairs(
     for i, signature in zip(usable, signatures, strict=True):
         for j in lsh.query(signature):
             if j > i:
-                score = _jaccard(shingle_sets[i], shingle_sets[j])
+                score = jaccard(shingle_sets[i], shingle_sets[j])
                 if score >= threshold:
                     pairs.append((i, j, score))
     return pairs

@@ -25,6 +25,7 @@ __all__ = [
     "fingerprint",
     "normalise",
     "shingles",
+    "tokens",
     "words",
 ]
 
@@ -65,17 +66,16 @@ _NOT_NAMES = frozenset(
 
 _NAME_WORD = r"(?:[A-Z][A-Za-z0-9]*(?:[.'’&][A-Za-z0-9]+)*|[A-Z]{2,})"
 _NAME_RUN = re.compile(rf"(?<![\w.-]){_NAME_WORD}(?:[ \t]+{_NAME_WORD})*")
-# A token mixing letters and digits: GPT-5.3-Codex, GLM-5, H100, Qwen3-8B, DeepSeek-V3.2.
-_MIXED_TOKEN = re.compile(
-    r"(?<![\w.-])(?=[\w.-]*[A-Za-z])(?=[\w.-]*\d)[A-Za-z0-9][\w.]*(?:-[\w.]+)*(?<![.-])"
-)
+# A token with a digit; kept when it also has a letter: GPT-5.3-Codex, GLM-5, H100, Qwen3-8B.
+_DIGIT_TOKEN = re.compile(r"(?<![\w.-])(?=[\w.-]*\d)[\w.-]+")
 # A name followed by a version: Opus 4.6, iOS 26.4, Claude Code 2.1.38, Gemini 3, SB 53.
 _NAME_VERSION = re.compile(
-    r"\b((?:[A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*)(?:[ \t]+[A-Z][A-Za-z]*)?)[ \t]+"
+    r"\b((?:[A-Z]|i[A-Z])[A-Za-z]*(?:[ \t]+[A-Z][A-Za-z]*)?)[ \t]+"
     r"v?(\d{1,3}(?:\.\d+){0,3})(?!\d|,\d|%|\.\d)"
 )
+# A number (with an optional currency sign) and a unit: $20m, 128k, 70B, 1,000 tokens, 2 seconds.
 _QUANTITY = re.compile(
-    r"(?<![\w.])(?P<cur>[$€£¥])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)[ \t-]?"
+    r"(?=[$€£¥\d])(?P<num>[$€£¥]?(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?))[ \t-]?"
     r"(?P<unit>%|percent\b|x\b|×|k\b|m\b|mn\b|million\b|b\b|bn\b|billion\b|t\b|trillion\b|"
     r"gw\b|mw\b|kw\b|gb\b|tb\b|ms\b|milliseconds?\b|seconds?\b|s\b|minutes?\b|hours?\b|"
     r"tokens?\b|parameters?\b|params\b|gpus?\b|lines\b|petaflops\b|tflops\b)",
@@ -104,12 +104,27 @@ def normalise(text: str) -> str:
     return " ".join(folded.split())
 
 
+def tokens(text: str) -> list[str]:
+    """Normalised words and single CJK characters, punctuation dropped."""
+    return _SHINGLE_TOKEN.findall(normalise(text))
+
+
 def fingerprint(text: str) -> str:
     """Normalised text without punctuation, so re-encoded copies of one text compare equal."""
-    return " ".join(_SHINGLE_TOKEN.findall(normalise(text)))
+    return " ".join(tokens(text))
+
+
+_FOLDED: dict[str, str] = {}
 
 
 def _fold(word: str) -> str:
+    folded = _FOLDED.get(word)
+    if folded is None:
+        folded = _FOLDED[word] = _fold_plural(word) if len(_FOLDED) < 500_000 else word
+    return folded
+
+
+def _fold_plural(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -131,15 +146,15 @@ def words(text: str) -> list[str]:
     return terms
 
 
-def shingles(text: str, size: int = 3) -> set[str]:
-    """Overlapping runs of ``size`` tokens, where a token is a word or one CJK character.
+def shingles(text: str | list[str], size: int = 3) -> set[str]:
+    """Overlapping runs of ``size`` tokens (see :func:`tokens`) of a text or a token list.
 
     Used for near-duplicate detection: a lightly edited copy keeps most of its shingles.
     """
-    tokens = _SHINGLE_TOKEN.findall(normalise(text))
-    if len(tokens) <= size:
-        return {" ".join(tokens)} if tokens else set()
-    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+    toks = tokens(text) if isinstance(text, str) else text
+    if len(toks) <= size:
+        return {" ".join(toks)} if toks else set()
+    return {" ".join(toks[i : i + size]) for i in range(len(toks) - size + 1)}
 
 
 def _clean_name(run: str) -> str:
@@ -152,18 +167,22 @@ def _clean_name(run: str) -> str:
 
 def _quantities(text: str) -> Iterator[Entity]:
     for match in _QUANTITY.finditer(text):
+        start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "._-"):
+            continue  # inside a word or a version: "GPT-5", "2.1.38"
         unit = match["unit"].lower()
         unit = _UNIT_FOLD.get(unit, unit)
-        num = match["num"].replace(",", "")
-        yield Entity(f"{match['cur'] or ''}{num}{unit}", "quantity")
+        yield Entity(f"{match['num'].replace(',', '')}{unit}", "quantity")
 
 
 def entities(text: str) -> set[Entity]:
     """Names, versioned model names and quantities in ``text``, normalised for matching."""
     text = unicodedata.normalize("NFKC", text)
     found: set[Entity] = set()
-    for match in _MIXED_TOKEN.finditer(text):
-        token = match.group(0)
+    for match in _DIGIT_TOKEN.finditer(text):
+        token = match.group(0).strip(".-_")
+        if not any(c.isalpha() for c in token):
+            continue
         if token[0].isdigit() and not any(c.isupper() for c in token):
             continue  # 128k, 2nd, 3.5x: quantities or ordinals, not names
         found.add(Entity(token.lower(), "model"))

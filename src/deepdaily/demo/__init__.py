@@ -2,7 +2,8 @@
 
 ``SNAPSHOT_ROOT`` holds ``web/<host>/<path>`` files for :class:`SnapshotTransport`;
 ``SOURCES_PATH`` is a ``[[sources]]`` TOML file the settings loader reads as-is. The snapshot
-covers 2026-11-25 and 2026-11-26 (UTC), the windows of the digests in ``DEMO_DATES``.
+covers 2026-11-25 and 2026-11-26 (UTC): the windows of the digests dated 2026-11-26 and
+2026-11-27 (see :mod:`deepdaily.demo.runner`). ``tools/make_snapshot.py`` regenerates it.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from pathlib import Path
 
 from deepdaily.demo.transport import SnapshotTransport
 
-__all__ = ["DEMO_DATES", "SNAPSHOT_ROOT", "SOURCES_PATH", "SnapshotTransport"]
+__all__ = ["SNAPSHOT_ROOT", "SOURCES_PATH", "SnapshotTransport"]
 
 SNAPSHOT_ROOT = Path(__file__).with_name("snapshot")
 SOURCES_PATH = Path(__file__).with_name("sources.toml")
-DEMO_DATES = ("2026-11-26", "2026-11-27")

@@ -5,7 +5,7 @@ Governed by the ``[fetch]`` settings; see :mod:`deepdaily.fetch.client`.
 
 from __future__ import annotations
 
-from deepdaily.fetch.client import FetchResponse, Fetcher, decode_text, parse_retry_after
+from deepdaily.fetch.client import Fetcher, FetchResponse, decode_text, parse_retry_after
 from deepdaily.fetch.guard import check_url, host_of, is_local
 from deepdaily.fetch.local import file_url, local_path
 

@@ -6,7 +6,8 @@ Governed by ``[fetch]`` settings (:class:`~deepdaily.config.FetchSettings`):
 - ``connect_timeout`` and ``timeout`` (read) per request; one attempt may take at most
   ``4 x timeout`` in all, so a server that drips bytes cannot hold a worker forever;
 - ``max_bytes`` of body, counted while streaming (decoded), else :class:`TooLarge`;
-- ``max_redirects`` followed by hand, each target checked by the SSRF guard, loops refused;
+- ``max_redirects`` followed by hand, loops refused; each target is checked by the SSRF guard as
+  a link discovered in the redirecting response, so a public server cannot bounce us inward;
 - ``retries`` more attempts on 429, 500, 502, 503, 504, connect errors and timeouts, waiting
   ``backoff x 2**n`` seconds or what ``Retry-After`` says (capped at ``max_retry_after``);
 - ``user_agent`` on every request.
@@ -22,8 +23,9 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import re
+import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -275,7 +277,8 @@ class Fetcher:
                 raise BlockedURL(f"{url}: redirect to {target} refused (not http/https)", url=url)
             if target in visited:
                 raise TooManyRedirects(f"{url}: redirect loop at {target}", url=url)
-            check_url(target, discovered_from=discovered_from)
+            # A redirect target is a link the server handed us: guard it like one.
+            check_url(target, discovered_from=discovered_from or current)
             visited.add(target)
             current = target
         raise TooManyRedirects(
@@ -352,10 +355,12 @@ class Fetcher:
             return FetchTimeout(f"{url}: timed out{tries}", url=url)
         message = _one_line(str(exc)) or type(exc).__name__
         if isinstance(exc, httpx.ConnectError):
-            lowered = message.lower()
-            if "refused" in lowered:
+            causes = list(_causes(exc))
+            if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in (
+                message.lower()
+            ):
                 return FetchError(f"{url}: connection refused{tries}", url=url)
-            if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
+            if any(isinstance(c, socket.gaierror) for c in causes):
                 return FetchError(f"{url}: cannot resolve host{tries}", url=url)
             return FetchError(f"{url}: cannot connect: {message}{tries}", url=url)
         if isinstance(exc, httpx.RemoteProtocolError):
@@ -378,6 +383,15 @@ _LOCAL_TYPES = {
     ".html": "text/html",
     ".htm": "text/html",
 }
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 def _charset(content_type: str) -> str | None:

@@ -58,11 +58,11 @@ def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | Non
 def _address_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     for kind, flagged in (
         ("loopback", address.is_loopback),
-        ("private", address.is_private),
         ("link-local", address.is_link_local),
         ("multicast", address.is_multicast),
         ("unspecified", address.is_unspecified),
         ("reserved", address.is_reserved),
+        ("private", address.is_private),
     ):
         if flagged:
             return kind
@@ -94,7 +94,9 @@ def check_url(url: str, *, discovered_from: str | None = None) -> None:
     if discovered_from is None or host == host_of(discovered_from):
         return
     if host in _LOCAL_NAMES or host.endswith(".localhost"):
-        raise BlockedURL(f"{url}: host {host} refused for a link found in {discovered_from}", url=url)
+        raise BlockedURL(
+            f"{url}: host {host} refused for a link found in {discovered_from}", url=url
+        )
     address = ip_literal(host)
     if address is not None:
         problem = _address_problem(address)

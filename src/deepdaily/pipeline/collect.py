@@ -52,6 +52,7 @@ async def collect(
     states = store.source_states()
     report = CollectReport()
     authority = {spec.name: spec.authority for spec in settings.sources}
+    source_urls = {spec.name: spec.url for spec in settings.sources}
     lock = asyncio.Lock()
 
     async def one(spec: SourceSpec, fetcher: Fetcher) -> None:
@@ -71,6 +72,7 @@ async def collect(
                     known_urls=known.__contains__,
                     fetch_pages=settings.fetch.fetch_pages,
                     workers=workers,
+                    source_urls=source_urls,
                 )
             async with lock:
                 new = store.add_documents(result.documents) if result else 0

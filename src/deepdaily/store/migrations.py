@@ -164,3 +164,24 @@ def apply_migrations(conn: Connection) -> list[str]:
         )
         applied.append(name)
     return applied
+
+
+@migration
+def m002_llm_cache(conn: Connection) -> None:
+    """LLM answers keyed by a hash of sources, prompt version, model and request body."""
+    _run(
+        conn,
+        """
+        CREATE TABLE llm_cache (
+            key VARCHAR(64) PRIMARY KEY,
+            provider VARCHAR(200) NOT NULL,
+            model VARCHAR(200) NOT NULL,
+            purpose TEXT NOT NULL,
+            response TEXT NOT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            created_at TIMESTAMP WITH TIME ZONE NOT NULL
+        );
+        CREATE INDEX ix_llm_cache_created_at ON llm_cache (created_at)
+        """,
+    )

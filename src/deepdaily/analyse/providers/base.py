@@ -10,6 +10,7 @@ one of the :class:`ProviderError` subclasses below, which the fallback chain act
         ├── ProviderRateLimited    429: honour retry_after, then fall through
         ├── ProviderUnavailable    5xx, timeout, connection error: retry, then fall through
         ├── ProviderBadOutput      not JSON, or JSON that fails the schema
+        ├── BudgetExhausted        the run's token or cost budget is spent
         └── AllProvidersFailed     the whole chain failed for one request
 """
 
@@ -23,6 +24,7 @@ from deepdaily.errors import AnalysisError
 
 __all__ = [
     "AllProvidersFailed",
+    "BudgetExhausted",
     "ChatMessage",
     "ChatRequest",
     "ChatResponse",
@@ -49,6 +51,9 @@ class ChatRequest(BaseModel):
     max_tokens: int = 2000
     temperature: float = 0.2
     purpose: str = ""  # e.g. "analyse:<event id>", for the manifest
+    # Cache key parts (see providers/cache.py); the request body is part of the key anyway.
+    sources_hash: str = ""  # content hash of the sources the prompt was built from
+    prompt_version: str = ""  # bump to invalidate cached answers of an older prompt
 
 
 class Usage(BaseModel):
@@ -65,6 +70,7 @@ class ChatResponse(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     provider: str
     model: str
+    cached: bool = False  # served from the response cache: usage is zero new tokens
 
 
 @runtime_checkable
@@ -106,8 +112,27 @@ class ProviderUnavailable(ProviderError):
 
 
 class ProviderBadOutput(ProviderError):
-    pass
+    """The endpoint answered, but not with usable output; ``text`` is what it said."""
+
+    def __init__(
+        self, message: str, *, provider: str = "", status: int | None = None, text: str = "",
+        usage: Usage | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider, status=status)
+        self.text = text
+        self.usage = usage or Usage()  # tokens spent on the unusable answer
+
+
+class BudgetExhausted(ProviderError):
+    """The token or cost budget of the run (``analysis.budget_*``) is spent."""
 
 
 class AllProvidersFailed(ProviderError):
-    pass
+    """Every provider of a chain failed one request; ``errors`` holds each one's last error."""
+
+    def __init__(
+        self, message: str, *, provider: str = "", status: int | None = None,
+        errors: list[ProviderError] | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider, status=status)
+        self.errors = list(errors or [])

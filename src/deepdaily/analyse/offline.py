@@ -1,0 +1,248 @@
+"""The offline engine: an honest, extractive digest item without any LLM.
+
+For one event it quotes, never writes:
+
+- **lead document**: the most authoritative document (``Document.authority``), ties going to
+  the earliest published, then to document order;
+- **title**: the lead document's title without a site suffix (``... | Blog``) and without
+  links; the event's or another document's title when the lead's is empty or an instruction;
+- **organisation**: see :mod:`deepdaily.analyse.entities`;
+- **what**: the lead document's first one or two sentences, trimmed to ``what_chars`` at a
+  sentence, clause or word boundary;
+- **technical**: up to ``max_points`` sentences that carry facts
+  (:func:`~deepdaily.analyse.facts.fact_score`) from all of the event's documents, lead first,
+  near-duplicates removed, in reading order;
+- **sources**: the documents' canonical URLs, lead first, and nothing else.
+
+Each quoted sentence is kept as a ``verified`` :class:`~deepdaily.models.Claim` whose passage is
+the verbatim sentence. ``why``, ``impact`` and ``advice`` stay ``None``: judgement needs an LLM.
+Sentences that instruct an AI or the reader, or contain a link, are never quoted
+(:mod:`deepdaily.analyse.untrusted`). Synthesis is keyword-based
+(:mod:`deepdaily.analyse.synthesis`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from deepdaily.analyse.entities import find_organisation, split_title_prefix
+from deepdaily.analyse.facts import fact_score
+from deepdaily.analyse.labels import labels_for
+from deepdaily.analyse.sentences import (
+    join_sentences,
+    normalise,
+    split_sentences,
+    trim_at_boundary,
+)
+from deepdaily.analyse.synthesis import synthesise_keywords
+from deepdaily.analyse.untrusted import contains_link, is_instruction, strip_links
+from deepdaily.config.settings import Profile
+from deepdaily.errors import AnalysisError
+from deepdaily.models import Claim, DigestItem, Document, Event, Synthesis
+
+__all__ = ["OfflineAnalyser"]
+
+_SITE_WORDS = re.compile(
+    r"\b(blog|news|newsroom|press|forum|forums|community|docs|documentation|magazine|journal)\b"
+    r"|官网|博客|新闻|社区|论坛|频道",
+    re.IGNORECASE,
+)
+_SUFFIX_RE = re.compile(
+    r"^(?P<head>.+?)(?P<sep>\s+[|｜\-–—·•:]{1,2}\s+|\s*｜\s*)(?P<tail>[^|｜]+)$"
+)
+_BOILERPLATE = re.compile(
+    r"^(share|subscribe|read more|sign up|log in|advertisement|related|posted by|photo|image|"
+    r"credit|copyright|all rights reserved|阅读原文|责任编辑|原标题|图片来源|版权)",
+    re.IGNORECASE,
+)
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*")
+_VERBATIM = "verbatim extract"
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    doc: Document
+    doc_rank: int
+    index: int
+
+
+def _rank_documents(event: Event) -> list[Document]:
+    if not event.documents:
+        raise AnalysisError(f"event {event.id}: no documents to analyse")
+    order = {id(doc): i for i, doc in enumerate(event.documents)}
+    return sorted(
+        event.documents,
+        key=lambda d: (
+            -d.authority,
+            d.published is None,
+            d.published.timestamp() if d.published else 0.0,
+            order[id(d)],
+        ),
+    )
+
+
+def _is_site_name(tail: str, sep: str, doc: Document) -> bool:
+    tail_key = tail.casefold().replace(" ", "")
+    source_key = doc.source.casefold().replace(" ", "")
+    host = (urlsplit(doc.canonical_url).hostname or "").removeprefix("www.")
+    brand = host.split(".")[-2] if host.count(".") >= 1 else host
+    return len(tail) <= 40 and (
+        "|" in sep
+        or "｜" in sep
+        or (bool(source_key) and (source_key in tail_key or tail_key in source_key))
+        or (bool(brand) and brand in tail_key)
+        or bool(_SITE_WORDS.search(tail))
+    )
+
+
+def clean_title(title: str, doc: Document) -> str:
+    """A title without links and without trailing site names (``Title | Site Blog``)."""
+    title = strip_links(normalise(title))
+    while match := _SUFFIX_RE.match(title):
+        head, sep, tail = match.group("head"), match.group("sep"), match.group("tail").strip()
+        if len(head.strip()) < 8 or not _is_site_name(tail, sep, doc):
+            break
+        title = head.strip()
+    return title
+
+
+def _quotable(sentence: str, title: str) -> bool:
+    if is_instruction(sentence) or contains_link(sentence) or _BOILERPLATE.match(sentence):
+        return False
+    if sentence.count("|") >= 2:
+        return False  # a table row flattened by extraction, not a sentence
+    if normalise(sentence).casefold() == normalise(title).casefold():
+        return False
+    if _CJK_RE.search(sentence):
+        return len(_CJK_RE.findall(sentence)) >= 8
+    return len(sentence.split()) >= 4
+
+
+def _sentences(doc: Document, rank: int) -> list[_Sentence]:
+    for body in (doc.text, doc.summary):
+        found = [s for s in split_sentences(body) if _quotable(s, doc.title)]
+        if found:
+            return [_Sentence(s, doc, rank, i) for i, s in enumerate(found)]
+    return []
+
+
+def _shingles(text: str) -> set[str]:
+    words = {w.casefold() for w in _TOKEN_RE.findall(text)}
+    cjk = "".join(_CJK_RE.findall(text))
+    return words | {cjk[i : i + 2] for i in range(len(cjk) - 1)}
+
+
+def _similar(a: set[str], b: set[str], threshold: float = 0.6) -> bool:
+    if not a or not b:
+        return a == b
+    return len(a & b) / len(a | b) >= threshold
+
+
+class OfflineAnalyser:
+    """The extractive engine (see the module docstring); it needs no network and no key."""
+
+    name = "offline"
+
+    def __init__(
+        self, *, what_chars: int = 200, max_points: int = 4, max_point_chars: int = 300
+    ) -> None:
+        self.what_chars = what_chars
+        self.max_points = max_points
+        self.max_point_chars = max_point_chars
+
+    async def analyse(self, event: Event, profile: Profile) -> DigestItem:
+        return self.analyse_sync(event, profile)
+
+    async def synthesise(
+        self, items: Sequence[DigestItem], events: Sequence[Event], profile: Profile
+    ) -> Synthesis:
+        return synthesise_keywords(items, events, profile)
+
+    def analyse_sync(self, event: Event, profile: Profile) -> DigestItem:
+        """:meth:`analyse` without the event loop; the work is CPU-only and quick."""
+        labels = labels_for(profile.language)
+        docs = _rank_documents(event)
+        lead = docs[0]
+        title = self._title(event, docs)
+        organisation = find_organisation(title, lead.source, lead.canonical_url)
+        title = split_title_prefix(title, organisation)
+        sentences = [s for rank, doc in enumerate(docs) for s in _sentences(doc, rank)]
+
+        claims: list[Claim] = []
+        what_used = self._what_sentences(sentences)
+        if what_used:
+            passage = join_sentences([s.text for s in what_used])
+            what = trim_at_boundary(passage, self.what_chars)
+            claims.append(self._claim(what, passage, what_used[0].doc))
+        else:
+            what = labels.no_extract
+        points = self._technical(sentences, what_used)
+        claims.extend(self._claim(p.text, p.text, p.doc) for p in points)
+        sources = list(dict.fromkeys([lead.canonical_url, *event.urls]))
+        return DigestItem(
+            event_id=event.id,
+            organisation=organisation,
+            title=title,
+            sources=sources,
+            what=what,
+            technical_label=labels.technical,
+            technical=[p.text for p in points],
+            claims=claims,
+            engine="offline",
+        )
+
+    def _title(self, event: Event, docs: list[Document]) -> str:
+        candidates = [(docs[0].title, docs[0]), (event.title, docs[0])]
+        candidates += [(doc.title, doc) for doc in docs[1:]]
+        for raw, doc in candidates:
+            title = clean_title(raw, doc)
+            if title and not is_instruction(title):
+                return trim_at_boundary(title, 120)
+        return docs[0].source
+
+    def _what_sentences(self, sentences: list[_Sentence]) -> list[_Sentence]:
+        if not sentences:
+            return []
+        first_doc = sentences[0].doc
+        own = [s for s in sentences if s.doc is first_doc][:2]
+        short_first = len(own) == 2 and len(own[0].text) < self.what_chars * 0.45
+        if short_first and len(join_sentences([s.text for s in own])) <= self.what_chars:
+            return own
+        return own[:1]
+
+    def _technical(self, sentences: list[_Sentence], used: list[_Sentence]) -> list[_Sentence]:
+        taken = [_shingles(s.text) for s in used]
+        used_keys = {(s.doc_rank, s.index) for s in used}
+        scored = [
+            (fact_score(s.text), s)
+            for s in sentences
+            if (s.doc_rank, s.index) not in used_keys
+            and len(s.text) <= self.max_point_chars
+            and not s.text.rstrip("”’」』）)\"' ").endswith(("?", "？"))
+        ]
+        picked: list[_Sentence] = []
+        for score, sentence in sorted(scored, key=lambda p: (-p[0], p[1].doc_rank, p[1].index)):
+            if score < 2 or len(picked) >= self.max_points:
+                break
+            shingles = _shingles(sentence.text)
+            if any(_similar(shingles, other) for other in taken):
+                continue
+            taken.append(shingles)
+            picked.append(sentence)
+        return sorted(picked, key=lambda s: (s.doc_rank, s.index))
+
+    @staticmethod
+    def _claim(text: str, passage: str, doc: Document) -> Claim:
+        reasons = [_VERBATIM] if text == passage else [f"{_VERBATIM}, trimmed"]
+        return Claim(
+            text=text,
+            passage=passage,
+            source_url=doc.canonical_url,
+            status="verified",
+            reasons=reasons,
+        )

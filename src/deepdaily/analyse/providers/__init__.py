@@ -1,0 +1,78 @@
+"""LLM providers behind one seam, composed by wrapping.
+
+``base.Provider`` is the seam (one request in, one response out). Endpoints:
+:class:`OpenAICompatProvider` (OpenAI and every OpenAI-compatible service, by :mod:`.presets`)
+and :class:`AnthropicProvider`. Wrappers: :class:`FallbackProvider` (order, retries, circuit
+breaker) and :class:`CachingProvider` (answers remembered in the store). :func:`build_chain`
+assembles them from the ``[[llm]]`` settings; :class:`CallLog` and :class:`Budget` account for
+every attempt; :func:`check_providers` backs ``deepdaily llm check``.
+
+The SDKs (the ``llm`` extra) are imported only when an endpoint is built, so this package
+imports without them. The scripted test server is :mod:`deepdaily.testing.llm_server`, never a
+provider.
+"""
+
+from __future__ import annotations
+
+from deepdaily.analyse.providers.anthropic_provider import AnthropicProvider
+from deepdaily.analyse.providers.base import (
+    AllProvidersFailed,
+    BudgetExhausted,
+    ChatMessage,
+    ChatRequest,
+    ChatResponse,
+    Provider,
+    ProviderAuthError,
+    ProviderBadOutput,
+    ProviderError,
+    ProviderGone,
+    ProviderRateLimited,
+    ProviderUnavailable,
+    Usage,
+)
+from deepdaily.analyse.providers.budget import BUILTIN_PRICES, Budget, Price, PriceTable, Remaining
+from deepdaily.analyse.providers.cache import CachingProvider, ResponseCache, cache_key
+from deepdaily.analyse.providers.calllog import CallLog, CallRecord
+from deepdaily.analyse.providers.chain import KEYS_FILE, build_chain, build_provider
+from deepdaily.analyse.providers.check import CheckResult, check_providers
+from deepdaily.analyse.providers.fallback import FallbackProvider
+from deepdaily.analyse.providers.openai_compat import OpenAICompatProvider
+from deepdaily.analyse.providers.presets import PRESETS, Endpoint, Preset, resolve
+
+__all__ = [
+    "BUILTIN_PRICES",
+    "KEYS_FILE",
+    "PRESETS",
+    "AllProvidersFailed",
+    "AnthropicProvider",
+    "Budget",
+    "BudgetExhausted",
+    "CachingProvider",
+    "CallLog",
+    "CallRecord",
+    "ChatMessage",
+    "ChatRequest",
+    "ChatResponse",
+    "CheckResult",
+    "Endpoint",
+    "FallbackProvider",
+    "OpenAICompatProvider",
+    "Preset",
+    "Price",
+    "PriceTable",
+    "Provider",
+    "ProviderAuthError",
+    "ProviderBadOutput",
+    "ProviderError",
+    "ProviderGone",
+    "ProviderRateLimited",
+    "ProviderUnavailable",
+    "Remaining",
+    "ResponseCache",
+    "Usage",
+    "build_chain",
+    "build_provider",
+    "cache_key",
+    "check_providers",
+    "resolve",
+]

@@ -1,0 +1,215 @@
+"""Helpers shared by the SDK-backed providers: status mapping, one-line scrubbed messages,
+``Retry-After`` parsing and lenient JSON extraction.
+
+Nothing here knows an SDK: each provider turns its SDK's exception into ``(status, headers,
+body)`` and lets :func:`error_for_status` choose the :class:`ProviderError` the fallback chain
+acts on. Every message goes through :func:`one_line`, which removes the API key (and anything
+shaped like one) so a key can never reach a log, an exception or the run manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from deepdaily.analyse.providers.base import (
+    ProviderAuthError,
+    ProviderBadOutput,
+    ProviderError,
+    ProviderGone,
+    ProviderRateLimited,
+    ProviderUnavailable,
+)
+
+__all__ = [
+    "KEYLESS",
+    "error_for_status",
+    "extract_json",
+    "one_line",
+    "retry_after_seconds",
+    "schema_instruction",
+    "server_message",
+    "tool_name",
+    "translate_sdk_error",
+]
+
+KEYLESS = "not-needed"
+"""Placeholder key for endpoints without authentication.
+
+Passing it explicitly stops the SDKs from reading ``OPENAI_API_KEY``/``ANTHROPIC_API_KEY`` on
+their own, which would send one service's key to another (a local Ollama, say)."""
+
+_KEY_SHAPES = re.compile(r"\b(sk|pk|rk|key|ak)-[A-Za-z0-9_\-*.]{6,}", re.IGNORECASE)
+_MAX_MESSAGE = 240
+
+
+def one_line(text: object, *, secret: str | None = None, limit: int = _MAX_MESSAGE) -> str:
+    """``text`` on one line, without ``secret`` or key-shaped tokens, at most ``limit`` chars."""
+    value = str(text)
+    if secret and secret != KEYLESS:
+        value = value.replace(secret, "***")
+    value = _KEY_SHAPES.sub(lambda m: f"{m.group(1)}-***", value)
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def server_message(body: object) -> str:
+    """The human message inside an OpenAI- or Anthropic-shaped error body, if any."""
+    if isinstance(body, Mapping):
+        inner = body.get("error", body)
+        if isinstance(inner, Mapping) and inner.get("message"):
+            return str(inner["message"])
+        if isinstance(inner, str):
+            return inner
+        if body.get("message"):
+            return str(body["message"])
+    return "" if body is None else str(body)
+
+
+def _error_code(body: object) -> str:
+    if isinstance(body, Mapping):
+        inner = body.get("error", body)
+        if isinstance(inner, Mapping):
+            return str(inner.get("code") or inner.get("type") or "")
+    return ""
+
+
+def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
+    """``Retry-After`` (seconds or an HTTP date) or ``retry-after-ms``, in seconds."""
+    if not headers:
+        return None
+    lowered = {k.lower(): v for k, v in headers.items()}
+    millis = lowered.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = lowered.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def error_for_status(
+    status: int,
+    *,
+    label: str,
+    api_key_env: str,
+    body: object,
+    headers: Mapping[str, str] | None,
+    secret: str | None,
+) -> ProviderError:
+    """The provider error for an HTTP error answer, with a one-line message."""
+    detail = one_line(server_message(body), secret=secret, limit=160)
+    suffix = f": {detail}" if detail else ""
+    code = _error_code(body)
+    if status in (401, 403):
+        where = (f"; check the key in environment variable {api_key_env}" if api_key_env
+                 else "; this endpoint needs a key: set api_key_env")
+        word = "authentication failed" if status == 401 else "permission denied"
+        return ProviderAuthError(f"{label}: {word} (HTTP {status}){where}", provider=label,
+                                 status=status)
+    if status == 402 or code == "insufficient_quota":
+        return ProviderAuthError(
+            f"{label}: quota or spending limit reached (HTTP {status}); check the account's "
+            f"billing{suffix}", provider=label, status=status)
+    if status in (404, 410):
+        return ProviderGone(f"{label}: model retired or route gone (HTTP {status}){suffix}",
+                            provider=label, status=status)
+    if status == 429:
+        wait = retry_after_seconds(headers)
+        hint = f", retry after {wait:g}s" if wait is not None else ""
+        return ProviderRateLimited(f"{label}: rate limited (HTTP 429{hint}){suffix}",
+                                   provider=label, status=status, retry_after=wait)
+    if status == 408 or status >= 500:
+        return ProviderUnavailable(f"{label}: server error (HTTP {status}){suffix}",
+                                   provider=label, status=status)
+    return ProviderError(f"{label}: request refused (HTTP {status}){suffix}", provider=label,
+                         status=status)
+
+
+_FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?```\s*$", re.DOTALL)
+
+
+def extract_json(text: str) -> str | None:
+    """The JSON value in a model's answer, as compact text, or ``None``.
+
+    Tolerates a Markdown code fence and prose around a single top-level object, which some
+    JSON-mode-less endpoints add; anything else is left for the caller to reject.
+    """
+    candidate = text.strip()
+    fenced = _FENCE.match(candidate)
+    if fenced:
+        candidate = fenced.group(1).strip()
+    for attempt in (candidate, _outer_object(candidate)):
+        if not attempt:
+            continue
+        try:
+            value: Any = json.loads(attempt)
+        except json.JSONDecodeError:
+            continue
+        return json.dumps(value, ensure_ascii=False)
+    return None
+
+
+def _outer_object(text: str) -> str:
+    start, end = text.find("{"), text.rfind("}")
+    return text[start : end + 1] if 0 <= start < end else ""
+
+
+def tool_name(name: str) -> str:
+    """``name`` as the APIs accept a schema or tool name: ``[a-zA-Z0-9_-]{1,64}``."""
+    cleaned = re.sub(r"[^a-zA-Z0-9_-]+", "_", name).strip("_")[:64]
+    return cleaned or "answer"
+
+
+def schema_instruction(schema: Mapping[str, Any]) -> str:
+    """The instruction added when an endpoint cannot enforce a JSON schema itself."""
+    compact = json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
+    return ("Reply with one JSON object only, no prose and no code fence. "
+            f"It must match this JSON schema: {compact}")
+
+
+def translate_sdk_error(
+    exc: Exception,
+    sdk: Any,
+    *,
+    label: str,
+    api_key_env: str,
+    secret: str | None,
+    timeout: float,
+) -> ProviderError:
+    """Map an exception of a Stainless-generated SDK (``openai`` or ``anthropic``, passed as
+    ``sdk``; both name their classes alike) to the provider error the chain acts on."""
+    if isinstance(exc, sdk.APIStatusError):
+        return error_for_status(
+            exc.status_code, label=label, api_key_env=api_key_env, body=exc.body,
+            headers=dict(exc.response.headers), secret=secret)
+    if isinstance(exc, sdk.APITimeoutError):
+        return ProviderUnavailable(f"{label}: no answer within {timeout:g}s (timeout)",
+                                   provider=label)
+    if isinstance(exc, sdk.APIConnectionError):
+        cause = exc.__cause__ or exc
+        return ProviderUnavailable(
+            f"{label}: connection failed: {one_line(cause, secret=secret, limit=160)}",
+            provider=label)
+    if isinstance(exc, sdk.APIResponseValidationError):
+        return ProviderBadOutput(f"{label}: the answer does not follow the API's format",
+                                 provider=label)
+    return ProviderError(f"{label}: {type(exc).__name__}: {one_line(exc, secret=secret)}",
+                         provider=label)

@@ -1,0 +1,116 @@
+"""Keyword synthesis: trends and a watch list counted, not judged.
+
+Each item's terms (:func:`~deepdaily.analyse.facts.terms_in`) come from what a reader sees of
+it, its organisation, title, *what* and technical points, plus the tags of its event's documents.
+
+- A **trend** is a term shared by two or more items. Terms shared by exactly the same items are
+  merged into one lead (at most two names); a term every item shares, on a day with three or
+  more items, says nothing and is skipped, as are the words in ``GENERIC_TERMS``. At most
+  ``max_trends``, the widest first. With fewer than two items there is no trend.
+- A **watch** entry is a term that occurs at least twice but is not already a trend lead, the
+  most widespread and most frequent first, and its text says it was picked by frequency.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from deepdaily.analyse.facts import GENERIC_TERMS, Term, terms_in
+from deepdaily.analyse.labels import Labels, labels_for
+from deepdaily.analyse.sentences import trim_at_boundary
+from deepdaily.config.settings import Profile
+from deepdaily.models import DigestItem, Event, Synthesis, Trend, WatchItem
+
+__all__ = ["synthesise_keywords"]
+
+_PRIORITY = {"model": 0, "benchmark": 0, "name": 1, "organisation": 2, "interest": 3, "tag": 3}
+
+
+@dataclass
+class _Seen:
+    display: str
+    kind: str
+    first: int  # order of first appearance, for stable ties
+    items: set[int] = field(default_factory=set)
+    count: int = 0
+
+    def rank(self) -> tuple[int, int, int, int]:
+        return (-len(self.items), -self.count, _PRIORITY.get(self.kind, 3), self.first)
+
+
+def _item_terms(item: DigestItem, event: Event | None, profile: Profile) -> Counter[Term]:
+    text = " \n".join([item.organisation, item.title, item.what, *item.technical])
+    terms = terms_in(text, profile.interests)
+    if event is not None:
+        for tag in dict.fromkeys(t for doc in event.documents for t in doc.tags):
+            terms[Term(tag.casefold(), tag, "tag")] += 1
+    return terms
+
+
+def _collect(
+    items: Sequence[DigestItem], events: Sequence[Event], profile: Profile
+) -> dict[str, _Seen]:
+    by_id = {event.id: event for event in events}
+    seen: dict[str, _Seen] = {}
+    for number, item in enumerate(items, start=1):
+        for term, count in _item_terms(item, by_id.get(item.event_id), profile).items():
+            if term.key in GENERIC_TERMS:
+                continue
+            entry = seen.setdefault(term.key, _Seen(term.display, term.kind, len(seen)))
+            entry.items.add(number)
+            entry.count += count
+    return seen
+
+
+def _title(item: DigestItem) -> str:
+    return trim_at_boundary(item.title, 60).rstrip("。.!！?？;；")
+
+
+def _trends(
+    seen: dict[str, _Seen], items: Sequence[DigestItem], labels: Labels, limit: int
+) -> tuple[list[Trend], set[str]]:
+    groups: dict[frozenset[int], list[_Seen]] = {}
+    for entry in seen.values():
+        shared = len(entry.items) >= 2
+        universal = len(items) >= 3 and len(entry.items) == len(items)
+        if shared and not universal:
+            groups.setdefault(frozenset(entry.items), []).append(entry)
+    ordered = sorted(groups.items(), key=lambda g: min(e.rank() for e in g[1]))
+    trends: list[Trend] = []
+    leads: set[str] = set()
+    for numbers, entries in ordered[:limit]:
+        names = [e.display for e in sorted(entries, key=_Seen.rank)[:2]]
+        leads.update(name.casefold() for name in names)
+        lead = labels.list_sep.join(names)
+        order = sorted(numbers)
+        titles = [_title(items[n - 1]) for n in order]
+        trends.append(Trend(lead=lead, text=labels.shared(order, lead, titles), items=order))
+    return trends, leads
+
+
+def synthesise_keywords(
+    items: Sequence[DigestItem],
+    events: Sequence[Event],
+    profile: Profile,
+    *,
+    max_trends: int = 5,
+    max_watch: int = 3,
+) -> Synthesis:
+    """Trends and watch entries from the items' shared and frequent terms (module docstring)."""
+    labels = labels_for(profile.language)
+    seen = _collect(items, events, profile)
+    trends, leads = _trends(seen, items, labels, max_trends)
+    candidates = [e for key, e in seen.items() if key not in leads and e.count >= 2]
+    watch = [
+        WatchItem(
+            lead=entry.display,
+            text=labels.watch_text.format(
+                count=entry.count, items=labels.items_phrase(sorted(entry.items))
+            ),
+            terms=[entry.display],
+        )
+        for entry in sorted(candidates, key=_Seen.rank)[:max_watch]
+    ]
+    return Synthesis(trends=trends, watch=watch)

@@ -1,0 +1,104 @@
+"""Group documents into events: ``cluster_documents(documents, known) -> list[Event]``.
+
+Three stages feed one union-find over the documents and the documents of known events:
+
+1. exact duplicates (``exact.py``): same id, canonical URL or normalised text;
+2. near duplicates (``near.py``): MinHash LSH on shingles, confirmed by exact Jaccard;
+3. the same story told differently (``stories.py``): TF-IDF cosine with shared entities or links.
+
+A group that contains a known event's documents is that event and keeps its id; two known
+events are never merged. A new event's id is ``content_id("event", earliest document id)``, so
+re-running on the same documents gives the same ids. Its title is that of the most
+authoritative document (``Document.authority``, the earliest on ties); documents are ordered by
+authority, then date. Dates are ``published``, else ``fetched_at``. Nothing here reads settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from deepdaily.cluster.exact import merge_exact_duplicates
+from deepdaily.cluster.features import doc_features
+from deepdaily.cluster.near import near_duplicate_pairs
+from deepdaily.cluster.stories import merge_same_stories
+from deepdaily.cluster.unionfind import UnionFind
+from deepdaily.cluster.vectors import TfidfSpace
+from deepdaily.models import Document, Event, content_id
+
+__all__ = ["cluster_documents", "document_time"]
+
+
+def document_time(doc: Document) -> datetime:
+    """When a document appeared: ``published``, else ``fetched_at``; naive values read as UTC."""
+    moment = doc.published or doc.fetched_at
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _pool(
+    documents: Sequence[Document], known: Sequence[Event]
+) -> tuple[list[Document], dict[int, str], set[str]]:
+    """New documents (first copy of each id) then known events' other documents, with labels."""
+    event_of: dict[str, str] = {}
+    for event in known:
+        for doc in event.documents:
+            event_of.setdefault(doc.id, event.id)
+    known_ids = {event.id for event in known}
+    pool: list[Document] = []
+    labels: dict[int, str] = {}
+    seen: set[str] = set()
+
+    def add(doc: Document, label: str | None) -> None:
+        seen.add(doc.id)
+        if label is not None:
+            labels[len(pool)] = label
+        pool.append(doc)
+
+    for doc in documents:
+        if doc.id not in seen:
+            hinted = doc.event_id if doc.event_id in known_ids else None
+            add(doc, event_of.get(doc.id) or hinted)
+    new_ids = set(seen)
+    for event in known:
+        for doc in event.documents:
+            if doc.id not in seen:
+                add(doc, event.id)
+    return pool, labels, new_ids
+
+
+def _event(members: list[Document], label: str | None) -> Event:
+    earliest = min(members, key=lambda d: (document_time(d), d.id))
+    event_id = label or content_id("event", earliest.id)
+    ordered = sorted(members, key=lambda d: (-d.authority, document_time(d), d.id))
+    title = next((d.title for d in ordered if d.title.strip()), ordered[0].title)
+    times = [document_time(d) for d in members]
+    return Event(
+        id=event_id,
+        title=title,
+        documents=[d.model_copy(update={"event_id": event_id}) for d in ordered],
+        first_seen=min(times),
+        last_seen=max(times),
+    )
+
+
+def cluster_documents(documents: Sequence[Document], known: Sequence[Event] = ()) -> list[Event]:
+    """Group ``documents`` into events, joining ``known`` events where they continue one.
+
+    Returns every event that holds at least one of ``documents`` (with any known documents of
+    that event), ordered by first appearance.
+    """
+    pool, labels, new_ids = _pool(documents, known)
+    if not pool:
+        return []
+    features = [doc_features(doc) for doc in pool]
+    uf = UnionFind(len(pool), labels)
+    merge_exact_duplicates(pool, features, uf)
+    for i, j, _ in near_duplicate_pairs([f.shingles for f in features]):
+        uf.union(i, j)
+    merge_same_stories(features, TfidfSpace([f.terms for f in features]), uf)
+    events = [
+        _event([pool[i] for i in group], uf.label(group[0]))
+        for group in uf.groups()
+        if any(pool[i].id in new_ids for i in group)
+    ]
+    return sorted(events, key=lambda e: (e.first_seen, e.id))

@@ -1,0 +1,80 @@
+"""What the clustering and ranking stages read from a document, computed once.
+
+``terms`` feed the TF-IDF space (title words count twice, since a headline names the story;
+entity keys are added as ``e:`` features so "GPT-5.3-Codex-Spark" and "GPT-5.3-Codex" stay
+apart even though they share words). ``shingles`` feed MinHash, ``fingerprint`` the
+exact-duplicate hash, ``title_terms`` and ``entities`` the candidate index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from deepdaily.cluster.text import Entity, entities, shingles, tokens, words
+from deepdaily.models import Document, content_id
+
+__all__ = ["DocFeatures", "doc_features", "document_text", "specific_links"]
+
+TITLE_WEIGHT = 2  # title terms are repeated this many times in the TF-IDF vector
+MIN_FINGERPRINT_CHARS = 40  # shorter texts are too generic to call two documents identical
+MAX_BODY_CHARS = 5000  # similarity reads the head of a long article, not all of it
+ENTITY_CHARS = 1500  # the names of a story are in its first paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class DocFeatures:
+    terms: list[str]
+    title_terms: frozenset[str]
+    entities: frozenset[Entity]
+    shingles: set[str]
+    fingerprint: str  # hash of the normalised text; "" when too short to identify a document
+    links: frozenset[str]
+    source: str
+
+
+def document_text(doc: Document) -> str:
+    """The body used for similarity: text, else summary."""
+    return doc.text or doc.summary
+
+
+def _link_key(url: str) -> str:
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}"
+
+
+def specific_links(doc: Document) -> frozenset[str]:
+    """Outbound links to specific pages of other sites, plus the document's own URL.
+
+    Homepages and same-site links (navigation) say nothing about the story, so they are
+    dropped; two documents linking the same article, or one linking the other, share a key.
+    """
+    own = _link_key(doc.canonical_url or doc.url)
+    own_host = own.split("/", 1)[0]
+    keys = {own} if "/" in own else set()
+    for link in doc.links:
+        key = _link_key(link)
+        host, _, path = key.partition("/")
+        if path and host != own_host:
+            keys.add(key)
+    return frozenset(keys)
+
+
+def doc_features(doc: Document) -> DocFeatures:
+    body = document_text(doc)[:MAX_BODY_CHARS]
+    title_words = words(doc.title)
+    ents = frozenset(entities(f"{doc.title}.\n{body[:ENTITY_CHARS]}"))
+    terms = title_words * TITLE_WEIGHT + words(body) + [f"e:{e.key}" for e in ents]
+    body_tokens = tokens(body)
+    text_print = " ".join(body_tokens)
+    return DocFeatures(
+        terms=terms,
+        title_terms=frozenset(title_words),
+        entities=ents,
+        shingles=shingles(tokens(doc.title) + body_tokens),
+        fingerprint=content_id("text", text_print) if len(text_print) >= MIN_FINGERPRINT_CHARS
+        else "",
+        links=specific_links(doc),
+        source=doc.source.strip().lower(),
+    )

@@ -1,0 +1,221 @@
+"""Same story, told differently: TF-IDF cosine backed by shared entities or shared links.
+
+Two outlets rarely share sentences when they report one event, but they share its names:
+the model ("GPT-5.3-Codex-Spark"), the people, the figures ("$20m", "128k"), the links.
+Two different stories about the same company share only the company. So a pair merges when
+
+* its texts are very similar on their own (cosine >= :data:`COS_ALONE`), or
+* they are fairly similar (>= :data:`COS_WITH_ENTITIES`) and share at least
+  :data:`MIN_SHARED` entities, one of them distinctive (a versioned name, a figure, a
+  multi-word name or a rare name), covering :data:`ENTITY_OVERLAP` of the smaller entity set
+  (weighted by idf), or
+* they link the same article (or one links the other) and are at least loosely similar
+  (>= :data:`COS_WITH_LINK`).
+
+Pairs come from an inverted index over entities, rare title words and links, never from all
+pairs; keys held by more than :data:`MAX_POSTINGS` documents are skipped (too common to
+identify a story). Merges run strongest first through union-find, and a merge between two
+groups needs their centroids to stay similar (:data:`CENTROID_MIN`), so a newsletter that
+mentions three stories cannot chain them into one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from deepdaily.cluster.features import DocFeatures
+from deepdaily.cluster.text import Entity
+from deepdaily.cluster.unionfind import UnionFind
+from deepdaily.cluster.vectors import TfidfSpace
+
+__all__ = [
+    "COS_ALONE",
+    "COS_WITH_ENTITIES",
+    "COS_WITH_LINK",
+    "ENTITY_OVERLAP",
+    "EntityStats",
+    "Evidence",
+    "is_same_story",
+    "merge_same_stories",
+]
+
+COS_ALONE = 0.45  # similar enough with no entity evidence
+COS_WITH_ENTITIES = 0.30  # needed with shared entities but none distinctive
+COS_STEP = 0.055  # less needed per distinctive shared entity (up to two): 0.245, 0.19
+COS_WITH_LINK = 0.15
+ENTITY_OVERLAP = 0.20
+MIN_SHARED = 2
+CENTROID_MIN = 0.20
+MAX_POSTINGS = 64
+RARE_SHARE = 0.03  # a plain name held by at most this share of documents is distinctive
+COMMON_SHARE = 0.06  # a model name, figure or multi-word name held by more is not
+KIND_WEIGHT = {"model": 2.0, "quantity": 1.5, "multiword": 1.5, "name": 1.0}
+
+
+class EntityStats:
+    """Document frequencies of entity keys in one batch."""
+
+    def __init__(self, entity_sets: Sequence[frozenset[Entity]]) -> None:
+        self.n = max(len(entity_sets), 1)
+        self.df: Counter[str] = Counter(e.key for ents in entity_sets for e in ents)
+        self.rare_df = max(2, math.ceil(RARE_SHARE * self.n))
+        self.common_df = max(3, math.ceil(COMMON_SHARE * self.n))
+
+    def weight(self, entity: Entity) -> float:
+        idf = 1.0 + math.log((1.0 + self.n) / (1.0 + self.df.get(entity.key, 0)))
+        return idf * KIND_WEIGHT[entity.kind]
+
+    def distinctive(self, entity: Entity) -> bool:
+        limit = self.rare_df if entity.kind == "name" else self.common_df
+        return self.df.get(entity.key, 0) <= limit
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    cosine: float
+    overlap: float  # idf-weighted share of the smaller entity set found in the other
+    shared: tuple[str, ...]  # shared entity keys, distinctive first
+    distinctive: int
+    link: bool
+
+    @property
+    def same_story(self) -> bool:
+        return is_same_story(self)
+
+
+def required_cosine(ev: Evidence) -> float:
+    """The text similarity a pair needs, given how much entity evidence backs it."""
+    if len(ev.shared) < MIN_SHARED or ev.overlap < ENTITY_OVERLAP:
+        return COS_ALONE
+    return COS_WITH_ENTITIES - COS_STEP * min(ev.distinctive, 2)
+
+
+def is_same_story(ev: Evidence) -> bool:
+    if ev.link and ev.cosine >= COS_WITH_LINK:
+        return True
+    return ev.cosine >= required_cosine(ev)
+
+
+def evidence(
+    a: frozenset[Entity],
+    b: frozenset[Entity],
+    cosine: float,
+    stats: EntityStats,
+    link: bool = False,
+) -> Evidence:
+    """How strongly two entity sets (and their text cosine) say "one story"."""
+    shared = a & b
+    total_a = sum(stats.weight(e) for e in a)
+    total_b = sum(stats.weight(e) for e in b)
+    overlap = sum(stats.weight(e) for e in shared) / min(total_a, total_b) if shared else 0.0
+    # A name inside a shared multi-word name ("altman" in "sam altman") is not new evidence.
+    covered = {w for e in shared if e.kind == "multiword" for w in e.key.split()}
+    counted = [e for e in shared if not (e.kind == "name" and e.key in covered)]
+    counted.sort(key=lambda e: (not stats.distinctive(e), -stats.weight(e), e.key))
+    return Evidence(
+        cosine=cosine,
+        overlap=overlap,
+        shared=tuple(e.key for e in counted),
+        distinctive=sum(1 for e in counted if stats.distinctive(e)),
+        link=link,
+    )
+
+
+def _candidate_pairs(features: Sequence[DocFeatures]) -> tuple[np.ndarray, np.ndarray]:
+    keys_per_doc = [
+        {f"e:{e.key}" for e in f.entities} | {f"t:{t}" for t in f.title_terms} | {
+            f"l:{link}" for link in f.links
+        }
+        for f in features
+    ]
+    df = Counter(key for keys in keys_per_doc for key in keys)
+    key_ids: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, keys in enumerate(keys_per_doc):
+        for key in keys:
+            if 2 <= df[key] <= MAX_POSTINGS:
+                rows.append(row)
+                cols.append(key_ids.setdefault(key, len(key_ids)))
+    if not rows:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    incidence = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(features), len(key_ids))
+    )
+    shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
+    return shared.row.astype(np.int64), shared.col.astype(np.int64)
+
+
+class _Centroids:
+    """Unnormalised sums of member vectors, merged as groups merge."""
+
+    def __init__(self, space: TfidfSpace, uf: UnionFind) -> None:
+        self._space = space
+        self._sums: dict[int, dict[int, float]] = {}
+        for group in uf.groups():  # groups already formed by the duplicate stages
+            if len(group) > 1:
+                total: dict[int, float] = {}
+                for member in group:
+                    for term, weight in space.row_dict(member).items():
+                        total[term] = total.get(term, 0.0) + weight
+                self._sums[uf.find(group[0])] = total
+
+    def get(self, root: int) -> dict[int, float]:
+        if root not in self._sums:
+            self._sums[root] = self._space.row_dict(root)
+        return self._sums[root]
+
+    def cosine(self, ra: int, rb: int) -> float:
+        a, b = self.get(ra), self.get(rb)
+        if len(a) > len(b):
+            a, b = b, a
+        dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+        norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+        return dot / norm if norm else 0.0
+
+    def merge(self, into: int, other: int) -> None:
+        big, small = self.get(into), self._sums.pop(other, None) or self._space.row_dict(other)
+        for term, weight in small.items():
+            big[term] = big.get(term, 0.0) + weight
+
+
+def merge_same_stories(
+    features: Sequence[DocFeatures], space: TfidfSpace, uf: UnionFind
+) -> int:
+    """Join, in ``uf``, documents that report the same story; returns the number of merges."""
+    left, right = _candidate_pairs(features)
+    if not len(left):
+        return 0
+    cosines = space.pair_cosines(left, right)
+    keep = cosines >= COS_WITH_LINK
+    stats = EntityStats([f.entities for f in features])
+    scored: list[tuple[float, int, int]] = []
+    for i, j, cos in zip(left[keep].tolist(), right[keep].tolist(), cosines[keep].tolist(),
+                         strict=True):
+        if features[i].source == features[j].source:
+            continue  # one outlet's two pages are two items; only copies merge (earlier stages)
+        link = bool(features[i].links & features[j].links)
+        ev = evidence(features[i].entities, features[j].entities, cos, stats, link)
+        if ev.same_story:
+            scored.append((cos + ev.overlap, i, j))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    centroids = _Centroids(space, uf)
+    merges = 0
+    for _, i, j in scored:
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj or not uf.can_union(ri, rj):
+            continue
+        if (uf.size(ri) > 1 or uf.size(rj) > 1) and centroids.cosine(ri, rj) < CENTROID_MIN:
+            continue
+        uf.union(ri, rj)
+        root = uf.find(ri)
+        centroids.merge(root, rj if root == ri else ri)
+        merges += 1
+    return merges

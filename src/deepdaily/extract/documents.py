@@ -1,0 +1,229 @@
+"""From entries to documents: canonical URL, main text, date, content-hash id.
+
+For each entry: the URL is canonicalised and entries repeating a canonical URL in the batch are
+dropped; a URL the store already knows is skipped (counted), which is why a re-run extracts
+nothing twice. The text is the entry's ``content_text``, else the text of its ``content_html``
+(all of it for a fragment such as a feed's body, the main text via trafilatura for a whole
+page), else the main text of the page, fetched when ``fetch_pages`` is on (the
+``[fetch] fetch_pages`` setting) through the fetcher with the SSRF guard armed; when that fails
+the entry's summary stands in. An entry with no text at all is a failure, never an empty
+document. The date is the entry's, else the page's own (htmldate).
+
+Extraction is CPU-bound, so it runs in a process pool of ``workers`` processes (default: one
+per CPU), created on first use and reused; page fetches overlap with it. ``workers=0`` extracts
+in a thread of this process instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from deepdaily.errors import SourceError
+from deepdaily.extract.article import Article, extract_article, html_to_text
+from deepdaily.extract.urls import canonical_url, links_in_html
+from deepdaily.fetch import Fetcher
+from deepdaily.models import Document, Entry, content_id
+
+__all__ = ["ToDocumentsResult", "normalise_text", "shutdown_workers", "to_documents"]
+
+_HTML_TYPES = ("", "text/html", "application/xhtml+xml", "text/plain")
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+_FULL_PAGE = re.compile(r"<(?:html|body|head)\b|<!doctype html", re.IGNORECASE)
+
+
+@dataclass
+class ToDocumentsResult:
+    """Documents made, entries skipped because already stored, and per-URL failures."""
+
+    documents: list[Document] = field(default_factory=list)
+    skipped_known: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: int = 0  # entries repeating a canonical URL earlier in the batch
+
+
+def normalise_text(text: str) -> str:
+    """Whitespace-collapsed text: the form the content id hashes."""
+    return " ".join(text.split())
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    pool = _POOLS.get(workers)
+    if pool is None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        _POOLS[workers] = pool
+    return pool
+
+
+def shutdown_workers() -> None:
+    """Stop the extraction processes (they are also stopped at exit)."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_workers)
+
+
+class _Extractor:
+    """Runs :func:`extract_article` off the event loop, a bounded number at a time."""
+
+    def __init__(self, workers: int | None) -> None:
+        self.workers = (os.cpu_count() or 1) if workers is None else max(0, workers)
+        # Fetched pages wait here rather than pile up in the pool's queue.
+        self._slots = asyncio.Semaphore(max(2, 2 * self.workers))
+
+    async def __call__(self, html: str, url: str) -> Article | None:
+        if not _FULL_PAGE.search(html[:4096]):
+            return _fragment_article(html, url)
+        async with self._slots:
+            try:
+                if self.workers == 0:
+                    return await asyncio.to_thread(extract_article, html, url)
+                executor: Executor = _pool(self.workers)
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(executor, extract_article, html, url)
+            except BrokenProcessPool:
+                _POOLS.pop(self.workers, None)  # a worker died (e.g. out of memory): start afresh
+                return await asyncio.to_thread(extract_article, html, url)
+            except Exception:  # one hostile page must not sink the batch; it has no text then
+                return None
+
+
+def _fragment_article(html: str, url: str) -> Article | None:
+    """A feed's or forum's body is already the main content: keep all of it, no boilerplate
+    removal (which would cut short fragments)."""
+    text = html_to_text(html)
+    if not text:
+        return None
+    return Article(title="", text=text, links=tuple(links_in_html(html, url)))
+
+
+@dataclass
+class _Job:
+    entry: Entry
+    canonical: str
+    discovered_from: str
+
+
+async def _page_article(
+    job: _Job, fetcher: Fetcher, extract: _Extractor
+) -> tuple[Article | None, str]:
+    """The fetched page's article, or None and the one-line reason."""
+    try:
+        response = await fetcher.get(job.entry.url, discovered_from=job.discovered_from)
+    except SourceError as exc:
+        return None, str(exc)
+    if response.content_type not in _HTML_TYPES and "html" not in response.content_type:
+        return None, f"{job.entry.url}: page is {response.content_type}, not HTML"
+    article = await extract(response.text, response.final_url)
+    if article is None:
+        return None, f"{job.entry.url}: no main text found in the page"
+    return article, ""
+
+
+async def _document(
+    job: _Job,
+    *,
+    fetcher: Fetcher,
+    extract: _Extractor,
+    authority: Mapping[str, float],
+    fetch_pages: bool,
+) -> Document | str:
+    """A document for ``job``, or the one-line reason there is none."""
+    entry = job.entry
+    text = entry.content_text.strip()
+    article: Article | None = None
+    reason = ""
+    if not text and entry.content_html.strip():
+        article = await extract(entry.content_html, entry.url)
+        text = article.text if article else ""
+    if not text and fetch_pages:
+        article, reason = await _page_article(job, fetcher, extract)
+        text = article.text if article else ""
+    if not text:
+        text = entry.summary.strip()
+    if not text:
+        if reason:
+            return reason
+        why = "no content or summary" + ("" if fetch_pages else " and page fetching is off")
+        return f"{entry.url}: {why}"
+    language = article.language if article else ""
+    if not language:
+        language = next((t.removeprefix("lang:") for t in entry.tags if t.startswith("lang:")), "")
+    return Document(
+        id=content_id(job.canonical, normalise_text(text)),
+        source=entry.source,
+        url=entry.url,
+        canonical_url=job.canonical,
+        title=entry.title or (article.title if article else "") or entry.url,
+        text=text,
+        summary=entry.summary,
+        published=entry.published or (article.published if article else None),
+        fetched_at=datetime.now(UTC),
+        author=entry.author or (article.author if article else ""),
+        language=language,
+        authority=authority.get(entry.source, 0.5),
+        tags=list(entry.tags),
+        links=list(entry.links or (article.links if article else ())),
+    )
+
+
+async def to_documents(
+    entries: list[Entry],
+    *,
+    fetcher: Fetcher,
+    authority: Mapping[str, float],
+    known_urls: Callable[[str], bool],
+    fetch_pages: bool = True,
+    workers: int | None = None,
+    source_urls: Mapping[str, str] | None = None,
+) -> ToDocumentsResult:
+    """Documents for the new entries, in entry order.
+
+    ``authority`` maps source names to their authority (default 0.5); ``known_urls`` tells
+    whether a canonical URL is already stored. ``source_urls`` maps source names to the URL
+    each entry list was read from: page fetches then count as discovered there, so the SSRF
+    guard refuses an entry that points from a public feed into a private network. Without it
+    an entry's own URL is used, which checks schemes only.
+    """
+    result = ToDocumentsResult()
+    jobs: list[_Job] = []
+    seen: set[str] = set()
+    for entry in entries:
+        canonical = canonical_url(entry.url)
+        if canonical in seen:
+            result.duplicates += 1
+            continue
+        seen.add(canonical)
+        if known_urls(canonical):
+            result.skipped_known += 1
+            continue
+        origin = (source_urls or {}).get(entry.source, entry.url)
+        jobs.append(_Job(entry, canonical, origin))
+    extract = _Extractor(workers)
+    outcomes = await asyncio.gather(
+        *(
+            _document(
+                job, fetcher=fetcher, extract=extract, authority=authority,
+                fetch_pages=fetch_pages,
+            )
+            for job in jobs
+        )
+    )
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        if isinstance(outcome, Document):
+            result.documents.append(outcome)
+        else:
+            result.failures.append((job.entry.url, outcome))
+    return result

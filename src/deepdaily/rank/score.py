@@ -1,0 +1,168 @@
+"""Score one event: authority, coverage, relevance, recency, novelty, each in [0, 1].
+
+``total = W_AUTHORITY * authority + W_COVERAGE * coverage + W_RELEVANCE * relevance
++ W_RECENCY * recency + W_NOVELTY * novelty``; the weights sum to 1, so ``total`` is in [0, 1]
+and ``profile.min_score`` reads on the same scale.
+
+* **authority**: the highest ``Document.authority`` (copied from the source's settings).
+* **coverage**: independent sources, saturating: ``1 - exp(-(n - 1) / COVERAGE_SCALE)``, so one
+  source is 0, two 0.39, three 0.63, five 0.86. Near-verbatim copies (syndication) of another
+  source's document do not count as independent.
+* **relevance**: the best document's reading (``signals.py``): interests matched
+  (``profile.interests``) and technical depth, scaled by the share of technical signal against
+  low-value signal; spam documents count for almost nothing and dilute their event.
+* **recency**: 0.5 at the window's start to 1.0 at its end, by the newest document inside it.
+* **novelty**: set by the caller from the published events (1.0 when new).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from deepdaily.cluster.near import NEAR_DUPLICATE_JACCARD, jaccard
+from deepdaily.cluster.text import shingles
+from deepdaily.models import Document, Event, ScoreBreakdown
+from deepdaily.rank.signals import Signals, read_signals
+from deepdaily.rank.window import position_in_window, times_in_window
+
+__all__ = [
+    "W_AUTHORITY",
+    "W_COVERAGE",
+    "W_NOVELTY",
+    "W_RECENCY",
+    "W_RELEVANCE",
+    "EventScore",
+    "document_relevance",
+    "independent_sources",
+    "score_event",
+]
+
+W_AUTHORITY = 0.15
+W_COVERAGE = 0.20
+W_RELEVANCE = 0.50  # the digest is for engineers and researchers: substance first
+W_RECENCY = 0.05  # the window already filters; inside it, age matters little
+W_NOVELTY = 0.10
+
+COVERAGE_SCALE = 2.0
+INTEREST_SCALE = 3.0  # interests matched for 63 % of the interest part
+DEPTH_SCALE = 5.0  # depth points for 63 % of the depth part
+PRACTICE_WEIGHT = 1.5  # a practice term counts this many depth points
+INTEREST_SHARE = 0.4  # of the positive part, when the profile has interests
+LOW_VALUE_WEIGHT = 1.5  # one low-value term outweighs one technical term by this much
+SPAM_FACTOR = 0.1  # relevance kept by a document carrying spam/injection text
+MAX_TERMS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class DocRelevance:
+    value: float
+    terms: list[str]
+    signals: Signals
+
+
+@dataclass
+class EventScore:
+    """A breakdown plus the facts the selection reason is written from."""
+
+    breakdown: ScoreBreakdown
+    sources: int
+    in_window: bool
+    spam_documents: int
+    low_value: list[str] = field(default_factory=list)  # categories in the best document
+
+    @property
+    def total(self) -> float:
+        return self.breakdown.total
+
+
+def document_relevance(doc: Document, interests: Sequence[str]) -> DocRelevance:
+    sig = read_signals(f"{doc.title}\n{doc.text or doc.summary}", interests)
+    depth_points = (
+        len(sig.depth)
+        + PRACTICE_WEIGHT * len(sig.practice)
+        + min(len(sig.benchmarks), 3)
+        + 0.75 * min(sig.figures, 4)
+        + 0.5 * min(sig.versions, 3)
+    )
+    depth = 1.0 - math.exp(-depth_points / DEPTH_SCALE)
+    if interests:
+        interest = 1.0 - math.exp(-len(sig.interests) / INTEREST_SCALE)
+        positive = INTEREST_SHARE * interest + (1.0 - INTEREST_SHARE) * depth
+    else:
+        positive = depth
+    technical = len(sig.interests) + depth_points
+    low = sum(len(terms) for terms in sig.low_value.values())
+    share = technical / (technical + LOW_VALUE_WEIGHT * low) if technical else 0.0
+    value = positive * share
+    if sig.spam:
+        value *= SPAM_FACTOR
+    terms = list(dict.fromkeys([*sig.interests, *sig.practice, *sig.depth]))
+    return DocRelevance(value=value, terms=terms[:MAX_TERMS], signals=sig)
+
+
+def independent_sources(documents: Sequence[Document]) -> int:
+    """Distinct sources, not counting near-verbatim copies of another source's document."""
+    counted: list[tuple[str, set[str]]] = []
+    for doc in documents:
+        source = doc.source.strip().lower()
+        if any(source == s for s, _ in counted):
+            continue
+        body = shingles(f"{doc.title}\n{doc.text or doc.summary}")
+        if any(jaccard(body, other) >= NEAR_DUPLICATE_JACCARD for _, other in counted):
+            continue
+        counted.append((source, body))
+    return max(1, len(counted))
+
+
+def _recency(event: Event, window: tuple[datetime, datetime]) -> tuple[float, bool]:
+    inside = times_in_window(event, window)
+    if not inside:
+        return 0.0, False
+    return 0.5 + 0.5 * position_in_window(max(inside), window), True
+
+
+def score_event(
+    event: Event,
+    interests: Sequence[str],
+    window: tuple[datetime, datetime],
+    novelty: float = 1.0,
+) -> EventScore:
+    readings = [document_relevance(doc, interests) for doc in event.documents]
+    clean = [r for r in readings if not r.signals.spam]
+    spam = len(readings) - len(clean)
+    if clean:
+        best = max(clean, key=lambda r: r.value)
+        relevance = best.value * (1.0 - 0.5 * spam / len(readings))
+    else:
+        best = max(readings, key=lambda r: r.value)
+        relevance = best.value
+    sources = independent_sources(event.documents)
+    coverage = 1.0 - math.exp(-(sources - 1) / COVERAGE_SCALE)
+    authority = max((doc.authority for doc in event.documents), default=0.0)
+    recency, in_window = _recency(event, window)
+    total = (
+        W_AUTHORITY * authority
+        + W_COVERAGE * coverage
+        + W_RELEVANCE * relevance
+        + W_RECENCY * recency
+        + W_NOVELTY * novelty
+    )
+    breakdown = ScoreBreakdown(
+        authority=round(authority, 4),
+        coverage=round(coverage, 4),
+        relevance=round(relevance, 4),
+        recency=round(recency, 4),
+        novelty=round(novelty, 4),
+        total=round(total, 4),
+        matched_terms=best.terms,
+    )
+    return EventScore(
+        breakdown=breakdown,
+        sources=sources,
+        in_window=in_window,
+        spam_documents=spam,
+        low_value=sorted(best.signals.low_value),
+    )

@@ -1,0 +1,172 @@
+"""Choose the day's items: ``select_events(events, profile, window, published=...)``.
+
+1. Score every event (``score.py``); novelty comes from the published events: the same event
+   id, or the same story by the clustering rule, means "already published" (novelty 0, never
+   selected); a close relative (cosine >= :data:`FOLLOW_UP_COSINE`) is a follow-up (novelty
+   :data:`FOLLOW_UP_NOVELTY`).
+2. Reject events with no document inside the window, already published ones, and those whose
+   total is below ``profile.min_score`` (so a quiet day yields fewer items).
+3. Pick greedily, MMR style, by ``total - MMR_LAMBDA * max similarity to the events already
+   picked`` (stored as ``diversity_penalty``), until ``profile.items`` are picked. Similarity is
+   the TF-IDF cosine, raised to :data:`SAME_SOURCE_SIMILARITY` times the Jaccard overlap of
+   the two events' outlets for events from the same outlet, so one prolific source (a
+   preprint server, a changelog feed) cannot fill the digest. A candidate that is the same
+   story as a pick is rejected as its near-duplicate and takes no slot.
+
+Every event gets a :class:`~deepdaily.models.Selection` with a one-sentence reason.
+Settings: ``profile.items``, ``profile.min_score``, ``profile.interests``, ``profile.timezone``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+
+from deepdaily.config.settings import Profile
+from deepdaily.models import Event, Selection
+from deepdaily.rank import reasons
+from deepdaily.rank.score import EventScore, score_event
+from deepdaily.rank.similar import EventSpace
+
+__all__ = [
+    "FOLLOW_UP_COSINE",
+    "FOLLOW_UP_NOVELTY",
+    "MMR_LAMBDA",
+    "SAME_SOURCE_SIMILARITY",
+    "select_events",
+]
+
+MMR_LAMBDA = 0.3
+SAME_SOURCE_SIMILARITY = 0.5
+FOLLOW_UP_COSINE = 0.30
+FOLLOW_UP_NOVELTY = 0.5
+
+
+def _novelty(
+    space: EventSpace, events: Sequence[Event], published: Sequence[Event]
+) -> list[tuple[float, Event | None]]:
+    """Per candidate: novelty and the published event it resembles (if any)."""
+    by_id = {event.id: event for event in published}
+    n = len(events)
+    out: list[tuple[float, Event | None]] = []
+    for i, event in enumerate(events):
+        if event.id in by_id:
+            out.append((0.0, by_id[event.id]))
+            continue
+        if not published:
+            out.append((1.0, None))
+            continue
+        cosines = space.cosines(i)[n:]
+        j = int(np.argmax(cosines))
+        cos = float(cosines[j])
+        if space.same_story(i, n + j, cos):
+            out.append((0.0, published[j]))
+        elif cos >= FOLLOW_UP_COSINE:
+            out.append((FOLLOW_UP_NOVELTY, published[j]))
+        else:
+            out.append((1.0, None))
+    return out
+
+
+def _local_day(moment: datetime, profile: Profile) -> str:
+    return moment.astimezone(profile.tz).date().isoformat()
+
+
+def select_events(
+    events: Sequence[Event],
+    profile: Profile,
+    window: tuple[datetime, datetime],
+    *,
+    published: Sequence[Event] = (),
+) -> list[Selection]:
+    """One Selection per event, selected ones ranked 1..n (n <= ``profile.items``)."""
+    if not events:
+        return []
+    space = EventSpace(events, published)
+    novelty = _novelty(space, events, published)
+    scores = [
+        score_event(event, profile.interests, window, nov)
+        for event, (nov, _) in zip(events, novelty, strict=True)
+    ]
+    reason: dict[int, str] = {}
+    eligible: list[int] = []
+    for i, score in enumerate(scores):
+        match = novelty[i][1]
+        if not score.in_window:
+            reason[i] = reasons.outside_window()
+        elif score.breakdown.novelty == 0.0 and match is not None:
+            reason[i] = reasons.already_published(_local_day(match.last_seen, profile))
+        elif score.total < profile.min_score:
+            reason[i] = reasons.below_minimum(score, profile.min_score)
+        else:
+            eligible.append(i)
+
+    n = len(events)
+    closest = np.zeros(n)  # max cosine to any pick so far
+    cosine_rows: dict[int, np.ndarray] = {}
+    picked: list[int] = []
+    remaining = sorted(eligible, key=lambda i: events[i].id)
+    while remaining and len(picked) < profile.items:
+        best = max(remaining, key=lambda i: scores[i].total - MMR_LAMBDA * closest[i])
+        remaining.remove(best)
+        twin = _same_story_pick(space, best, picked, cosine_rows)
+        if twin is not None:
+            reason[best] = reasons.duplicate_of(picked.index(twin) + 1)
+            continue
+        scores[best].breakdown.diversity_penalty = round(MMR_LAMBDA * closest[best], 4)
+        picked.append(best)
+        cosine_rows[best] = space.cosines(best)[:n]
+        np.maximum(closest, cosine_rows[best], out=closest)
+        np.maximum(closest, _source_overlap(events, best), out=closest)
+        match = novelty[best][1]
+        follow_up = _local_day(match.last_seen, profile) if match is not None else ""
+        reason[best] = reasons.selected(len(picked), scores[best], follow_up)
+    for i in remaining:
+        scores[i].breakdown.diversity_penalty = round(MMR_LAMBDA * closest[i], 4)
+        twin = _same_story_pick(space, i, picked, cosine_rows)
+        reason[i] = (
+            reasons.duplicate_of(picked.index(twin) + 1)
+            if twin is not None
+            else reasons.not_in_top(profile.items, scores[i])
+        )
+    rank = {index: position + 1 for position, index in enumerate(picked)}
+    return [
+        _selection(event, scores[i], reason[i], rank.get(i)) for i, event in enumerate(events)
+    ]
+
+
+def _source_overlap(events: Sequence[Event], pick: int) -> np.ndarray:
+    """Per event, SAME_SOURCE_SIMILARITY times the Jaccard overlap of its outlets with the pick's."""
+    picked_sources = {s.strip().lower() for s in events[pick].sources}
+    out = np.zeros(len(events))
+    for i, event in enumerate(events):
+        sources = {s.strip().lower() for s in event.sources}
+        if sources & picked_sources:
+            out[i] = (
+                SAME_SOURCE_SIMILARITY
+                * len(sources & picked_sources)
+                / len(sources | picked_sources)
+            )
+    return out
+
+
+def _same_story_pick(
+    space: EventSpace, candidate: int, picked: list[int], cosine_rows: dict[int, np.ndarray]
+) -> int | None:
+    for pick in picked:
+        if space.same_story(candidate, pick, float(cosine_rows[pick][candidate])):
+            return pick
+    return None
+
+
+def _selection(event: Event, score: EventScore, reason: str, rank: int | None) -> Selection:
+    return Selection(
+        event_id=event.id,
+        title=event.title,
+        selected=rank is not None,
+        rank=rank,
+        score=score.breakdown,
+        reason=reason,
+    )

@@ -1,0 +1,61 @@
+"""How alike two events are, for diversity (MMR) and for novelty against published events.
+
+Each event is one bag of terms (all its documents' titles, texts and entities) in a TF-IDF space
+fitted on the candidates and the already-published events together. ``cosine`` drives the MMR
+penalty; ``same_story`` applies the clustering stage's own rule (text similarity backed by
+shared distinctive entities, see ``cluster/stories.py``) to whole events, so two events the
+clusterer kept apart can still be recognised as one story at selection time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from deepdaily.cluster.features import DocFeatures, doc_features
+from deepdaily.cluster.stories import EntityStats, evidence
+from deepdaily.cluster.text import Entity
+from deepdaily.cluster.vectors import TfidfSpace
+from deepdaily.models import Event
+
+__all__ = ["EventSpace"]
+
+
+class EventSpace:
+    """Events ``0..n-1`` are the candidates, ``n..`` the published ones."""
+
+    def __init__(
+        self,
+        events: Sequence[Event],
+        published: Sequence[Event] = (),
+        features: dict[str, DocFeatures] | None = None,
+    ) -> None:
+        cache = features if features is not None else {}
+        self.n_candidates = len(events)
+        self._entities: list[frozenset[Entity]] = []
+        term_lists: list[list[str]] = []
+        for event in [*events, *published]:
+            terms: list[str] = []
+            ents: set[Entity] = set()
+            for doc in event.documents:
+                feat = cache.get(doc.id)
+                if feat is None:
+                    feat = cache[doc.id] = doc_features(doc)
+                terms.extend(feat.terms)
+                ents |= feat.entities
+            term_lists.append(terms)
+            self._entities.append(frozenset(ents))
+        self._space = TfidfSpace(term_lists)
+        self._stats = EntityStats(self._entities)
+
+    def cosines(self, index: int) -> NDArray[np.float64]:
+        """Cosine of event ``index`` against every event (candidates, then published)."""
+        return self._space.cosine_to_all(self._space.matrix[index])
+
+    def same_story(self, a: int, b: int, cosine: float) -> bool:
+        return evidence(self._entities[a], self._entities[b], cosine, self._stats).same_story
+
+    def shared_entities(self, a: int, b: int, cosine: float) -> tuple[str, ...]:
+        return evidence(self._entities[a], self._entities[b], cosine, self._stats).shared

@@ -1,0 +1,153 @@
+"""The template context: a :class:`~deepdaily.models.Digest` laid out as ready Markdown lines.
+
+Templates stay layout-only; every decision is made here, where it is tested:
+
+- claims: a rendered text containing a ``dropped`` claim's text loses it (an entry left empty
+  is not rendered), and one containing an ``unverified`` claim's text gets the label's marker
+  (``（未核实）``) right after it;
+- headings: ``机构：标题``, or the title alone when it already begins with the organisation
+  (``星河智能发布 Orion-7``), so the name is not said twice;
+- sections: one entry renders inline after its label, several as sub-bullets; a judgement
+  section that is ``None`` or empty says so in one line (the offline engine's note, or "not
+  generated" for an LLM item) instead of being invented or silently missing;
+- every string is passed through :mod:`deepdaily.render.sanitise`.
+
+Templates also receive the raw ``digest`` for anything this view does not lay out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from deepdaily.analyse.labels import Labels, labels_for
+from deepdaily.analyse.sentences import normalise
+from deepdaily.models import Claim, Digest, DigestItem
+from deepdaily.render.sanitise import md_emphasis, md_heading, md_label, md_text, md_url
+
+__all__ = ["BulletView", "ItemView", "ListEntry", "digest_context"]
+
+
+@dataclass(frozen=True)
+class BulletView:
+    """``- **label**：text`` followed by ``  - sub`` lines."""
+
+    label: str
+    text: str = ""
+    subs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ItemView:
+    number: int
+    heading: str  # "机构：标题", or the title when it starts with the organisation
+    sources: list[str]
+    note: str
+    bullets: list[BulletView]
+    item: DigestItem
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """``N. **lead**：text`` in the trends and watch lists."""
+
+    number: int
+    lead: str
+    text: str
+
+
+def apply_claims(text: str, claims: Sequence[Claim], labels: Labels) -> str:
+    """``text`` without its dropped claims and with its unverified ones marked."""
+    text = normalise(text)
+    for claim in claims:
+        quoted = normalise(claim.text)
+        if not quoted or claim.status == "verified" or quoted not in text:
+            continue
+        if claim.status == "dropped":
+            text = normalise(text.replace(quoted, " "))
+        elif labels.unverified.strip() not in text[text.index(quoted) + len(quoted) :][:12]:
+            end = text.index(quoted) + len(quoted)
+            text = text[:end] + labels.unverified + text[end:]
+    return text if any(ch.isalnum() for ch in text) else ""
+
+
+def _section(
+    label: str, entries: Sequence[str], lead: str, missing: str, claims: Sequence[Claim],
+    labels: Labels,
+) -> BulletView | None:
+    kept = [md_text(t) for t in (apply_claims(e, claims, labels) for e in entries) if t]
+    lead = md_text(apply_claims(lead, claims, labels)) if lead else ""
+    if not kept and not lead:
+        return BulletView(md_label(label), missing) if missing else None
+    if len(kept) == 1:
+        return BulletView(md_label(label), f"{lead}{kept[0]}")
+    return BulletView(md_label(label), lead, kept)
+
+
+def _bullets(item: DigestItem, labels: Labels) -> list[BulletView]:
+    judgement = labels.offline_judgement if item.engine == "offline" else labels.missing_section
+    claims = item.claims
+    what = apply_claims(item.what, claims, labels) or labels.what_dropped
+    technical_label = item.technical_label
+    if technical_label == labels_for("zh").technical:
+        technical_label = labels.technical  # the model's default, in the digest's language
+    sections = [
+        BulletView(md_label(labels.what), md_text(what)),
+        _section(labels.why, [item.why] if item.why else [], "", judgement, claims, labels),
+        _section(technical_label, item.technical, "", "", claims, labels),
+        _section(labels.impact, item.impact or [], "", judgement, claims, labels),
+        _section(labels.advice, item.advice or [], item.advice_lead, judgement, claims, labels),
+    ]
+    return [section for section in sections if section is not None]
+
+
+def _item_view(number: int, item: DigestItem, labels: Labels) -> ItemView:
+    title = md_heading(item.title)
+    organisation = item.organisation.strip()
+    named = not organisation or item.title.strip().casefold().startswith(organisation.casefold())
+    heading = title if named else f"{md_text(organisation)}{labels.colon}{title}"
+    return ItemView(
+        number=number,
+        heading=heading,
+        sources=[md_url(url) for url in dict.fromkeys(item.sources) if url.strip()],
+        note=md_emphasis(item.note) if item.note.strip() else "",
+        bullets=_bullets(item, labels),
+        item=item,
+    )
+
+
+def _banner(digest: Digest, labels: Labels) -> str:
+    if digest.engine == "offline":
+        return labels.offline_banner
+    offline = [n for n, item in enumerate(digest.items, start=1) if item.engine == "offline"]
+    return labels.offline_items_banner.format(items=labels.items_phrase(offline)) if offline else ""
+
+
+def digest_context(digest: Digest) -> dict[str, Any]:
+    """Everything ``digest.md.j2`` and its partials use, by name."""
+    labels = labels_for(digest.language)
+    trends = [
+        ListEntry(n, md_label(t.lead), md_text(t.text))
+        for n, t in enumerate(digest.synthesis.trends, start=1)
+    ]
+    watch = [
+        ListEntry(n, md_label(w.lead), md_text(w.text))
+        for n, w in enumerate(digest.synthesis.watch, start=1)
+    ]
+    return {
+        "digest": digest,
+        "labels": labels,
+        "front_matter": {
+            "title": digest.title,
+            "date": digest.published_at,
+            "tags": list(digest.tags),
+            "categories": list(digest.categories),
+            "draft": False,
+        },
+        "tagline": md_text(digest.tagline),
+        "banner": md_text(_banner(digest, labels)),
+        "items": [_item_view(n, item, labels) for n, item in enumerate(digest.items, start=1)],
+        "trends": trends,
+        "watch": watch,
+    }

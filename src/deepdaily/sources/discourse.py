@@ -1,0 +1,168 @@
+"""The ``discourse`` source type: topics of a Discourse forum through its JSON API.
+
+``spec.url`` may be a topic list (``/latest.json``, ``/top.json``, ``/c/<slug>.json``,
+``/c/<slug>/<id>.json``), one topic (``/t/<id>.json`` or ``/t/<slug>/<id>.json``) or the forum's
+base URL, to which ``/latest.json`` is appended. For a list, the first ``MAX_TOPICS`` topics
+are fetched concurrently as ``/t/<id>.json`` (through the fetcher, so ``[fetch]`` limits and
+the SSRF guard apply, with the list as ``discovered_from``); each becomes one entry with the
+first post's text. A topic that cannot be fetched still yields an entry from the list data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from datetime import datetime
+from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+from deepdaily.config import SourceSpec
+from deepdaily.errors import ParseError, SourceError
+from deepdaily.extract.article import html_to_text, parse_date
+from deepdaily.extract.urls import canonical_url, links_in_html
+from deepdaily.fetch import Fetcher, FetchResponse
+from deepdaily.models import Entry
+from deepdaily.sources.base import Collected, FetchedSource, collected, register_source_type
+
+__all__ = ["MAX_TOPICS", "DiscourseSource", "api_url", "forum_base", "topic_entry"]
+
+MAX_TOPICS = 30
+_API_PATH = re.compile(r"/(?:latest|top|new|hot|categories)(?:/\w+)?\.json$|/(?:c|t)/.*$")
+
+
+def forum_base(url: str) -> str:
+    """The forum's root URL (scheme, host and any sub-folder), without a trailing slash."""
+    parts = urlsplit(url)
+    path = _API_PATH.sub("", parts.path).rstrip("/")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def api_url(url: str) -> str:
+    """The JSON URL to fetch for a configured forum URL."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if path.endswith(".json"):
+        return url
+    if re.search(r"/(?:c|t)/", path + "/"):
+        return urlunsplit((parts.scheme, parts.netloc, path + ".json", parts.query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, path + "/latest.json", parts.query, ""))
+
+
+@register_source_type
+class DiscourseSource(FetchedSource):
+    """A Discourse forum's latest topics, a category, or one topic."""
+
+    name: ClassVar[str] = "discourse"
+
+    def source_url(self, spec: SourceSpec) -> str:
+        return api_url(spec.url)
+
+    async def parse(
+        self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
+    ) -> Collected:
+        label = response.url
+        data = _json(response.body, label)
+        base = forum_base(response.final_url)
+        if "post_stream" in data:
+            return collected(response, [topic_entry(data, base=base, source=spec.name)])
+        topic_list = data.get("topic_list")
+        if not isinstance(topic_list, dict) or not isinstance(topic_list.get("topics"), list):
+            raise ParseError(f"{label}: not a Discourse topic list or topic", url=label)
+        topics = [t for t in topic_list["topics"] if isinstance(t, dict) and "id" in t]
+        topics = [t for t in topics if not _is_category_about(t)][:MAX_TOPICS]
+        entries = await asyncio.gather(
+            *(self._topic(t, base, spec.name, response.final_url, fetcher) for t in topics)
+        )
+        return collected(response, [entry for entry in entries if entry is not None])
+
+    async def _topic(
+        self, listed: dict[str, Any], base: str, source: str, list_url: str, fetcher: Fetcher
+    ) -> Entry | None:
+        url = f"{base}/t/{listed['id']}.json"
+        try:
+            response = await fetcher.get(url, discovered_from=list_url)
+            return topic_entry(_json(response.body, url), base=base, source=source)
+        except SourceError:
+            return _listed_entry(listed, base=base, source=source)
+
+
+def _json(body: bytes, label: str) -> dict[str, Any]:
+    if not body.strip():
+        raise ParseError(f"{label}: empty body", url=label)
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f" at line {line}" if line else ""
+        raise ParseError(f"{label}: not valid JSON{where}", url=label) from None
+    if not isinstance(data, dict):
+        raise ParseError(f"{label}: not a Discourse topic list or topic", url=label)
+    return data
+
+
+def _is_category_about(topic: dict[str, Any]) -> bool:
+    return bool(topic.get("pinned")) and str(topic.get("title", "")).startswith("About the ")
+
+
+def _date(value: Any) -> datetime | None:
+    return parse_date(value) if isinstance(value, str) else None
+
+
+def _topic_url(base: str, topic: dict[str, Any]) -> str:
+    slug = str(topic.get("slug") or "topic")
+    return f"{base}/t/{slug}/{topic['id']}"
+
+
+def _tags(topic: dict[str, Any]) -> tuple[str, ...]:
+    names: list[str] = []
+    for tag in topic.get("tags") or []:
+        name = tag.get("name") if isinstance(tag, dict) else tag
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return tuple(dict.fromkeys(names))
+
+
+def _title(topic: dict[str, Any]) -> str:
+    return html_to_text(str(topic.get("fancy_title") or topic.get("title") or "")) or str(
+        topic.get("title") or ""
+    )
+
+
+def topic_entry(topic: dict[str, Any], *, base: str, source: str) -> Entry:
+    """One entry from a ``/t/<id>.json`` answer."""
+    if "id" not in topic:
+        raise ParseError(f"{base}: Discourse topic without an id", url=base)
+    posts = topic.get("post_stream", {}).get("posts") or []
+    first = next((p for p in posts if p.get("post_number") == 1), posts[0] if posts else {})
+    cooked = str(first.get("cooked") or "")
+    url = _topic_url(base, topic)
+    links = links_in_html(cooked, url)
+    for link in first.get("link_counts") or []:
+        if isinstance(link, dict) and isinstance(link.get("url"), str):
+            target = canonical_url(link["url"])
+            if target.startswith(("http://", "https://")) and target not in links:
+                links.append(target)
+    return Entry(
+        source=source,
+        url=url,
+        title=_title(topic) or url,
+        content_text=html_to_text(cooked),
+        published=_date(topic.get("created_at")) or _date(first.get("created_at")),
+        author=str(first.get("name") or first.get("username") or "").strip(),
+        tags=_tags(topic),
+        links=tuple(links),
+    )
+
+
+def _listed_entry(topic: dict[str, Any], *, base: str, source: str) -> Entry:
+    """An entry from the list data alone, when the topic itself could not be fetched."""
+    url = _topic_url(base, topic)
+    return Entry(
+        source=source,
+        url=url,
+        title=_title(topic) or url,
+        summary=html_to_text(str(topic.get("excerpt") or "")),
+        published=_date(topic.get("created_at")),
+        tags=_tags(topic),
+    )

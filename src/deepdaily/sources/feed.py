@@ -1,0 +1,252 @@
+"""The ``feed`` source type: RSS 0.9x, RSS 1.0 (RDF), RSS 2.0, Atom and JSON Feed.
+
+XML feeds go through feedparser with the charset the server declared, so a feed with a wrong or
+missing encoding still parses; a malformed feed that still yields entries is accepted. Before
+parsing, a body that declares XML entities is refused (entity-expansion attacks such as "billion
+laughs"), and bodies that are empty, HTML or malformed without entries raise a one-line
+:class:`~deepdaily.errors.ParseError`. JSON Feed (1.0 and 1.1) is parsed with :mod:`json`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+import time
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+import feedparser
+
+from deepdaily.config import SourceSpec
+from deepdaily.errors import ParseError
+from deepdaily.extract.article import html_to_text, parse_date
+from deepdaily.extract.urls import links_in_html
+from deepdaily.fetch import Fetcher, FetchResponse
+from deepdaily.models import Entry
+from deepdaily.sources.base import (
+    Collected,
+    FetchedSource,
+    collected,
+    register_source_type,
+    root_element,
+)
+
+__all__ = ["FeedSource", "parse_feed"]
+
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ENTITY_WIDE = ("<!ENTITY".encode("utf-16-le"), "<!ENTITY".encode("utf-16-be"))
+_UTF16_START = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")  # UTF-16 XML
+_TITLE_LENGTH = 120
+
+
+@register_source_type
+class FeedSource(FetchedSource):
+    """RSS, Atom and JSON Feed."""
+
+    name: ClassVar[str] = "feed"
+
+    async def parse(
+        self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
+    ) -> Collected:
+        entries, skipped = parse_feed(
+            response.body,
+            url=response.final_url,
+            source=spec.name,
+            content_type=response.headers.get("content-type", ""),
+            label=response.url,
+        )
+        return collected(response, entries, skipped)
+
+
+def parse_feed(
+    body: bytes,
+    *,
+    url: str,
+    source: str,
+    content_type: str = "",
+    label: str | None = None,
+) -> tuple[list[Entry], int]:
+    """Entries of the feed ``body`` fetched from ``url``, and how many items were unusable.
+
+    ``label`` names the feed in error messages (defaults to ``url``).
+    """
+    label = label or url
+    stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        raise ParseError(f"{label}: empty body", url=label)
+    if stripped[:1] == b"{":
+        return _parse_json_feed(stripped, url=url, source=source, label=label)
+    if stripped[:1] != b"<" and not stripped.startswith(_UTF16_START):
+        raise ParseError(f"{label}: not a feed: not XML or JSON", url=label)
+    if _ENTITY.search(body) or any(wide in body for wide in _ENTITY_WIDE):
+        raise ParseError(
+            f"{label}: refused XML with entity declarations (possible entity-expansion attack)",
+            url=label,
+        )
+    if root_element(stripped) in ("html", "body", "head"):
+        raise ParseError(f"{label}: not a feed: looks like HTML", url=label)
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True)
+    if not parsed.entries:
+        _raise_for_empty(parsed, label)
+        return [], 0
+    entries: list[Entry] = []
+    skipped = 0
+    for item in parsed.entries:
+        entry = _xml_entry(item, url=url, source=source)
+        if entry is None:
+            skipped += 1
+        else:
+            entries.append(entry)
+    return entries, skipped
+
+
+def _raise_for_empty(parsed: Any, label: str) -> None:
+    """A feed with no entries is fine only if it really is a (quiet) feed."""
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    line_of = getattr(problem, "getLineNumber", None)
+    if problem is not None and callable(line_of):
+        message = getattr(problem, "getMessage", lambda: str(problem))()
+        raise ParseError(f"{label}: malformed XML at line {line_of()}: {message}", url=label)
+    if not parsed.get("version"):
+        raise ParseError(f"{label}: not a feed: no RSS, RDF or Atom root element", url=label)
+
+
+def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _xml_entry(item: Any, *, url: str, source: str) -> Entry | None:
+    link = (item.get("link") or "").strip()
+    if not link:
+        guid = (item.get("id") or "").strip()
+        link = guid if guid.startswith(("http://", "https://")) else ""
+    if not link:
+        return None
+    link = urljoin(url, link)
+    summary_html = item.get("summary") or ""
+    content_html = _best_content(item.get("content") or [])
+    if content_html and html_to_text(content_html) == html_to_text(summary_html):
+        summary_html = content_html  # RSS description copied into content: no full body
+        content_html = ""
+    summary = html_to_text(summary_html)
+    title = html_to_text(item.get("title") or "") or _shorten(summary)
+    if not title:
+        return None
+    published = _struct_to_datetime(item.get("published_parsed") or item.get("updated_parsed"))
+    tags = tuple(
+        dict.fromkeys(
+            (tag.get("term") or tag.get("label") or "").strip() for tag in item.get("tags") or []
+        )
+    )
+    return Entry(
+        source=source,
+        url=link,
+        title=title,
+        summary=summary,
+        content_html=content_html,
+        published=published,
+        author=(item.get("author") or "").strip(),
+        tags=tuple(tag for tag in tags if tag),
+        links=tuple(links_in_html(content_html or summary_html, link)),
+    )
+
+
+def _best_content(contents: list[Any]) -> str:
+    """The longest body among an entry's content elements (feedparser gives HTML or text)."""
+    return max((str(part.get("value") or "") for part in contents), key=len, default="")
+
+
+def _shorten(text: str) -> str:
+    line = " ".join(text.split())
+    if len(line) <= _TITLE_LENGTH:
+        return line
+    return line[:_TITLE_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+# JSON Feed ------------------------------------------------------------------------------------
+
+
+def _parse_json_feed(
+    body: bytes, *, url: str, source: str, label: str
+) -> tuple[list[Entry], int]:
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ParseError(f"{label}: not a feed: invalid JSON: {exc}", url=label) from None
+    if not isinstance(data, dict) or not str(data.get("version", "")).startswith(
+        "https://jsonfeed.org/version"
+    ):
+        raise ParseError(f"{label}: not a feed: JSON without a JSON Feed version", url=label)
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise ParseError(f"{label}: not a feed: JSON Feed without an items list", url=label)
+    base = str(data.get("home_page_url") or url)
+    feed_authors = _json_authors(data)
+    entries: list[Entry] = []
+    skipped = 0
+    for item in items:
+        entry = _json_entry(item, base=base, source=source, feed_authors=feed_authors)
+        if entry is None:
+            skipped += 1
+        else:
+            entries.append(entry)
+    return entries, skipped
+
+
+def _json_authors(data: dict[str, Any]) -> str:
+    authors = data.get("authors")
+    if isinstance(authors, list):
+        names = [str(a.get("name", "")).strip() for a in authors if isinstance(a, dict)]
+        return ", ".join(name for name in names if name)
+    author = data.get("author")
+    return str(author.get("name", "")).strip() if isinstance(author, dict) else ""
+
+
+def _json_entry(item: Any, *, base: str, source: str, feed_authors: str) -> Entry | None:
+    if not isinstance(item, dict):
+        return None
+    raw_url = item.get("url") or item.get("external_url") or ""
+    if not raw_url and str(item.get("id", "")).startswith(("http://", "https://")):
+        raw_url = item["id"]
+    if not isinstance(raw_url, str) or not raw_url.strip():
+        return None
+    link = urljoin(base, raw_url.strip())
+    content_html = str(item.get("content_html") or "")
+    content_text = str(item.get("content_text") or "")
+    summary = html_to_text(str(item.get("summary") or ""))
+    title = html_to_text(str(item.get("title") or "")) or _shorten(
+        summary or content_text or html_to_text(content_html)
+    )
+    if not title:
+        return None
+    raw_tags = item.get("tags")
+    tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
+    published = parse_date(_text(item.get("date_published"))) or parse_date(
+        _text(item.get("date_modified"))
+    )
+    return Entry(
+        source=source,
+        url=link,
+        title=title,
+        summary=summary,
+        content_html=content_html,
+        content_text=content_text,
+        published=published,
+        author=_json_authors(item) or feed_authors,
+        tags=tuple(str(tag) for tag in tags if str(tag).strip()),
+        links=tuple(links_in_html(content_html, link)),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,170 @@
+"""The ``html`` source type: a web page that is either one article or a listing of articles.
+
+A listing (a blog index, a news section) has many links to other pages of the same site with
+title-like anchor text and little prose of its own; it yields one entry per linked article,
+titled by the anchor text and without content, so the extract stage fetches each article. Any
+other page is an article: one entry whose ``content_html`` is the page itself.
+
+The decision is a heuristic: at least ``MIN_LISTING_LINKS`` article-like links and, on average,
+less than ``PROSE_PER_LINK`` characters of paragraph text per link. A page may list at most
+``MAX_LISTING_ENTRIES`` articles.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from deepdaily.config import SourceSpec
+from deepdaily.errors import ParseError
+from deepdaily.extract.urls import canonical_url, same_host
+from deepdaily.fetch import Fetcher, FetchResponse
+from deepdaily.models import Entry
+from deepdaily.sources.base import Collected, FetchedSource, collected, register_source_type
+
+__all__ = ["HtmlSource", "article_links", "is_listing", "parse_html_page"]
+
+MIN_LISTING_LINKS = 3
+PROSE_PER_LINK = 250
+MAX_LISTING_ENTRIES = 50
+_MIN_ANCHOR_CHARS = 20
+_MIN_ANCHOR_CHARS_WIDE = 8  # titles in CJK scripts are short in characters
+_NOT_ARTICLES = re.compile(
+    r"/(?:tag|tags|category|categories|author|authors|page|search|login|signup|about|"
+    r"contact|privacy|terms)(?:/|$)",
+    re.IGNORECASE,
+)
+
+
+@register_source_type
+class HtmlSource(FetchedSource):
+    """An article page or a listing page."""
+
+    name: ClassVar[str] = "html"
+
+    async def parse(
+        self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
+    ) -> Collected:
+        entries = parse_html_page(
+            response.text, url=response.final_url, source=spec.name, label=response.url
+        )
+        return collected(response, entries)
+
+
+def _squash(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _document(page: str, label: str) -> lxml.html.HtmlElement:
+    if not page.strip():
+        raise ParseError(f"{label}: empty body", url=label)
+    try:
+        root = lxml.html.document_fromstring(page)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"{label}: not HTML: {_squash(str(exc))}", url=label) from None
+    for element in root.iter("script", "style", "noscript", "template"):
+        element.drop_tree()
+    return root
+
+
+def _title_like(text: str) -> bool:
+    if len(text) >= _MIN_ANCHOR_CHARS:
+        return True
+    return len(text) >= _MIN_ANCHOR_CHARS_WIDE and any(ord(ch) > 0x2E7F for ch in text)
+
+
+def article_links(root: lxml.html.HtmlElement, url: str) -> list[tuple[str, str]]:
+    """``(url, anchor text)`` of links that look like articles on the page's own site."""
+    own = canonical_url(url)
+    found: dict[str, str] = {}
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        target = urljoin(url, href)
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https") or not same_host(target, url):
+            continue
+        if parts.path in ("", "/") or _NOT_ARTICLES.search(parts.path):
+            continue
+        text = _squash(anchor.text_content())
+        key = canonical_url(target)
+        if key == own or not _title_like(text):
+            continue
+        found.setdefault(key, text)
+    return list(found.items())
+
+
+def _prose_chars(root: lxml.html.HtmlElement) -> int:
+    """Characters of paragraph text that is not link text."""
+    total = 0
+    for paragraph in root.iter("p"):
+        text = len(_squash(paragraph.text_content()))
+        linked = sum(len(_squash(a.text_content())) for a in paragraph.iter("a"))
+        total += max(0, text - linked)
+    return total
+
+
+def is_listing(root: lxml.html.HtmlElement, url: str) -> bool:
+    """True when the page mostly points at articles rather than being one."""
+    links = article_links(root, url)
+    if len(links) < MIN_LISTING_LINKS:
+        return False
+    return _prose_chars(root) < PROSE_PER_LINK * len(links)
+
+
+def _meta(root: lxml.html.HtmlElement, *names: str) -> str:
+    for name in names:
+        for element in root.iter("meta"):
+            if name in (element.get("property"), element.get("name")):
+                value = _squash(element.get("content"))
+                if value:
+                    return value
+    return ""
+
+
+def _page_title(root: lxml.html.HtmlElement) -> str:
+    title = _meta(root, "og:title", "twitter:title")
+    if title:
+        return title
+    for tag in ("h1", "title"):
+        for element in root.iter(tag):
+            text = _squash(element.text_content())
+            if text:
+                return text
+    return ""
+
+
+def _page_url(root: lxml.html.HtmlElement, url: str) -> str:
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            href = (link.get("href") or "").strip()
+            target = urljoin(url, href) if href else ""
+            if target and same_host(target, url):
+                return target
+    return url
+
+
+def parse_html_page(page: str, *, url: str, source: str, label: str | None = None) -> list[Entry]:
+    """Entries of the HTML ``page`` fetched from ``url``: one article, or a listing's links."""
+    label = label or url
+    root = _document(page, label)
+    if is_listing(root, url):
+        return [
+            Entry(source=source, url=link, title=text)
+            for link, text in article_links(root, url)[:MAX_LISTING_ENTRIES]
+        ]
+    page_url = _page_url(root, url)
+    return [
+        Entry(
+            source=source,
+            url=page_url,
+            title=_page_title(root) or page_url,
+            summary=_meta(root, "description", "og:description"),
+            content_html=page,
+        )
+    ]

@@ -1,0 +1,142 @@
+"""The ``jsonl`` source type: one JSON object per line, each a candidate item.
+
+Each record needs ``url`` and ``title``; optional fields are ``published`` (ISO 8601 date or
+date-time, RFC 2822, or epoch seconds; a bare date means midnight UTC), ``source`` (the outlet,
+kept as the tag ``outlet:<name>`` since :attr:`Entry.source` is the configured source's name),
+``language`` (tag ``lang:<code>``), ``text``/``content``/``synopsis`` (full text),
+``summary``, ``author`` and ``tags``. Evaluation labels in labelled files (``label``,
+``near_duplicate_of``, ``kind``, ``adversarial``) are answers, never inputs: they are ignored.
+
+Unusable lines are skipped and counted in :attr:`Collected.skipped`; a file that yields no
+entry at all raises :class:`~deepdaily.errors.ParseError`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar
+
+from deepdaily.config import SourceSpec
+from deepdaily.errors import ParseError
+from deepdaily.extract.article import parse_date
+from deepdaily.fetch import Fetcher, FetchResponse
+from deepdaily.models import Entry
+from deepdaily.sources.base import Collected, FetchedSource, collected, register_source_type
+
+__all__ = ["JsonlSource", "parse_jsonl", "record_entry"]
+
+log = logging.getLogger(__name__)
+
+_TEXT_FIELDS = ("text", "content", "synopsis")
+
+
+@register_source_type
+class JsonlSource(FetchedSource):
+    """A JSON Lines file of candidate items."""
+
+    name: ClassVar[str] = "jsonl"
+
+    async def parse(
+        self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
+    ) -> Collected:
+        entries, skipped = parse_jsonl(response.text, source=spec.name, label=response.url)
+        return collected(response, entries, skipped)
+
+
+def parse_jsonl(text: str, *, source: str, label: str) -> tuple[list[Entry], int]:
+    """Entries of a JSON Lines document and the number of unusable lines."""
+    if not text.strip():
+        raise ParseError(f"{label}: empty body", url=label)
+    entries: list[Entry] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {number}: invalid JSON ({exc.msg})")
+            continue
+        try:
+            entries.append(record_entry(record, source=source))
+        except ValueError as exc:
+            problems.append(f"line {number}: {exc}")
+    if problems:
+        log.warning("%s: skipped %d unusable lines, first %s", label, len(problems), problems[0])
+    if not entries:
+        first = f"; first: {problems[0]}" if problems else ""
+        raise ParseError(
+            f"{label}: no usable JSONL records ({len(problems)} bad lines{first})", url=label
+        )
+    return entries, len(problems)
+
+
+def _string(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _published(value: Any) -> datetime | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, ValueError, OSError):
+            return None
+    if not isinstance(value, str):
+        return None
+    parsed = parse_date(value)
+    if parsed is not None:
+        return parsed
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _author(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return ", ".join(str(name).strip() for name in value if str(name).strip())
+    return ""
+
+
+def record_entry(record: Any, *, source: str) -> Entry:
+    """One entry from a decoded record; :class:`ValueError` says why a record is unusable."""
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    url = _string(record, "url")
+    title = " ".join(_string(record, "title").split())
+    if not url:
+        raise ValueError("missing url")
+    if not title:
+        raise ValueError("missing title")
+    raw_tags = record.get("tags")
+    tags = [str(t).strip() for t in raw_tags] if isinstance(raw_tags, list) else []
+    tags = [tag for tag in tags if tag]
+    outlet = _string(record, "source")
+    if outlet:
+        tags.append(f"outlet:{outlet}")
+    language = _string(record, "language")
+    if language:
+        tags.append(f"lang:{language.lower()}")
+    links = record.get("links")
+    return Entry(
+        source=source,
+        url=url,
+        title=title,
+        summary=_string(record, "summary"),
+        content_text=next((t for f in _TEXT_FIELDS if (t := _string(record, f))), ""),
+        published=_published(record.get("published")),
+        author=_author(record.get("author")),
+        tags=tuple(dict.fromkeys(tags)),
+        links=tuple(str(link) for link in links if isinstance(link, str))
+        if isinstance(links, list)
+        else (),
+    )

@@ -1,0 +1,48 @@
+"""Verification: what a model wrote is checked against the event's sources before publishing.
+
+- :mod:`.claims`: a claim's passage must be in a source (normalised, fuzzy-tolerant);
+- :mod:`.facts`: numbers, versions, dates, model and organisation names must be in the sources;
+- :mod:`.links`: only the event's source URLs may appear;
+- :mod:`.analysis`: the whole of a model's answer, sentence by sentence, for revision rounds;
+- :mod:`.item`: :func:`verify_item`, the stage's seam for a finished item of any engine;
+- :mod:`.report`: :class:`VerificationReport`, the counts and reasons for the run manifest.
+"""
+
+from __future__ import annotations
+
+from deepdaily.verify.analysis import Checked, Evidence, Problem, check_analysis
+from deepdaily.verify.claims import (
+    JUDGE_FLOOR,
+    PASSAGE_THRESHOLD,
+    ClaimCheck,
+    PassageMatch,
+    check_claim,
+    find_passage,
+)
+from deepdaily.verify.facts import Fact, FactIndex, extract_facts
+from deepdaily.verify.item import evidence_for, verify_item
+from deepdaily.verify.links import find_urls, same_url, strip_urls
+from deepdaily.verify.report import VerificationReport, totals
+
+__all__ = [
+    "JUDGE_FLOOR",
+    "PASSAGE_THRESHOLD",
+    "Checked",
+    "ClaimCheck",
+    "Evidence",
+    "Fact",
+    "FactIndex",
+    "PassageMatch",
+    "Problem",
+    "VerificationReport",
+    "check_analysis",
+    "check_claim",
+    "evidence_for",
+    "extract_facts",
+    "find_passage",
+    "find_urls",
+    "same_url",
+    "strip_urls",
+    "totals",
+    "verify_item",
+]

@@ -1,0 +1,40 @@
+"""Shared fixtures: the loopback fixture server and fetch settings tuned for fast tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from deepdaily.config import FetchSettings
+from deepdaily.testing import FixtureServer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def web_root() -> Path:
+    """The directory of fixture feeds, pages and forum JSON served over HTTP."""
+    return FIXTURES / "web"
+
+
+@pytest.fixture
+def fixture_server(web_root: Path) -> Iterator[FixtureServer]:
+    """A running :class:`FixtureServer` on 127.0.0.1 serving ``tests/fixtures/web``."""
+    with FixtureServer(web_root) as server:
+        yield server
+
+
+@pytest.fixture
+def fast_fetch() -> FetchSettings:
+    """Fetch settings with tiny timeouts and backoff, so error paths take milliseconds."""
+    return FetchSettings(
+        timeout=0.5,
+        connect_timeout=0.5,
+        retries=2,
+        backoff=0.01,
+        max_retry_after=2.0,
+        max_bytes=200_000,
+        user_agent="deepdaily-tests/1",
+    )

@@ -1,0 +1,70 @@
+"""Shared pieces of the LLM analyser tests: the real SDK path to a scripted loopback server.
+
+Each provider is an :class:`OpenAICompatProvider` (the official ``openai`` SDK) talking to a
+:class:`ScriptedLLMServer` on 127.0.0.1, wrapped in a :class:`FallbackProvider` as in a run.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from deepdaily.analyse.llm import LLMAnalyser
+from deepdaily.analyse.offline import OfflineAnalyser
+from deepdaily.analyse.providers import (
+    Budget,
+    CallLog,
+    FallbackProvider,
+    OpenAICompatProvider,
+    Provider,
+)
+from deepdaily.config import AnalysisSettings, LLMSpec
+from deepdaily.models import Document, Event
+from deepdaily.testing.llm_server import ScriptedLLMServer
+
+NOW = datetime(2026, 2, 11, 3, tzinfo=UTC)
+
+
+async def no_sleep(_: float) -> None:
+    """The chain's back-off, made instant for tests."""
+
+
+def endpoint(server: ScriptedLLMServer, name: str = "primary", model: str = "scripted-1"
+             ) -> OpenAICompatProvider:
+    spec = LLMSpec(name=name, model=model, base_url=server.openai_url, max_retries=0,
+                   timeout=5.0)
+    return OpenAICompatProvider(spec, None)
+
+
+def chain(*servers: ScriptedLLMServer, log: CallLog) -> FallbackProvider:
+    members: list[Provider] = [endpoint(s, f"p{i}", f"model-{i}") for i, s in enumerate(servers)]
+    return FallbackProvider(members, log=log, backoff=0.0, sleep=no_sleep)
+
+
+def analyser(
+    provider: Provider, log: CallLog, *, judge: Provider | None = None,
+    budget: Budget | None = None, **settings: Any,
+) -> LLMAnalyser:
+    return LLMAnalyser(provider, settings=AnalysisSettings(**settings), fallback=OfflineAnalyser(),
+                       log=log, budget=budget, judge=judge)
+
+
+def document(text: str, *, url: str, title: str, source: str = "blog",
+             authority: float = 0.6, summary: str = "") -> Document:
+    return Document(id=url.rsplit("/", 1)[-1] or url, source=source, url=url,
+                    canonical_url=url, title=title, text=text, summary=summary, published=NOW,
+                    fetched_at=NOW, authority=authority)
+
+
+def event(*docs: Document, event_id: str = "ev-1") -> Event:
+    return Event(id=event_id, title=docs[0].title, documents=list(docs), first_seen=NOW,
+                 last_seen=NOW)
+
+
+def user_message(request: Any) -> str:
+    """The text of the first user message of a recorded request."""
+    return next(m["content"] for m in request.messages if m["role"] == "user")
+
+
+def system_message(request: Any) -> str:
+    return next(m["content"] for m in request.messages if m["role"] == "system")

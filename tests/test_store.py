@@ -1,0 +1,96 @@
+"""The store: migrations, idempotent writes, conditional-GET state, digests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from deepdaily.config import SourceSpec
+from deepdaily.errors import StoreError
+from deepdaily.models import Document, Event, SourceOutcome, content_id
+from deepdaily.store import Store
+from deepdaily.store.migrations import MIGRATIONS
+
+NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+
+
+def doc(n: int, *, published: datetime | None = NOW, url: str | None = None) -> Document:
+    canonical = url or f"https://news.example/a/{n}"
+    body = f"Story number {n} with enough words to be a document."
+    return Document(
+        id=content_id(canonical, body), source="wire", url=canonical, canonical_url=canonical,
+        title=f"Story {n}", text=body, published=published, fetched_at=NOW,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(f"sqlite:///{tmp_path / 'db' / 'deepdaily.db'}")
+
+
+def test_migrations_are_recorded_and_applied_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    first = Store(url)
+    assert first.migrations_applied == [name for name, _ in MIGRATIONS]
+    second = Store(url)
+    assert second.migrations_applied == []
+    with second.engine.connect() as conn:
+        names = [r[0] for r in conn.execute(text("SELECT name FROM schema_migrations"))]
+        mode = conn.execute(text("PRAGMA journal_mode")).scalar()
+    assert names == [name for name, _ in MIGRATIONS]
+    assert mode == "wal"
+
+
+def test_unopenable_database_is_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StoreError, match=r"^store.url sqlite:///.*: cannot open database"):
+        Store(f"sqlite:///{blocker / 'sub' / 'x.db'}")
+
+
+def test_add_documents_is_idempotent(store: Store) -> None:
+    docs = [doc(1), doc(2), doc(2)]
+    assert store.add_documents(docs) == 2
+    assert store.add_documents(docs) == 0
+    assert store.count("documents") == 2
+    assert store.known_urls(["https://news.example/a/1", "https://other.example/"]) == {
+        "https://news.example/a/1"}
+
+
+def test_documents_in_window_use_fetch_time_when_undated(store: Store) -> None:
+    store.add_documents([doc(1), doc(2, published=NOW - timedelta(days=3)), doc(3, published=None)])
+    found = {d.title for d in store.documents_in(NOW - timedelta(hours=12), NOW + timedelta(hours=1))}
+    assert found == {"Story 1", "Story 3"}
+    assert all(d.published is None or d.published.tzinfo is not None
+               for d in store.documents_in(NOW - timedelta(days=5), NOW + timedelta(days=1)))
+
+
+def test_validators_survive_a_failed_fetch(store: Store) -> None:
+    store.sync_sources([SourceSpec(name="wire", url="https://news.example/feed")])
+    store.start_run("r1", "zh", "2026-11-26")
+    ok = SourceOutcome(source="wire", url="https://news.example/feed", ok=True, status=200)
+    store.record_fetch("r1", ok, etag='"v1"', last_modified="Wed, 25 Nov 2026 00:00:00 GMT")
+    bad = SourceOutcome(source="wire", url="https://news.example/feed", ok=False, status=503,
+                        error="https://news.example/feed: HTTP 503")
+    store.record_fetch("r1", bad, etag=None, last_modified=None)
+    state = store.source_states()["wire"]
+    assert state["etag"] == '"v1"'
+    assert state["last_error"] == "https://news.example/feed: HTTP 503"
+    assert (state["ok_count"], state["fail_count"]) == (1, 1)
+    store.sync_sources([SourceSpec(name="wire", url="https://news.example/other-feed")])
+    assert store.source_states()["wire"]["etag"] is None  # moved source starts over
+
+
+def test_events_round_trip_with_documents(store: Store) -> None:
+    docs = [doc(1), doc(2)]
+    store.add_documents(docs)
+    event = Event(id="e1", title="Story 1", documents=docs, first_seen=NOW, last_seen=NOW)
+    store.save_events([event])
+    store.save_events([event])
+    [loaded] = store.events_since(NOW - timedelta(days=1))
+    assert loaded.id == "e1"
+    assert sorted(d.id for d in loaded.documents) == sorted(d.id for d in docs)
+    assert store.count("events") == 1
