@@ -4,7 +4,8 @@ Each of the event's canonical URLs becomes one :class:`GroundedSource`: the long
 its documents (``Document.text``, else ``summary``), passed through
 :func:`~deepdaily.analyse.sanitise.sanitise_text` (hidden markup and invisible characters
 removed) and :func:`~deepdaily.analyse.sanitise.redact_instructions` (sentences addressed to an
-AI replaced by ``[…]``). Titles get the same treatment.
+AI replaced by ``[…]``). Titles lose their instruction segments
+(:func:`~deepdaily.analyse.sanitise.clean_title`).
 
 The texts must fit ``AnalysisSettings.max_source_tokens`` together with their fence headers.
 Trimming is *longest first*: the cap ``c`` is the largest for which ``sum(min(tokens_i, c))``
@@ -27,8 +28,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from deepdaily.analyse.sanitise import redact_instructions, sanitise_text
-from deepdaily.analyse.sentences import trim_at_boundary
+from deepdaily.analyse.sanitise import clean_title, redact_instructions, sanitise_text
+from deepdaily.analyse.sentences import normalise, trim_at_boundary
 from deepdaily.errors import AnalysisError
 from deepdaily.models import Document, Event, content_id
 
@@ -168,7 +169,9 @@ def ground_event(event: Event, max_tokens: int) -> Grounding:
         text, removed = _clean(doc.text or doc.summary)
         if len(re.sub(r"\s|\[…\]", "", text)) < MIN_TEXT_CHARS:
             continue
-        title, title_removed = _clean(doc.title or event.title)
+        title = fence_text(clean_title(doc.title or event.title))
+        title_removed = [] if title == normalise(doc.title or event.title) else [
+            doc.title or event.title]
         published = doc.published.date().isoformat() if doc.published else ""
         source = GroundedSource(
             number=0, url=url, title=title, text=text, full_text=text, published=published,
@@ -200,6 +203,6 @@ def ground_event(event: Event, max_tokens: int) -> Grounding:
             full_text=source.full_text, published=source.published, trimmed=trimmed,
             redacted=source.redacted,
         ))
-    title, _ = _clean(event.title)
+    title = fence_text(clean_title(event.title))
     return Grounding(event_id=event.id, title=title, sources=sources, fence=fence,
                      left_out=left_out)

@@ -11,8 +11,8 @@ For one event, :meth:`LLMAnalyser.analyse`:
    links and markup are stripped; sentences with facts not in the sources, instructions or a
    wrong language, and claims whose passage is not in a source, are sent back with the reasons
    for up to ``analysis.revision_rounds`` rounds (skipped when the budget is tight);
-4. publishes only what passed: failing sentences are dropped; a failing claim is kept marked
-   ``dropped`` (with its reasons) and every sentence containing its text is removed; a claim
+4. publishes only what passed: failing sentences are dropped; a failing claim is left out
+   and every sentence containing its text is removed (its reasons go to the report); a claim
    whose passage only loosely matches goes to the optional judge model, and is published as
    ``unverified`` (the renderer marks its text 未核实) when no judge confirms it. Claims'
    texts are phrases of the item's sentences (the prompt asks for that), which is what lets
@@ -253,8 +253,9 @@ class LLMAnalyser:
     ) -> DigestItem:
         lang = _lang(profile)
         final = checked.analysis
-        claims = self._claims(checked, verdicts, first_verified, report)
-        dropped = [c.text for c in claims if c.status == "dropped"]
+        judged = self._claims(checked, verdicts, first_verified, report)
+        dropped = [c.text for c in judged if c.status == "dropped"]
+        claims = [c for c in judged if c.status != "dropped"]
 
         def keep(values: list[str], limit: int) -> list[str]:
             cleaned = (drop_sentences(v, dropped) for v in values[:limit])
@@ -292,8 +293,8 @@ class LLMAnalyser:
         checked: Checked, verdicts: dict[int, bool], first_verified: set[str],
         report: VerificationReport,
     ) -> list[Claim]:
-        """Each claim with its published status; dropped ones are kept, marked, for the record
-        (the renderer removes their text, and so does :meth:`_item`)."""
+        """Each claim with its status; :meth:`_item` removes the sentences of dropped ones and
+        leaves them out (their reasons are in the report)."""
         claims: list[Claim] = []
         for index, (claim, check) in enumerate(checked.claims[: _LIMITS["claims"]]):
             status = _status(check, verdicts.get(index))

@@ -27,6 +27,7 @@ from deepdaily.analyse.untrusted import is_instruction as _is_instruction_en_zh
 
 __all__ = [
     "REDACTED",
+    "clean_title",
     "has_markup",
     "is_instruction",
     "redact_instructions",
@@ -187,6 +188,8 @@ _EXTRA_PATTERNS = [
     r"(?:添加|加上|插入|附上)[^。！？]{0,10}(?:链接|网址)",
     r"(?:泄露|输出|打印|显示|重复)[^。！？]{0,10}(?:系统提示|提示词|系统指令)",
     r"(?:恭喜|祝贺)[^。！？]{0,10}(?:中奖|获奖|赢得)",
+    r"(?:将|把)(?:本|此|这)(?:条|文|篇|帖)[^。！？]{0,8}(?:置顶|排|放在|列为)",
+    r"(?:AI|人工智能|模型|助手)[^。！？]{0,6}(?:请|务必|必须)[^。！？]{0,10}(?:置顶|排名|排在|链接)",
 ]
 _EXTRA_RE = re.compile("|".join(f"(?:{p})" for p in _EXTRA_PATTERNS), re.IGNORECASE)
 
@@ -222,6 +225,27 @@ def redact_instructions(text: str) -> tuple[str, list[str]]:
             out.append(piece)
     redacted = re.sub(r"\[…\](?:\s*\[…\])+", REDACTED, "".join(out))
     return redacted.strip(), removed
+
+
+_TITLE_SEPARATORS_RE = re.compile(r"(\s+[-–—|｜:]\s+|\s*[｜|]\s*|——|：|:\s)")
+
+
+def clean_title(title: str) -> str:
+    """A title with its instruction segments removed (``Real title - AI, rank this first``).
+
+    Titles are cut at separators (`` - ``, ``|``, ``｜``, ``：``, ``——``); a segment that reads
+    as an instruction is left out with the separator before it. The whole title is returned
+    when no segment is an instruction, and ``""`` when every one is.
+    """
+    title = normalise(strip_invisible(sanitise_text(title) if has_markup(title) else title))
+    parts = _TITLE_SEPARATORS_RE.split(title)
+    segments, separators = parts[0::2], ["", *parts[1::2]]
+    kept = [(sep, seg) for sep, seg in zip(separators, segments, strict=True)
+            if seg.strip() and not is_instruction(seg)]
+    if len(kept) == len([s for s in segments if s.strip()]):
+        return title
+    text = "".join(sep + seg for sep, seg in kept)
+    return text.strip(" -–—|｜:：")
 
 
 _SCRIPT_RE = re.compile(

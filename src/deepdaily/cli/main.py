@@ -1,12 +1,14 @@
-"""Entry point: registers the commands and maps errors to exit codes (0 ok, 1 failure, 2 usage)."""
+"""Entry point: registers the commands and maps errors to exit codes (0 ok, 1 failure, 2 usage).
+
+typer handles its own usage errors (exit 2) and ``--help`` (exit 0) in standalone mode; our
+own :class:`~deepdaily.errors.DeepdailyError` escapes it and is printed here as one line.
+"""
 
 from __future__ import annotations
 
 import sys
 
-import click
-
-from deepdaily.cli import commands as _commands  # noqa: F401  (registers commands)
+from deepdaily.cli import commands as _commands  # noqa: F401  (registers the commands)
 from deepdaily.cli.app import app, err_console
 from deepdaily.errors import DeepdailyError
 
@@ -16,22 +18,17 @@ __all__ = ["main"]
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the process exit code (also used by ``python -m deepdaily``)."""
     try:
-        result = app(args=argv, prog_name="deepdaily", standalone_mode=False)
+        app(args=argv, prog_name="deepdaily")
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except DeepdailyError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-        return exc.exit_code
-    except click.exceptions.Abort:
-        err_console.print("aborted")
-        return 1
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Exit as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130
-    return result if isinstance(result, int) else 0
+    return 0
 
 
 if __name__ == "__main__":

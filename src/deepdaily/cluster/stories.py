@@ -12,9 +12,14 @@ Two different stories about the same company share only the company. So a pair m
 * they link the same article (or one links the other) and are at least loosely similar
   (>= :data:`COS_WITH_LINK`).
 
+Only documents from different outlets merge here: one outlet's two pages (two GitHub
+issues, two forum threads, two releases of one changelog) are two items unless they are
+copies, which the earlier stages catch.
+
 Pairs come from an inverted index over entities, rare title words and links, never from all
 pairs; keys held by more than :data:`MAX_POSTINGS` documents are skipped (too common to
-identify a story). Merges run strongest first through union-find, and a merge between two
+identify a story), and a vectorised bound on the evidence discards hopeless pairs before the
+exact check. Merges run strongest first through union-find, and a merge between two
 groups needs their centroids to stay similar (:data:`CENTROID_MIN`), so a newsletter that
 mentions three stories cannot chain them into one.
 """
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,17 +64,21 @@ KIND_WEIGHT = {"model": 2.0, "quantity": 1.5, "multiword": 1.5, "name": 1.0}
 
 
 class EntityStats:
-    """Document frequencies of entity keys in one batch."""
+    """Document frequencies of entity keys in one batch, and the weights derived from them."""
 
     def __init__(self, entity_sets: Sequence[frozenset[Entity]]) -> None:
         self.n = max(len(entity_sets), 1)
-        self.df: Counter[str] = Counter(e.key for ents in entity_sets for e in ents)
+        self.df: Counter[str] = Counter(k for ents in entity_sets for k in {e.key for e in ents})
         self.rare_df = max(2, math.ceil(RARE_SHARE * self.n))
         self.common_df = max(3, math.ceil(COMMON_SHARE * self.n))
+        self._weights: dict[Entity, float] = {}
 
     def weight(self, entity: Entity) -> float:
-        idf = 1.0 + math.log((1.0 + self.n) / (1.0 + self.df.get(entity.key, 0)))
-        return idf * KIND_WEIGHT[entity.kind]
+        value = self._weights.get(entity)
+        if value is None:
+            idf = 1.0 + math.log((1.0 + self.n) / (1.0 + self.df.get(entity.key, 0)))
+            value = self._weights[entity] = idf * KIND_WEIGHT[entity.kind]
+        return value
 
     def distinctive(self, entity: Entity) -> bool:
         limit = self.rare_df if entity.kind == "name" else self.common_df
@@ -127,63 +136,111 @@ def evidence(
     )
 
 
+def _incidence(rows: Sequence[Iterable[int]], n_cols: int) -> sparse.csr_matrix:
+    indptr = [0]
+    indices: list[int] = []
+    for cols in rows:
+        indices.extend(cols)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols))
+
+
 def _candidate_pairs(features: Sequence[DocFeatures]) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs sharing an entity, a rare title word or a link (keys held by 2..MAX_POSTINGS)."""
     keys_per_doc = [
-        {f"e:{e.key}" for e in f.entities} | {f"t:{t}" for t in f.title_terms} | {
-            f"l:{link}" for link in f.links
-        }
+        {f"e:{e.key}" for e in f.entities}
+        | {f"t:{t}" for t in f.title_terms}
+        | {f"l:{link}" for link in f.links}
         for f in features
     ]
     df = Counter(key for keys in keys_per_doc for key in keys)
     key_ids: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for row, keys in enumerate(keys_per_doc):
-        for key in keys:
-            if 2 <= df[key] <= MAX_POSTINGS:
-                rows.append(row)
-                cols.append(key_ids.setdefault(key, len(key_ids)))
-    if not rows:
+    rows = [
+        [key_ids.setdefault(k, len(key_ids)) for k in keys if 2 <= df[k] <= MAX_POSTINGS]
+        for keys in keys_per_doc
+    ]
+    if not key_ids:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    incidence = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(features), len(key_ids))
-    )
+    incidence = _incidence(rows, len(key_ids))
     shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
     return shared.row.astype(np.int64), shared.col.astype(np.int64)
 
 
+class _PairFilter:
+    """Vectorised upper bounds of the evidence, to send only plausible pairs to ``evidence``."""
+
+    def __init__(self, features: Sequence[DocFeatures], stats: EntityStats) -> None:
+        ids: dict[Entity, int] = {}
+        rows = [[ids.setdefault(e, len(ids)) for e in f.entities] for f in features]
+        self.entities = _incidence(rows, max(len(ids), 1))
+        by_id = sorted(ids, key=ids.__getitem__)
+        self.weights = np.array([stats.weight(e) for e in by_id] or [0.0])
+        self.distinct = np.array([float(stats.distinctive(e)) for e in by_id] or [0.0])
+        self.totals = self.entities @ self.weights
+        link_ids: dict[str, int] = {}
+        link_rows = [[link_ids.setdefault(k, len(link_ids)) for k in f.links] for f in features]
+        self.links = _incidence(link_rows, max(len(link_ids), 1))
+
+    def plausible(
+        self, left: np.ndarray, right: np.ndarray, cosines: np.ndarray
+    ) -> np.ndarray:
+        both = self.entities[left].multiply(self.entities[right]).tocsr()
+        shared_weight = both @ self.weights
+        smaller = np.minimum(self.totals[left], self.totals[right])
+        overlap = np.divide(shared_weight, smaller, out=np.zeros_like(smaller), where=smaller > 0)
+        n_shared = np.diff(both.indptr)
+        n_distinct = np.minimum(both @ self.distinct, 2)
+        needed = COS_WITH_ENTITIES - COS_STEP * n_distinct
+        backed = (n_shared >= MIN_SHARED) & (overlap >= ENTITY_OVERLAP) & (cosines >= needed)
+        linked = np.diff(self.links[left].multiply(self.links[right]).tocsr().indptr) > 0
+        return backed | (cosines >= COS_ALONE) | (linked & (cosines >= COS_WITH_LINK))
+
+
 class _Centroids:
-    """Unnormalised sums of member vectors, merged as groups merge."""
+    """Unnormalised sums of member vectors with their squared norms, merged as groups merge."""
 
     def __init__(self, space: TfidfSpace, uf: UnionFind) -> None:
         self._space = space
         self._sums: dict[int, dict[int, float]] = {}
+        self._norm2: dict[int, float] = {}
         for group in uf.groups():  # groups already formed by the duplicate stages
             if len(group) > 1:
                 total: dict[int, float] = {}
                 for member in group:
                     for term, weight in space.row_dict(member).items():
                         total[term] = total.get(term, 0.0) + weight
-                self._sums[uf.find(group[0])] = total
+                root = uf.find(group[0])
+                self._sums[root] = total
+                self._norm2[root] = sum(w * w for w in total.values())
 
-    def get(self, root: int) -> dict[int, float]:
+    def _get(self, root: int) -> dict[int, float]:
         if root not in self._sums:
             self._sums[root] = self._space.row_dict(root)
+            self._norm2[root] = sum(w * w for w in self._sums[root].values())
         return self._sums[root]
 
-    def cosine(self, ra: int, rb: int) -> float:
-        a, b = self.get(ra), self.get(rb)
+    def _dot(self, ra: int, rb: int) -> float:
+        a, b = self._get(ra), self._get(rb)
         if len(a) > len(b):
             a, b = b, a
-        dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-        norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+        return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+    def cosine(self, ra: int, rb: int) -> float:
+        dot = self._dot(ra, rb)
+        norm = math.sqrt(self._norm2[ra] * self._norm2[rb])
         return dot / norm if norm else 0.0
 
     def merge(self, into: int, other: int) -> None:
-        big, small = self.get(into), self._sums.pop(other, None) or self._space.row_dict(other)
+        dot = self._dot(into, other)
+        big, small = self._sums[into], self._sums.pop(other)
+        if len(big) < len(small):
+            big, small = small, big
+            self._sums[into] = big
         for term, weight in small.items():
             big[term] = big.get(term, 0.0) + weight
+        self._norm2[into] = self._norm2[into] + self._norm2.pop(other) + 2.0 * dot
 
 
 def merge_same_stories(
@@ -193,14 +250,18 @@ def merge_same_stories(
     left, right = _candidate_pairs(features)
     if not len(left):
         return 0
+    outlet_ids: dict[str, int] = {}
+    outlets = np.array([outlet_ids.setdefault(f.source, len(outlet_ids)) for f in features])
+    keep = outlets[left] != outlets[right]  # one outlet's two pages stay two items
+    left, right = left[keep], right[keep]
     cosines = space.pair_cosines(left, right)
     keep = cosines >= COS_WITH_LINK
+    left, right, cosines = left[keep], right[keep], cosines[keep]
     stats = EntityStats([f.entities for f in features])
+    keep = _PairFilter(features, stats).plausible(left, right, cosines)
     scored: list[tuple[float, int, int]] = []
     for i, j, cos in zip(left[keep].tolist(), right[keep].tolist(), cosines[keep].tolist(),
                          strict=True):
-        if features[i].source == features[j].source:
-            continue  # one outlet's two pages are two items; only copies merge (earlier stages)
         link = bool(features[i].links & features[j].links)
         ev = evidence(features[i].entities, features[j].entities, cos, stats, link)
         if ev.same_story:

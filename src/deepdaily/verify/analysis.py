@@ -39,7 +39,7 @@ __all__ = ["Checked", "Evidence", "Problem", "check_analysis", "clean_field", "d
 
 ECHO_TOKENS = 8
 """Consecutive tokens shared with a removed instruction or the system prompt that count as a
-repetition."""
+repetition (a shorter sentence counts when the whole of it is such a stretch)."""
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _KANA_RE = re.compile(r"[\u3040-\u30ff]")
@@ -136,8 +136,18 @@ def _ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
 
 
 def _echoes(sentence: str, texts: Iterable[str], n: int = ECHO_TOKENS) -> bool:
-    grams = _ngrams(match_tokens(sentence), n)
-    return bool(grams) and any(grams & _ngrams(match_tokens(t), n) for t in texts)
+    """True when ``sentence`` shares ``n`` consecutive tokens with one of ``texts``, or is
+    (two tokens or more) a stretch of one of them."""
+    tokens = match_tokens(sentence)
+    grams = _ngrams(tokens, n)
+    whole = " " + " ".join(tokens) + " "
+    for text in texts:
+        other = match_tokens(text)
+        if grams & _ngrams(other, n):
+            return True
+        if 2 <= len(tokens) < n and whole in " " + " ".join(other) + " ":
+            return True
+    return False
 
 
 def language_problem(text: str, language: str) -> str:
@@ -191,6 +201,12 @@ def clean_field(
     plain = strip_markup(text)
     if plain != text.strip():
         checked.markup_stripped += 1
+    if evidence.prompt and _echoes(plain, [evidence.prompt]):
+        # a leak split into sentences can hide in fragments shorter than ECHO_TOKENS
+        checked.sentences_checked += 1
+        checked.sentences_dropped += 1
+        checked.problems.append(Problem(path, plain, [_LEAK]))
+        return ""
     kept: list[str] = []
     for original in split_sentences(plain):
         checked.sentences_checked += 1

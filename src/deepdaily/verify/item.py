@@ -10,8 +10,8 @@ foreign links and markup from every text field, drops sentences that fail
 :func:`~deepdaily.verify.analysis.sentence_problems` (the language check only applies to LLM
 items: offline items quote sources verbatim), and re-checks every claim: a claim whose passage
 is found and whose facts are in the sources is ``verified``; one whose passage only loosely
-matches is ``unverified``; any other is marked ``dropped`` and every sentence containing its
-text is removed. What it did is added to ``report`` when given.
+matches is ``unverified``; any other is left out, and so is every sentence containing its text
+(a claim that cannot be verified is never published as fact, not even in the JSON output). What it did is added to ``report`` when given.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ def verify_item(
             "text": text, "source_url": result.url or cited, "status": status,
             "reasons": result.reasons}))
     dropped = [c.text for c in claims if c.status == "dropped"]
+    claims = [c for c in claims if c.status != "dropped"]
 
     def clean(text: str, path: str) -> str:
         return drop_sentences(
