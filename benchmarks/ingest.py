@@ -27,6 +27,7 @@ import multiprocessing as mp
 import os
 import platform
 import resource
+import signal
 import statistics
 import sys
 import tempfile
@@ -58,6 +59,7 @@ class Meter:
         self.trace = trace
         self.wall = 0.0
         self.py_peak: int | None = None
+        self.workers_hwm_kb: list[int] = []
         self.rss_start_kb = 0
         self.children_start_kb = 0
         self._t0 = 0.0
@@ -73,6 +75,11 @@ class Meter:
 
     def stop(self) -> None:
         self.wall = time.perf_counter() - self._t0
+        # Worker processes still alive (a pool kept for reuse, possibly under a forkserver,
+        # so grandchildren) are not in RUSAGE_CHILDREN: read their high-water marks now.
+        self.workers_hwm_kb = [
+            kb for kb in (_status_kb("VmHWM", pid) for pid in _descendants()) if kb
+        ]
         if self.trace:
             import tracemalloc
 
@@ -111,9 +118,7 @@ def _measure(name: str, params: dict[str, Any], conn: Any) -> None:
     try:
         meter = Meter(trace=bool(params.get("tracemalloc")))
         result = MEASUREMENTS[name](params, meter)
-        # Worker processes still alive (a pool kept for reuse, possibly under a forkserver)
-        # are not in RUSAGE_CHILDREN: their own high-water marks are read from /proc instead.
-        live = [kb for kb in (_status_kb("VmHWM", pid) for pid in _descendants()) if kb]
+        live = meter.workers_hwm_kb
         children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if children_kb == meter.children_start_kb:  # no child ended during the timed part
             children_kb = 0
@@ -133,6 +138,15 @@ def _measure(name: str, params: dict[str, Any], conn: Any) -> None:
         conn.send(("error", traceback.format_exc()))
     finally:
         conn.close()
+        _stop_deepdaily_workers()
+
+
+def _stop_deepdaily_workers() -> None:
+    """deepdaily keeps its extraction pool for reuse and stops it at interpreter exit; a
+    multiprocessing child exits without running atexit hooks, so stop the pool here."""
+    extract = sys.modules.get("deepdaily.extract")
+    if extract is not None and hasattr(extract, "shutdown_workers"):
+        extract.shutdown_workers()
 
 
 def _deepdaily(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
@@ -273,7 +287,12 @@ def run_isolated(name: str, params: dict[str, Any], timeout: float = 1800) -> di
     except EOFError:
         raise RuntimeError(f"{name}: measurement process died (exit {process.exitcode})") from None
     finally:
-        process.join(10)
+        process.join(60)
+        if process.is_alive():  # never leave a stuck measurement (or its workers) behind
+            for pid in [*_descendants(process.pid), process.pid]:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            process.join(5)
     if status != "ok":
         raise RuntimeError(f"{name} failed:\n{payload}")
     return dict(payload)
@@ -339,6 +358,7 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
             "feeds": args.feeds, "pages_per_feed": args.pages_per_feed, "seed": args.seed,
             "hosts": args.hosts, "delay_ms": list(args.delay), "cpus": os.cpu_count(),
             "versions": _versions(),
+            "loadavg_start": _loadavg(),
         },
         "measurements": {},
         "failures": {},
@@ -380,8 +400,17 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
             measure("floor", "floor", pages)
             measure("floor_2proc", "floor_pool", {**pages, "workers": 2})
             measure("article_floor", "article_floor", pages)
+    results["config"]["loadavg_end"] = _loadavg()
     results["summary"] = _summary(results)
     return results
+
+
+def _loadavg() -> list[float] | None:
+    """1, 5 and 15 minute load averages: other work on the machine skews the timings."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def _corpus_stats(corpus: Corpus, seconds: float) -> dict[str, Any]:
@@ -424,6 +453,10 @@ def _summary(results: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _load(values: list[float] | None) -> str:
+    return "?" if not values else f"{values[0]:.2f}"
+
+
 def _mb(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
@@ -456,6 +489,8 @@ def render_table(results: dict[str, Any]) -> str:
         f"feedparser {v['feedparser']}, httpx {v['httpx']}"
         + (f"; deepdaily [fetch] concurrency {fetch['concurrency']}, per_host "
            f"{fetch['per_host']}" if fetch else ""),
+        f"load     1-min load average {_load(cfg.get('loadavg_start'))} at start, "
+        f"{_load(cfg.get('loadavg_end'))} at end (other processes on the machine skew timings)",
         "",
     ]
     trace = any(fig.get("py_peak_mb") is not None for fig in m.values())

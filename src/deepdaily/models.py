@@ -96,6 +96,20 @@ class Event(BaseModel):
     def urls(self) -> list[str]:
         return list(dict.fromkeys(doc.canonical_url for doc in self.documents))
 
+    def as_of(self, end: datetime) -> Event | None:
+        """The event as it stood before ``end``: later documents removed (None if none left).
+
+        Re-running an earlier day must not let coverage from later days leak into it.
+        """
+        docs = [doc for doc in self.documents if (doc.published or doc.fetched_at) < end]
+        if not docs:
+            return None
+        if len(docs) == len(self.documents):
+            return self
+        seen = [doc.published or doc.fetched_at for doc in docs]
+        return self.model_copy(update={"documents": docs, "first_seen": min(seen),
+                                       "last_seen": max(seen)})
+
 
 class ScoreBreakdown(BaseModel):
     """Why an event scored what it did; every component is in [0, 1]."""

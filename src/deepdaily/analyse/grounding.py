@@ -42,6 +42,7 @@ __all__ = [
     "estimate_tokens",
     "fence_text",
     "ground_event",
+    "sanitise_event",
 ]
 
 MIN_TEXT_CHARS = 40
@@ -206,3 +207,20 @@ def ground_event(event: Event, max_tokens: int) -> Grounding:
     title = fence_text(clean_title(event.title))
     return Grounding(event_id=event.id, title=title, sources=sources, fence=fence,
                      left_out=left_out)
+
+
+def sanitise_event(event: Event) -> Event:
+    """``event`` with every document's title, text and summary treated as for a prompt.
+
+    For engines that quote sources (the offline fallback): what they quote is then what a
+    reader sees, without hidden markup or instruction sentences (which become ``[…]``).
+    """
+    documents = [
+        doc.model_copy(update={
+            "title": clean_title(doc.title),
+            "text": redact_instructions(sanitise_text(doc.text))[0],
+            "summary": redact_instructions(sanitise_text(doc.summary))[0],
+        })
+        for doc in event.documents
+    ]
+    return event.model_copy(update={"title": clean_title(event.title), "documents": documents})

@@ -20,8 +20,9 @@ For one event, :meth:`LLMAnalyser.analyse`:
 
 Whenever the LLM cannot be used (every provider failed, the budget is spent, no source text,
 no valid JSON, nothing verifiable left) the item comes from the ``fallback`` engine with
-``engine="offline"`` and a ``note`` saying why, in the profile's language; it goes through
-:func:`~deepdaily.verify.item.verify_item` too, as a last guard.
+``engine="offline"`` and a ``note`` saying why, in the profile's language. The fallback reads
+the sources as the prompt would have (:func:`~deepdaily.analyse.grounding.sanitise_event`), and
+its item goes through :func:`~deepdaily.verify.item.verify_item` too, as a last guard.
 
 :attr:`LLMAnalyser.reports` maps each event id to its
 :class:`~deepdaily.verify.report.VerificationReport` (``synthesis`` for the synthesis), and
@@ -41,7 +42,13 @@ from pydantic import BaseModel
 
 from deepdaily.analyse.base import Analyser
 from deepdaily.analyse.entities import find_organisation, split_title_prefix
-from deepdaily.analyse.grounding import EmptyGrounding, estimate_tokens, fence_text, ground_event
+from deepdaily.analyse.grounding import (
+    EmptyGrounding,
+    estimate_tokens,
+    fence_text,
+    ground_event,
+    sanitise_event,
+)
 from deepdaily.analyse.llm_synthesis import item_texts, synthesis_user, verify_synthesis
 from deepdaily.analyse.prompts import PROMPT_VERSION, TECHNICAL_LABELS, Prompts, prompts_for
 from deepdaily.analyse.providers.base import (
@@ -56,6 +63,7 @@ from deepdaily.analyse.providers.base import (
 )
 from deepdaily.analyse.providers.budget import Budget
 from deepdaily.analyse.providers.calllog import CallLog
+from deepdaily.analyse.sanitise import clean_title
 from deepdaily.analyse.schema import (
     AnswerError,
     EventAnalysis,
@@ -266,7 +274,11 @@ class LLMAnalyser:
             raise _Offline("unverified", "no sentence of 'what' passed verification")
         lead = max(event.documents, key=lambda d: d.authority)
         organisation = final.organisation or find_organisation(lead.title, lead.source, lead.url)
-        title = final.title or strip_urls(fence_text(lead.title), [])[0]
+        title = final.title or next(
+            (t for t in (strip_urls(clean_title(d.title), [])[0] for d in (lead, *event.documents))
+             if t), "")
+        if not title:
+            raise _Offline("unverified", "no title passed verification")
         label = final.technical_label.strip()
         if label not in TECHNICAL_LABELS[lang]:
             label = TECHNICAL_LABELS[lang][1]
@@ -323,7 +335,7 @@ class LLMAnalyser:
         report.engine = "offline"
         report.note = note
         report.reason(detail)
-        item = await self.fallback.analyse(event, profile)
+        item = await self.fallback.analyse(sanitise_event(event), profile)
         item = verify_item(item.model_copy(update={"engine": "offline"}), event,
                            language=profile.language)
         combined = f"{item.note} {note}".strip() if item.note else note

@@ -35,7 +35,7 @@ def progress_hooks(console: Console) -> Iterator[Hooks]:
         progress.advance(sources)
         if not outcome.ok:
             progress.console.print(f"  [yellow]source failed[/] {outcome.source}: {outcome.error}",
-                                   highlight=False)
+                                   highlight=False, soft_wrap=True)
 
     with progress:
         yield Hooks(stage=on_stage, source_done=on_source, sources_total=on_total)
@@ -66,7 +66,8 @@ def print_summary(console: Console, manifest: Manifest) -> None:
     table.add_row("digest", manifest.digest_path)
     console.print(table)
     for outcome in failed:
-        console.print(f"[red]✗[/] {outcome.source}: {outcome.error}", highlight=False)
+        console.print(f"[red]✗[/] {outcome.source}: {outcome.error}", highlight=False,
+                      soft_wrap=True)
     if manifest.extraction_failures:
         console.print(f"[yellow]{len(manifest.extraction_failures)} entries could not be "
                       "extracted[/] (see `deepdaily digest show --why`)")

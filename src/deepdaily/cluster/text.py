@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = [
     "Entity",
@@ -90,8 +89,7 @@ _UNIT_FOLD = {
 _QUOTED_CJK = re.compile(r"[「『《“]([^」』》”]{2,20})[」』》”]")
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
+class Entity(NamedTuple):
     """A normalised entity key and what kind of thing it names."""
 
     key: str
@@ -135,8 +133,11 @@ def _fold_plural(word: str) -> str:
 def words(text: str) -> list[str]:
     """Content terms: Latin words (stopwords dropped, plurals folded) and CJK bigrams."""
     norm = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("'s ", " ")
+    known = _FOLDED.get
     terms = [
-        _fold(w) for w in _LATIN_WORD.findall(norm) if w not in STOPWORDS and len(w) > 1
+        known(w) or _fold(w)
+        for w in _LATIN_WORD.findall(norm)
+        if len(w) > 1 and w not in STOPWORDS
     ]
     for run in _CJK_RUN.findall(norm):
         if len(run) == 1:
@@ -163,6 +164,31 @@ def _clean_name(run: str) -> str:
         parts.pop(0)
     parts = [p.removesuffix("'s").removesuffix("'") for p in parts]
     return " ".join(parts)
+
+
+_NAME_CACHE: dict[str, tuple[Entity, ...]] = {}
+
+
+def _name_entities(run: str) -> tuple[Entity, ...]:
+    """A run of capitalised words as a multi-word name and its single-word names (cached)."""
+    cached = _NAME_CACHE.get(run)
+    if cached is not None:
+        return cached
+    name = _clean_name(run)
+    out: list[Entity] = []
+    if len(name) >= 2 and name.lower() not in _NOT_NAMES and not name.isdigit():
+        parts = name.split()
+        if len(parts) > 1:
+            out.append(Entity(name.lower(), "multiword"))
+        out.extend(
+            Entity(part.lower(), "name")
+            for part in parts
+            if len(part) > 1 and part.lower() not in _NOT_NAMES and not part.isdigit()
+        )
+    result = tuple(out)
+    if len(_NAME_CACHE) < 200_000:
+        _NAME_CACHE[run] = result
+    return result
 
 
 def _quantities(text: str) -> Iterator[Entity]:
@@ -192,15 +218,7 @@ def entities(text: str) -> set[Entity]:
             found.add(Entity(f"{name.lower()} {match.group(2)}", "model"))
             found.add(Entity(f"{name.split()[-1].lower()} {match.group(2)}", "model"))
     for match in _NAME_RUN.finditer(text):
-        name = _clean_name(match.group(0))
-        if len(name) < 2 or name.lower() in _NOT_NAMES or name.isdigit():
-            continue
-        parts = name.split()
-        if len(parts) > 1:
-            found.add(Entity(name.lower(), "multiword"))
-        for part in parts:
-            if part.lower() not in _NOT_NAMES and len(part) > 1 and not part.isdigit():
-                found.add(Entity(part.lower(), "name"))
+        found.update(_name_entities(match.group(0)))
     found.update(_quantities(text))
     for match in _QUOTED_CJK.finditer(text):
         found.add(Entity(match.group(1).lower(), "multiword"))

@@ -113,7 +113,9 @@ async def run_digest(
             events = cluster_documents(documents, known)
             store.save_events(events)
             window_ids = {doc.id for doc in documents}
-            events = [ev for ev in events if any(d.id in window_ids for d in ev.documents)]
+            in_window = (ev.as_of(end) for ev in events
+                         if any(d.id in window_ids for d in ev.documents))
+            events = [ev for ev in in_window if ev is not None]
             manifest.events = len(events)
 
         with _timed(manifest, "select", hooks):

@@ -69,6 +69,16 @@ class _Route:
     stall: float = 0.0  # > 0: send headers and a first chunk, then wait this long
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up early (timeouts, size limits) are expected here, not errors."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class FixtureServer:
     """A threaded HTTP/1.1 server on ``127.0.0.1`` with an ephemeral port.
 
@@ -92,7 +102,7 @@ class FixtureServer:
         if self._httpd is not None:
             return self
         self._stopping.clear()
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        httpd = _QuietServer(("127.0.0.1", 0), _make_handler(self))
         httpd.daemon_threads = True
         self._httpd = httpd
         self._thread = threading.Thread(

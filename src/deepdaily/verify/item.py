@@ -11,7 +11,8 @@ foreign links and markup from every text field, drops sentences that fail
 items: offline items quote sources verbatim), and re-checks every claim: a claim whose passage
 is found and whose facts are in the sources is ``verified``; one whose passage only loosely
 matches is ``unverified``; any other is left out, and so is every sentence containing its text
-(a claim that cannot be verified is never published as fact, not even in the JSON output). What it did is added to ``report`` when given.
+(a claim that cannot be verified is never published as fact, not even in the JSON output).
+What it did is added to ``report`` when given.
 """
 
 from __future__ import annotations
@@ -19,10 +20,16 @@ from __future__ import annotations
 from typing import Literal
 
 from deepdaily.analyse.grounding import EmptyGrounding, Grounding, ground_event
-from deepdaily.analyse.sanitise import strip_markup
+from deepdaily.analyse.sanitise import is_instruction, strip_markup
 from deepdaily.analyse.schema import EventAnalysis
 from deepdaily.models import Claim, DigestItem, Event
-from deepdaily.verify.analysis import Checked, Evidence, clean_field, drop_sentences
+from deepdaily.verify.analysis import (
+    Checked,
+    Evidence,
+    clean_field,
+    drop_sentences,
+    sentence_problems,
+)
 from deepdaily.verify.claims import check_claim
 from deepdaily.verify.links import same_url, strip_urls
 from deepdaily.verify.report import VerificationReport
@@ -68,10 +75,16 @@ def verify_item(
 
     claims: list[Claim] = []
     for claim in item.claims:
-        text, removed = strip_urls(claim.text, evidence.urls)
-        checked.urls_stripped.extend(removed)
+        text, removed = strip_urls(strip_markup(claim.text), evidence.urls)
+        passage, removed_too = strip_urls(strip_markup(claim.passage), evidence.urls)
+        checked.urls_stripped.extend(removed + removed_too)
         cited = next((u for u in evidence.urls if same_url(u, claim.source_url)), "")
-        result = check_claim(text, claim.passage, cited, evidence.texts, evidence.facts)
+        result = check_claim(text, passage, cited, evidence.texts, evidence.facts)
+        problems = [r for r in sentence_problems(text, evidence, language=check_language)
+                    if "is not in the sources" not in r]
+        if problems or is_instruction(passage):
+            result.verdict = "failed"
+            result.reasons.extend(problems or ["the passage is an instruction"])
         status: ClaimStatus = "verified" if result.verdict == "verified" else "unverified"
         if result.verdict == "failed":
             status = "dropped"
@@ -79,7 +92,8 @@ def verify_item(
                 report.claims_dropped += 1
                 report.reason(f"claim dropped: {'; '.join(result.reasons)}")
         claims.append(claim.model_copy(update={
-            "text": text, "source_url": result.url or cited, "status": status,
+            "text": text, "passage": passage, "source_url": result.url or cited,
+            "status": status,
             "reasons": result.reasons}))
     dropped = [c.text for c in claims if c.status == "dropped"]
     claims = [c for c in claims if c.status != "dropped"]

@@ -28,7 +28,8 @@ def demo(
     for result in results:
         print_summary(console, result.manifest)
     latest = results[-1]
-    console.print(f"\n[bold green]Digest written:[/] {latest.path}", highlight=False)
+    console.print(f"\n[bold green]Digest written:[/] {latest.path}", highlight=False,
+                  soft_wrap=True)
     console.print(f"Database: {settings.store.resolved_url()}  ·  "
                   f"see why: deepdaily --db {settings.store.resolved_url()} digest show --why",
-                  highlight=False)
+                  highlight=False, soft_wrap=True)
