@@ -152,6 +152,8 @@ def _stop_deepdaily_workers() -> None:
 def _deepdaily(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
     import asyncio
 
+    import httpcore  # noqa: F401  (httpx imports it on first client: keep imports untimed)
+
     from deepdaily.config import FetchSettings, Settings, SourceSpec, StoreSettings
     from deepdaily.pipeline.collect import collect
     from deepdaily.store import Store

@@ -154,11 +154,13 @@ def injection_summary(request: pytest.FixtureRequest) -> Iterator[None]:
     passed = run - len(RESULTS["failed"])
     line = f"injection cases: {run} run, {passed} passed"
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        print(line)
+        return
+    with capture.global_and_fixture_disabled():
         reporter.ensure_newline()
         reporter.write_line(line)
-    else:
-        print(line)
 
 
 @pytest.fixture

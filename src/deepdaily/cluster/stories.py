@@ -58,6 +58,7 @@ ENTITY_OVERLAP = 0.20
 MIN_SHARED = 2
 CENTROID_MIN = 0.20
 MAX_POSTINGS = 64
+MIN_KEY_SCORE = 2.0  # shared-key score a pair needs to be compared at all
 RARE_SHARE = 0.03  # a plain name held by at most this share of documents is distinctive
 COMMON_SHARE = 0.06  # a model name, figure or multi-word name held by more is not
 KIND_WEIGHT = {"model": 2.0, "quantity": 1.5, "multiword": 1.5, "name": 1.0}
@@ -147,25 +148,35 @@ def _incidence(rows: Sequence[Iterable[int]], n_cols: int) -> sparse.csr_matrix:
 
 
 def _candidate_pairs(features: Sequence[DocFeatures]) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs sharing an entity, a rare title word or a link (keys held by 2..MAX_POSTINGS)."""
+    """Pairs with enough shared keys (entities, title words, links) held by 2..MAX_POSTINGS.
+
+    A link or a versioned name, figure or multi-word name counts 2, a single name or title
+    word 1; pairs scoring below :data:`MIN_KEY_SCORE` cannot meet the entity rule anyway.
+    """
     keys_per_doc = [
-        {f"e:{e.key}" for e in f.entities}
-        | {f"t:{t}" for t in f.title_terms}
-        | {f"l:{link}" for link in f.links}
+        {f"e:{e.key}": 1.0 if e.kind == "name" else 2.0 for e in f.entities}
+        | {f"t:{t}": 1.0 for t in f.title_terms}
+        | {f"l:{link}": 2.0 for link in f.links}
         for f in features
     ]
     df = Counter(key for keys in keys_per_doc for key in keys)
     key_ids: dict[str, int] = {}
-    rows = [
-        [key_ids.setdefault(k, len(key_ids)) for k in keys if 2 <= df[k] <= MAX_POSTINGS]
-        for keys in keys_per_doc
-    ]
+    indptr, indices, data = [0], [], []
+    for keys in keys_per_doc:
+        for key, weight in keys.items():
+            if 2 <= df[key] <= MAX_POSTINGS:
+                indices.append(key_ids.setdefault(key, len(key_ids)))
+                data.append(weight)
+        indptr.append(len(indices))
     if not key_ids:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    incidence = _incidence(rows, len(key_ids))
+    incidence = sparse.csr_matrix(
+        (np.sqrt(np.asarray(data)), indices, indptr), shape=(len(features), len(key_ids))
+    )
     shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
-    return shared.row.astype(np.int64), shared.col.astype(np.int64)
+    keep = shared.data >= MIN_KEY_SCORE - 1e-9
+    return shared.row[keep].astype(np.int64), shared.col[keep].astype(np.int64)
 
 
 class _PairFilter:

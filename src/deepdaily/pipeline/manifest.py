@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -32,6 +33,7 @@ class Manifest(BaseModel):
     events: int = 0
     selected: list[str] = Field(default_factory=list)  # event ids in rank order
     rejected: int = 0
+    llm: dict[str, Any] = Field(default_factory=dict)  # calls, tokens, cost, verification
     timings: list[StageTiming] = Field(default_factory=list)
     digest_path: str = ""
     digest_hash: str = ""

@@ -19,7 +19,8 @@ from pathlib import Path
 import httpx
 
 from deepdaily.analyse.base import Analyser
-from deepdaily.analyse.offline import OfflineAnalyser
+from deepdaily.analyse.factory import Engine, build_engine
+from deepdaily.analyse.llm import analyse_many
 from deepdaily.cluster import cluster_documents
 from deepdaily.config import Settings
 from deepdaily.errors import DeepdailyError
@@ -81,13 +82,18 @@ async def run_digest(
     fetch: bool = True,
     transport: httpx.AsyncBaseTransport | None = None,
     analyser: Analyser | None = None,
+    offline: bool = False,
     hooks: Hooks | None = None,
     workers: int | None = None,
 ) -> RunResult:
-    """Produce (or re-produce) the digest of ``day`` for the settings' profile."""
+    """Produce (or re-produce) the digest of ``day`` for the settings' profile.
+
+    ``analyser`` overrides the engine chosen from the settings; ``offline`` forces the
+    offline engine even when ``[[llm]]`` entries are configured.
+    """
     hooks = hooks or Hooks()
     profile = settings.profile
-    analyser = analyser or OfflineAnalyser()
+    engine = Engine(analyser) if analyser else build_engine(settings, store, offline=offline)
     run_id = uuid.uuid4().hex[:16]
     start, end = digest_window(day, profile)
     manifest = Manifest(run_id=run_id, profile=profile.name, digest_date=day.isoformat(),
@@ -129,17 +135,20 @@ async def run_digest(
 
         with _timed(manifest, "analyse", hooks):
             by_id = {ev.id: ev for ev in events}
-            items: list[DigestItem] = []
-            for sel in chosen:
-                item = await analyser.analyse(by_id[sel.event_id], profile)
-                items.append(item.model_copy(update={"selection_reason": sel.reason}))
             chosen_events = [by_id[s.event_id] for s in chosen]
-            synthesis = await analyser.synthesise(items, chosen_events, profile)
-            engine = "llm" if any(i.engine == "llm" for i in items) else "offline"
-            manifest.engine = engine
+            analysed = await analyse_many(engine.analyser, chosen_events, profile,
+                                          settings.analysis.concurrency)
+            items: list[DigestItem] = [
+                item.model_copy(update={"selection_reason": sel.reason})
+                for item, sel in zip(analysed, chosen, strict=True)
+            ]
+            synthesis = await engine.analyser.synthesise(items, chosen_events, profile)
+            used = "llm" if any(i.engine == "llm" for i in items) else "offline"
+            manifest.engine = used
+            manifest.llm = engine.manifest()
 
         with _timed(manifest, "render", hooks):
-            digest = _digest(settings, day, items, synthesis, engine, start, end)
+            digest = _digest(settings, day, items, synthesis, used, start, end)
             markdown = render_markdown(digest, template_dir=settings.template_dir)
             json_text = render_json(digest)
             relative = post_filename(digest, settings.post_path)
@@ -156,6 +165,8 @@ async def run_digest(
         manifest.errors.append(message)
         store.finish_run(run_id, "failed", manifest.model_dump(mode="json"))
         raise
+    finally:
+        await engine.aclose()
     store.finish_run(run_id, "ok", manifest.model_dump(mode="json"))
     return RunResult(manifest=manifest, digest=digest, selections=selections,
                      markdown=markdown, path=path)

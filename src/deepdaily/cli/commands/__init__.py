@@ -1,5 +1,5 @@
 """Each module registers its commands on :data:`deepdaily.cli.app.app`."""
 
-from deepdaily.cli.commands import demo, digest, doctor, run, sources
+from deepdaily.cli.commands import demo, digest, doctor, llm, run, sources
 
-__all__ = ["demo", "digest", "doctor", "run", "sources"]
+__all__ = ["demo", "digest", "doctor", "llm", "run", "sources"]

@@ -38,6 +38,9 @@ def run(
     )] = True,
     items: Annotated[int | None, typer.Option(help="Items per digest (profile.items).")] = None,
     language: Annotated[str | None, typer.Option(help="Profile language: zh or en.")] = None,
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="Use the offline engine even when [[llm]] entries are configured.",
+    )] = False,
 ) -> None:
     """Collect, group, select, analyse and render one day's digest."""
     profile: dict[str, object] = {}
@@ -52,5 +55,6 @@ def run(
             "add one with `deepdaily sources add URL` or run `deepdaily demo`")
     target = parse_day(day, settings.profile.timezone)
     with state.store(settings) as store, progress_hooks(console) as hooks:
-        result = asyncio.run(run_digest(settings, store, target, fetch=fetch, hooks=hooks))
+        result = asyncio.run(run_digest(settings, store, target, fetch=fetch,
+                                        offline=offline, hooks=hooks))
     print_summary(console, result.manifest)
