@@ -78,16 +78,17 @@ def make_documents(n: int, seed: int = 7) -> list[Document]:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     docs = make_documents(n)
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for doc in docs:
         doc_features(doc)
-    baseline = time.perf_counter() - start
-    start = time.perf_counter()
+    base_wall, base_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter(), time.process_time()
     events = cluster_documents(docs)
-    elapsed = time.perf_counter() - start
+    run_wall, run_cpu = time.perf_counter() - wall, time.process_time() - cpu
     multi = sum(1 for e in events if len(e.documents) > 1)
-    print(f"{n} documents: baseline (features only) {baseline:.1f} s, "
-          f"cluster_documents {elapsed:.1f} s -> {len(events)} events ({multi} with 2+ documents)")
+    print(f"{n} documents -> {len(events)} events ({multi} with 2+ documents)")
+    print(f"  baseline (features only): {base_wall:6.1f} s wall {base_cpu:6.1f} s cpu")
+    print(f"  cluster_documents:        {run_wall:6.1f} s wall {run_cpu:6.1f} s cpu")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-
 from typing import Any
 
 import pytest
@@ -26,14 +25,25 @@ COMMANDS = walk(typer.main.get_command(app))
 
 def test_the_expected_commands_exist() -> None:
     names = {" ".join(path) for path, _ in COMMANDS}
-    expected = {"demo", "run", "doctor", "sources list", "sources add", "sources check",
-                "sources import-opml", "digest show"}
+    expected = {
+        "demo",
+        "run",
+        "doctor",
+        "sources list",
+        "sources add",
+        "sources check",
+        "sources import-opml",
+        "digest show",
+    }
     assert expected <= names
 
 
-@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
-def test_every_command_has_help(path: tuple[str, ...], command: Any,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("path", "command"), COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
+def test_every_command_has_help(
+    path: tuple[str, ...], command: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert (command.help or "").strip(), f"{' '.join(path) or 'deepdaily'} has no help text"
     for flag in ("--help", "-h"):
         assert main([*path, flag]) == 0
@@ -50,7 +60,8 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_python_dash_m_works() -> None:
-    proc = subprocess.run([sys.executable, "-m", "deepdaily", "--help"], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "deepdaily", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0
     assert "demo" in proc.stdout

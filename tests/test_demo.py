@@ -13,8 +13,10 @@ from deepdaily.cli.main import main
 
 def counts(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("documents", "events", "digests", "digest_events", "sources")}
+        return {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("documents", "events", "digests", "digest_events", "sources")
+        }
 
 
 def test_demo_runs_offline_and_is_idempotent(
@@ -45,7 +47,19 @@ def test_demo_runs_offline_and_is_idempotent(
     assert main(["demo", "--out", str(out)]) == 0
     assert counts(out / "deepdaily.db") == first
     assert (day1.read_text(encoding="utf-8"), day2.read_text(encoding="utf-8")) == before
-    assert main(["--db", f"sqlite:///{out / 'deepdaily.db'}", "digest", "show", "--why",
-                 "--date", "2026-11-27"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                f"sqlite:///{out / 'deepdaily.db'}",
+                "digest",
+                "show",
+                "--why",
+                "--date",
+                "2026-11-27",
+            ]
+        )
+        == 0
+    )
     why = capsys.readouterr().out
     assert "selected #1" in why or "#1" in why

@@ -159,7 +159,7 @@ def injection_summary(request: pytest.FixtureRequest) -> Iterator[None]:
         print(line)
         return
     with capture.global_and_fixture_disabled():
-        reporter.ensure_newline()
+        reporter.write("\n")
         reporter.write_line(line)
 
 

@@ -33,9 +33,9 @@ def paragraphs(*sentences: str) -> str:
 
 
 QUILL_FACTS = (
-    "Quillstone released Quill-7 Turbo, a 34B mixture-of-experts model, under the Apache 2.0 licence.",
+    "Quillstone released Quill-7 Turbo, a 34B mixture-of-experts model, under Apache 2.0.",
     "On the HarborBench coding suite Quill-7 Turbo scores 61.4%, up from 52.0% for Quill-6.",
-    "The model serves 2,400 tokens per second on a single node of eight 80GB GPUs with FP8 weights.",
+    "The model serves 2,400 tokens per second on one node of eight 80GB GPUs with FP8 weights.",
     "Quillstone says the routing layer uses 64 experts with 4 active per token.",
     "Weights, an inference server and a 40-page technical report are available today.",
 )
@@ -56,26 +56,39 @@ VAULT_FACTS = (
 def write_site(root: Path, base: str) -> None:
     (root / "pages").mkdir(parents=True)
     (root / "forum" / "t").mkdir(parents=True)
-    (root / "pages" / "quill.html").write_text(ARTICLE.format(
-        title="Quill-7 Turbo: a 34B open MoE model", hour=2,
-        paragraphs=paragraphs(*QUILL_FACTS)), encoding="utf-8")
-    (root / "pages" / "vault.html").write_text(ARTICLE.format(
-        title="CVE-2026-4411: sandbox escape in Vaultline agent runtime", hour=5,
-        paragraphs=paragraphs(*VAULT_FACTS)), encoding="utf-8")
+    (root / "pages" / "quill.html").write_text(
+        ARTICLE.format(
+            title="Quill-7 Turbo: a 34B open MoE model", hour=2, paragraphs=paragraphs(*QUILL_FACTS)
+        ),
+        encoding="utf-8",
+    )
+    (root / "pages" / "vault.html").write_text(
+        ARTICLE.format(
+            title="CVE-2026-4411: sandbox escape in Vaultline agent runtime",
+            hour=5,
+            paragraphs=paragraphs(*VAULT_FACTS),
+        ),
+        encoding="utf-8",
+    )
     items = "".join(
         f"<item><title>{title}</title><link>{base}/pages/{page}.html?utm_source=rss</link>"
         f"<pubDate>Thu, 26 Nov 2026 0{hour}:00:00 GMT</pubDate>"
         f"<description>{teaser}</description></item>"
         for title, page, hour, teaser in [
             ("Quill-7 Turbo: a 34B open MoE model", "quill", 2, "Quillstone's new model."),
-            ("CVE-2026-4411: sandbox escape in Vaultline agent runtime", "vault", 5,
-             "Upgrade to 3.2.1."),
+            (
+                "CVE-2026-4411: sandbox escape in Vaultline agent runtime",
+                "vault",
+                5,
+                "Upgrade to 3.2.1.",
+            ),
         ]
     )
     (root / "wire.xml").write_text(
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Wire</title>'
         f"<link>{base}/</link><description>news</description>{items}</channel></rss>",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     retold = paragraphs(*QUILL_RETOLD).replace("<", "&lt;").replace(">", "&gt;")
     (root / "dispatch.atom").write_text(
         '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
@@ -83,23 +96,62 @@ def write_site(root: Path, base: str) -> None:
         f"<entry><title>Quillstone ships Quill-7 Turbo with 61.4% on HarborBench</title>"
         f'<link href="{base}/dispatch/quill-7-turbo"/><id>{base}/dispatch/1</id>'
         f"<updated>2026-11-26T09:00:00Z</updated>"
-        f'<content type="html">{retold}</content></entry></feed>', encoding="utf-8")
-    (root / "forum" / "latest.json").write_text(json.dumps({"topic_list": {"topics": [{
-        "id": 7, "slug": "fp8-on-quill-7", "title": "FP8 serving of Quill-7 Turbo: our numbers",
-        "created_at": "2026-11-26T11:00:00Z", "last_posted_at": "2026-11-26T12:00:00Z",
-        "posts_count": 2, "tags": []}]}}), encoding="utf-8")
-    (root / "forum" / "t" / "7.json").write_text(json.dumps({
-        "id": 7, "slug": "fp8-on-quill-7", "title": "FP8 serving of Quill-7 Turbo: our numbers",
-        "created_at": "2026-11-26T11:00:00Z", "tags": [], "post_stream": {"posts": [{
-            "id": 1, "username": "ops_anna", "created_at": "2026-11-26T11:00:00Z",
-            "cooked": "<p>We measured Quill-7 Turbo with FP8 weights on eight 80GB GPUs: "
-                      "2,150 tokens per second at batch 64, a little under the 2,400 claimed. "
-                      "Cold start took 41 seconds.</p>"}]}}), encoding="utf-8")
+        f'<content type="html">{retold}</content></entry></feed>',
+        encoding="utf-8",
+    )
+    (root / "forum" / "latest.json").write_text(
+        json.dumps(
+            {
+                "topic_list": {
+                    "topics": [
+                        {
+                            "id": 7,
+                            "slug": "fp8-on-quill-7",
+                            "title": "FP8 serving of Quill-7 Turbo: our numbers",
+                            "created_at": "2026-11-26T11:00:00Z",
+                            "last_posted_at": "2026-11-26T12:00:00Z",
+                            "posts_count": 2,
+                            "tags": [],
+                        }
+                    ]
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    (root / "forum" / "t" / "7.json").write_text(
+        json.dumps(
+            {
+                "id": 7,
+                "slug": "fp8-on-quill-7",
+                "title": "FP8 serving of Quill-7 Turbo: our numbers",
+                "created_at": "2026-11-26T11:00:00Z",
+                "tags": [],
+                "post_stream": {
+                    "posts": [
+                        {
+                            "id": 1,
+                            "username": "ops_anna",
+                            "created_at": "2026-11-26T11:00:00Z",
+                            "cooked": FORUM_POST,
+                        }
+                    ]
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
     (root / "broken.xml").write_text("<rss><channel><item><title>unterminated", encoding="utf-8")
-    (root / "page-as-feed.xml").write_text("<!doctype html><html><body>Hi</body></html>",
-                                           encoding="utf-8")
+    (root / "page-as-feed.xml").write_text(
+        "<!doctype html><html><body>Hi</body></html>", encoding="utf-8"
+    )
     (root / "empty.xml").write_text("", encoding="utf-8")
 
+
+FORUM_POST = (
+    "<p>We measured Quill-7 Turbo with FP8 weights on eight 80GB GPUs: 2,150 tokens per "
+    "second at batch 64, a little under the 2,400 claimed. Cold start took 41 seconds.</p>"
+)
 
 BAD = {
     "malformed": "/broken.xml",
@@ -137,13 +189,23 @@ def settings_for(server: FixtureServer, tmp_path: Path, *, dead_port: int) -> Se
         {"name": "refused", "url": f"http://127.0.0.1:{dead_port}/feed.xml"},
         {"name": "no-file", "url": str(tmp_path / "absent.xml")},
     ]
-    return load_settings(tmp_path / "none.toml" if False else None, environ={}, overrides={
-        "output_dir": str(tmp_path / "out"),
-        "store": {"url": f"sqlite:///{tmp_path / 'dd.db'}"},
-        "sources": sources,
-        "fetch": {"timeout": 1.0, "connect_timeout": 0.5, "retries": 1, "backoff": 0.01,
-                  "max_bytes": 1_000_000, "max_redirects": 3},
-    })
+    return load_settings(
+        tmp_path / "none.toml" if False else None,
+        environ={},
+        overrides={
+            "output_dir": str(tmp_path / "out"),
+            "store": {"url": f"sqlite:///{tmp_path / 'dd.db'}"},
+            "sources": sources,
+            "fetch": {
+                "timeout": 1.0,
+                "connect_timeout": 0.5,
+                "retries": 1,
+                "backoff": 0.01,
+                "max_bytes": 1_000_000,
+                "max_redirects": 3,
+            },
+        },
+    )
 
 
 def unused_port() -> int:
@@ -188,8 +250,9 @@ def test_pipeline_end_to_end_with_bad_sources_and_reruns(
         assert fragment in outcome.error, (name, outcome.error)
         assert "\n" not in outcome.error
     # pages behind summary-only entries were fetched and extracted, tracking params dropped
-    texts = {d.canonical_url: d for d in store.documents_in(manifest.window_start,
-                                                            manifest.window_end)}
+    texts = {
+        d.canonical_url: d for d in store.documents_in(manifest.window_start, manifest.window_end)
+    }
     quill = texts[site.url("/pages/quill.html")]
     assert "64 experts with 4 active" in quill.text
     assert "Copyright Wire" not in quill.text

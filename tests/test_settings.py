@@ -34,7 +34,7 @@ def test_partial_file_overrides_only_what_it_sets(tmp_path: Path) -> None:
 
 
 def test_precedence_file_then_env_then_flags(tmp_path: Path) -> None:
-    path = write(tmp_path, "[profile]\nitems = 5\nlanguage = \"en\"\n")
+    path = write(tmp_path, '[profile]\nitems = 5\nlanguage = "en"\n')
     env = {"DEEPDAILY_PROFILE__ITEMS": "6", "DEEPDAILY_STORE__URL": "sqlite:///e.db"}
     settings = load_settings(path, environ=env)
     assert (settings.profile.items, settings.profile.language) == (6, "en")
@@ -50,11 +50,13 @@ def test_precedence_file_then_env_then_flags(tmp_path: Path) -> None:
         ('[profile]\nitems = "many"\n', "profile.items: Input should be a valid integer"),
         ('[profile]\ntimezone = "Mars/Olympus"\n', "profile.timezone: unknown IANA timezone"),
         ('[profile]\ntitle = "Daily"\n', "profile.title: must contain the placeholder {date}"),
-        ('[fetch]\ntimeout = -1\n', "fetch.timeout: Input should be greater than 0"),
+        ("[fetch]\ntimeout = -1\n", "fetch.timeout: Input should be greater than 0"),
         ("[profile]\nitemz = 3\n", "profile.itemz: unknown key"),
         ('[[sources]]\nname = "a"\n', "sources[0] (a).url: Field required"),
-        ('[[sources]]\nname = "a"\nurl = "x"\nauthority = 3\n',
-         "sources[0] (a).authority: Input should be less than or equal to 1"),
+        (
+            '[[sources]]\nname = "a"\nurl = "x"\nauthority = 3\n',
+            "sources[0] (a).authority: Input should be less than or equal to 1",
+        ),
         ("[profile\n", "not valid TOML"),
     ],
 )
@@ -69,14 +71,14 @@ def test_invalid_settings_name_file_key_and_form(tmp_path: Path, text: str, expe
 
 
 def test_duplicate_source_names_are_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[sources]]\nname = "a"\nurl = "x"\n[[sources]]\nname = "a"\nurl = "y"\n')
+    path = write(
+        tmp_path, '[[sources]]\nname = "a"\nurl = "x"\n[[sources]]\nname = "a"\nurl = "y"\n'
+    )
     with pytest.raises(ConfigError, match="duplicate source name 'a'"):
         load_settings(path, environ={})
 
 
-def test_env_errors_name_the_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_env_errors_name_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match=r"^environment \(DEEPDAILY_\*\): profile.items"):
         load_settings(environ={"DEEPDAILY_PROFILE__ITEMS": "x"})

@@ -21,8 +21,14 @@ def doc(n: int, *, published: datetime | None = NOW, url: str | None = None) -> 
     canonical = url or f"https://news.example/a/{n}"
     body = f"Story number {n} with enough words to be a document."
     return Document(
-        id=content_id(canonical, body), source="wire", url=canonical, canonical_url=canonical,
-        title=f"Story {n}", text=body, published=published, fetched_at=NOW,
+        id=content_id(canonical, body),
+        source="wire",
+        url=canonical,
+        canonical_url=canonical,
+        title=f"Story {n}",
+        text=body,
+        published=published,
+        fetched_at=NOW,
     )
 
 
@@ -57,15 +63,20 @@ def test_add_documents_is_idempotent(store: Store) -> None:
     assert store.add_documents(docs) == 0
     assert store.count("documents") == 2
     assert store.known_urls(["https://news.example/a/1", "https://other.example/"]) == {
-        "https://news.example/a/1"}
+        "https://news.example/a/1"
+    }
 
 
 def test_documents_in_window_use_fetch_time_when_undated(store: Store) -> None:
     store.add_documents([doc(1), doc(2, published=NOW - timedelta(days=3)), doc(3, published=None)])
-    found = {d.title for d in store.documents_in(NOW - timedelta(hours=12), NOW + timedelta(hours=1))}
+    found = {
+        d.title for d in store.documents_in(NOW - timedelta(hours=12), NOW + timedelta(hours=1))
+    }
     assert found == {"Story 1", "Story 3"}
-    assert all(d.published is None or d.published.tzinfo is not None
-               for d in store.documents_in(NOW - timedelta(days=5), NOW + timedelta(days=1)))
+    assert all(
+        d.published is None or d.published.tzinfo is not None
+        for d in store.documents_in(NOW - timedelta(days=5), NOW + timedelta(days=1))
+    )
 
 
 def test_validators_survive_a_failed_fetch(store: Store) -> None:
@@ -73,8 +84,13 @@ def test_validators_survive_a_failed_fetch(store: Store) -> None:
     store.start_run("r1", "zh", "2026-11-26")
     ok = SourceOutcome(source="wire", url="https://news.example/feed", ok=True, status=200)
     store.record_fetch("r1", ok, etag='"v1"', last_modified="Wed, 25 Nov 2026 00:00:00 GMT")
-    bad = SourceOutcome(source="wire", url="https://news.example/feed", ok=False, status=503,
-                        error="https://news.example/feed: HTTP 503")
+    bad = SourceOutcome(
+        source="wire",
+        url="https://news.example/feed",
+        ok=False,
+        status=503,
+        error="https://news.example/feed: HTTP 503",
+    )
     store.record_fetch("r1", bad, etag=None, last_modified=None)
     state = store.source_states()["wire"]
     assert state["etag"] == '"v1"'

@@ -107,8 +107,9 @@ class Event(BaseModel):
         if len(docs) == len(self.documents):
             return self
         seen = [doc.published or doc.fetched_at for doc in docs]
-        return self.model_copy(update={"documents": docs, "first_seen": min(seen),
-                                       "last_seen": max(seen)})
+        return self.model_copy(
+            update={"documents": docs, "first_seen": min(seen), "last_seen": max(seen)}
+        )
 
 
 class ScoreBreakdown(BaseModel):

@@ -60,22 +60,26 @@ def build_engine(
     from deepdaily.analyse.providers import CallLog, FallbackProvider, build_chain, build_provider
 
     log = CallLog.for_settings(settings)
-    chain, notes = build_chain(settings, environ=environ, log=log, store=store,
-                               http_client=http_client)
+    chain, notes = build_chain(
+        settings, environ=environ, log=log, store=store, http_client=http_client
+    )
     if chain is None:
         return Engine(offline_engine, notes=notes, log=log)
     closers: list[Any] = [chain]
     judge = None
     if settings.analysis.judge:
         spec = next((s for s in settings.llm if s.name == settings.analysis.judge), None)
-        provider, why = (build_provider(spec, environ=environ, http_client=http_client)
-                         if spec else (None, f"analysis.judge: no [[llm]] named "
-                                             f"{settings.analysis.judge!r}"))
+        provider, why = (
+            build_provider(spec, environ=environ, http_client=http_client)
+            if spec
+            else (None, f"analysis.judge: no [[llm]] named {settings.analysis.judge!r}")
+        )
         if provider is None:
             notes.append(why)
         else:
             judge = FallbackProvider([provider], log=log)
             closers.append(judge)
-    analyser = LLMAnalyser(chain, settings=settings.analysis, fallback=offline_engine, log=log,
-                           judge=judge)
+    analyser = LLMAnalyser(
+        chain, settings=settings.analysis, fallback=offline_engine, log=log, judge=judge
+    )
     return Engine(analyser, notes=notes, closers=closers, log=log)

@@ -4,8 +4,9 @@ Each of the event's canonical URLs becomes one :class:`GroundedSource`: the long
 its documents (``Document.text``, else ``summary``), passed through
 :func:`~deepdaily.analyse.sanitise.sanitise_text` (hidden markup and invisible characters
 removed) and :func:`~deepdaily.analyse.sanitise.redact_instructions` (sentences addressed to an
-AI replaced by ``[…]``). Titles lose their instruction segments
-(:func:`~deepdaily.analyse.sanitise.clean_title`).
+AI replaced by ``[…]``), and loses its links: the model may only cite the source URLs listed in
+the fence headers, so a link in the text is nothing but bait (and tokens). Titles lose their
+instruction segments (:func:`~deepdaily.analyse.sanitise.clean_title`).
 
 The texts must fit ``AnalysisSettings.max_source_tokens`` together with their fence headers.
 Trimming is *longest first*: the cap ``c`` is the largest for which ``sum(min(tokens_i, c))``
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 
 from deepdaily.analyse.sanitise import clean_title, redact_instructions, sanitise_text
 from deepdaily.analyse.sentences import normalise, trim_at_boundary
+from deepdaily.analyse.untrusted import strip_links
 from deepdaily.errors import AnalysisError
 from deepdaily.models import Document, Event, content_id
 
@@ -138,7 +140,7 @@ def _block(source: GroundedSource, fence: str) -> str:
 
 def _clean(text: str) -> tuple[str, list[str]]:
     redacted, removed = redact_instructions(sanitise_text(text))
-    return fence_text(redacted), removed
+    return fence_text(strip_links(redacted)), removed
 
 
 def _best_document(documents: list[Document]) -> Document:

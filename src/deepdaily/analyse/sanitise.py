@@ -154,9 +154,9 @@ def sanitise_text(text: str) -> str:
 
 _EXTRA_PATTERNS = [
     # Spanish, Portuguese, Italian, French
-    r"\bignor[ae]\w*\b.{0,40}\binstruc(?:ciones|ções|oes|tions)\b",
+    r"\bignor[ae]\w*\b.{0,40}\binstru(?:cciones|ções|coes|ctions)\b",
     r"\bignora\w*\b.{0,40}\bistruzioni\b",
-    r"\binstruc(?:ciones|ções) (?:anteriores|previas)\b",
+    r"\binstru(?:cciones|ções) (?:anteriores|previas)\b",
     r"\b(?:clasifica|coloca|pon)\w*\b.{0,30}\b(?:primer|primero|primera)\b",
     r"\b(?:oubliez|ignorez)\b.{0,40}\b(?:instructions|consignes)\b",
     r"\b(?:mettez|classez|placez)\b.{0,30}\ben (?:premier|première|tête)\b",
@@ -177,7 +177,7 @@ _EXTRA_PATTERNS = [
     # English and Chinese phrasings the shared patterns do not cover
     r"\b(?:rank|place|put|list|position)\s+(?:this|it|the|our)\s+(?:[\w-]+\s+){0,3}?(?:first|"
     r"at the top|on top|number one|#1|rank one|as the (?:most important|top))",
-    r"(?:^|[.!?:]\s*|\bplease\s+|\bmust\s+|\bshould\s+|\balways\s+)(?:add|include|insert|"
+    r"(?:^\s*|[.!?:]\s*|\bplease\s+|\bmust\s+|\bshould\s+|\balways\s+)(?:add|include|insert|"
     r"append)\b.{0,30}\b(?:link|url)s?\b",
     r"\b(?:reveal|print|show|repeat|output)\b.{0,30}\b(?:system|initial|hidden)\s+"
     r"(?:prompt|instructions?|message)\b",

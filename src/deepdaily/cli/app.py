@@ -53,15 +53,29 @@ state = State()
 
 @app.callback()
 def _root(
-    config: Annotated[Path | None, typer.Option(
-        "--config", "-c", help="Settings file (default: $DEEPDAILY_CONFIG or ./deepdaily.toml).",
-    )] = None,
-    db: Annotated[str | None, typer.Option(
-        "--db", help="Database URL, e.g. sqlite:///deepdaily.db (overrides store.url).",
-    )] = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Output directory (overrides output_dir).",
-    )] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Settings file (default: $DEEPDAILY_CONFIG or ./deepdaily.toml).",
+        ),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL, e.g. sqlite:///deepdaily.db (overrides store.url).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output directory (overrides output_dir).",
+        ),
+    ] = None,
 ) -> None:
     """deepdaily: only the key updates, with verifiable analysis and next steps."""
     state.config, state.db, state.out = config, db, out

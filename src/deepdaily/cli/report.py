@@ -19,8 +19,12 @@ __all__ = ["print_selections", "print_summary", "progress_hooks"]
 def progress_hooks(console: Console) -> Iterator[Hooks]:
     """Hooks that drive a rich progress display for one run."""
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        console=console, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
     )
     stage = progress.add_task("starting", total=None)
     sources = progress.add_task("sources", total=0, visible=False)
@@ -34,8 +38,11 @@ def progress_hooks(console: Console) -> Iterator[Hooks]:
     def on_source(outcome: SourceOutcome) -> None:
         progress.advance(sources)
         if not outcome.ok:
-            progress.console.print(f"  [yellow]source failed[/] {outcome.source}: {outcome.error}",
-                                   highlight=False, soft_wrap=True)
+            progress.console.print(
+                f"  [yellow]source failed[/] {outcome.source}: {outcome.error}",
+                highlight=False,
+                soft_wrap=True,
+            )
 
     with progress:
         yield Hooks(stage=on_stage, source_done=on_source, sources_total=on_total)
@@ -43,34 +50,51 @@ def progress_hooks(console: Console) -> Iterator[Hooks]:
 
 def print_summary(console: Console, manifest: Manifest) -> None:
     failed = manifest.sources_failed
-    table = Table(title=f"deepdaily run {manifest.run_id} · {manifest.profile} · "
-                        f"{manifest.digest_date}", show_header=False, title_justify="left")
+    table = Table(
+        title=f"deepdaily run {manifest.run_id} · {manifest.profile} · {manifest.digest_date}",
+        show_header=False,
+        title_justify="left",
+    )
     table.add_column(style="bold")
     table.add_column()
     if manifest.sources:
         unchanged = sum(1 for s in manifest.sources if s.not_modified)
-        table.add_row("sources", f"{manifest.sources_ok} ok ({unchanged} unchanged), "
-                                 f"{len(failed)} failed")
-        table.add_row("entries", f"{manifest.entries} listed: {manifest.documents_new} new, "
-                                 f"{manifest.documents_seen} already stored")
+        table.add_row(
+            "sources", f"{manifest.sources_ok} ok ({unchanged} unchanged), {len(failed)} failed"
+        )
+        table.add_row(
+            "entries",
+            f"{manifest.entries} listed: {manifest.documents_new} new, "
+            f"{manifest.documents_seen} already stored",
+        )
     else:
         table.add_row("sources", "not fetched (--no-fetch)")
-    table.add_row("window", f"{manifest.window_start:%Y-%m-%d %H:%M} – "
-                            f"{manifest.window_end:%Y-%m-%d %H:%M} UTC, "
-                            f"{manifest.documents_in_window} documents")
+    table.add_row(
+        "window",
+        f"{manifest.window_start:%Y-%m-%d %H:%M} – "
+        f"{manifest.window_end:%Y-%m-%d %H:%M} UTC, "
+        f"{manifest.documents_in_window} documents",
+    )
     table.add_row("events", str(manifest.events))
     table.add_row("selected", f"{len(manifest.selected)} (rejected {manifest.rejected})")
     table.add_row("engine", manifest.engine)
-    table.add_row("time", f"{manifest.seconds:.2f} s (" + ", ".join(
-        f"{t.stage} {t.seconds:.2f}" for t in manifest.timings) + ")")
+    table.add_row(
+        "time",
+        f"{manifest.seconds:.2f} s ("
+        + ", ".join(f"{t.stage} {t.seconds:.2f}" for t in manifest.timings)
+        + ")",
+    )
     table.add_row("digest", manifest.digest_path)
     console.print(table)
     for outcome in failed:
-        console.print(f"[red]✗[/] {outcome.source}: {outcome.error}", highlight=False,
-                      soft_wrap=True)
+        console.print(
+            f"[red]✗[/] {outcome.source}: {outcome.error}", highlight=False, soft_wrap=True
+        )
     if manifest.extraction_failures:
-        console.print(f"[yellow]{len(manifest.extraction_failures)} entries could not be "
-                      "extracted[/] (see `deepdaily digest show --why`)")
+        console.print(
+            f"[yellow]{len(manifest.extraction_failures)} entries could not be "
+            "extracted[/] (see `deepdaily digest show --why`)"
+        )
 
 
 def print_selections(console: Console, selections: list[Selection], *, all_rows: bool) -> None:
@@ -84,8 +108,15 @@ def print_selections(console: Console, selections: list[Selection], *, all_rows:
             continue
         s = sel.score
         table.add_row(
-            str(sel.rank) if sel.selected else "–", sel.title[:60], f"{s.total:.2f}",
-            f"{s.authority:.2f}", f"{s.coverage:.2f}", f"{s.relevance:.2f}",
-            f"{s.recency:.2f}", f"{s.novelty:.2f}", f"{s.diversity_penalty:.2f}", sel.reason,
+            str(sel.rank) if sel.selected else "–",
+            sel.title[:60],
+            f"{s.total:.2f}",
+            f"{s.authority:.2f}",
+            f"{s.coverage:.2f}",
+            f"{s.relevance:.2f}",
+            f"{s.recency:.2f}",
+            f"{s.novelty:.2f}",
+            f"{s.diversity_penalty:.2f}",
+            sel.reason,
         )
     console.print(table)

@@ -2,8 +2,8 @@
 
 from deepdaily.config.settings import (
     AnalysisSettings,
-    LLMSpec,
     FetchSettings,
+    LLMSpec,
     Profile,
     Settings,
     SourceSpec,
@@ -13,5 +13,11 @@ from deepdaily.config.settings import (
 
 __all__ = [
     "AnalysisSettings",
+    "FetchSettings",
     "LLMSpec",
-    "FetchSettings", "Profile", "Settings", "SourceSpec", "StoreSettings", "load_settings"]
+    "Profile",
+    "Settings",
+    "SourceSpec",
+    "StoreSettings",
+    "load_settings",
+]

@@ -213,9 +213,19 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
             value: Any = json.loads(raw)
         except json.JSONDecodeError:
             value = raw
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and path[-1] in {
-            "url", "name", "title", "tagline", "timezone", "user_agent",
-        }:
+        if (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and path[-1]
+            in {
+                "url",
+                "name",
+                "title",
+                "tagline",
+                "timezone",
+                "user_agent",
+            }
+        ):
             value = raw
         node = layer
         for part in path[:-1]:

@@ -48,6 +48,5 @@ async def run_demo(
     with Store(settings.store.resolved_url()) as store:
         for day in days:
             transport = SnapshotTransport(snapshot_root())
-            results.append(await run_digest(settings, store, day, transport=transport,
-                                            hooks=hooks))
+            results.append(await run_digest(settings, store, day, transport=transport, hooks=hooks))
     return results

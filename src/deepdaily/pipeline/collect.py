@@ -79,20 +79,29 @@ async def collect(
                 if result:
                     report.documents_seen += result.skipped_known
                     report.extraction_failures.extend(
-                        f"{spec.name}: {url}: {reason}" for url, reason in result.failures)
-            outcome = outcome.model_copy(update={
-                "ok": True, "status": collected.status, "not_modified": collected.not_modified,
-                "entries": len(collected.entries), "new_documents": new,
-            })
+                        f"{spec.name}: {url}: {reason}" for url, reason in result.failures
+                    )
+            outcome = outcome.model_copy(
+                update={
+                    "ok": True,
+                    "status": collected.status,
+                    "not_modified": collected.not_modified,
+                    "entries": len(collected.entries),
+                    "new_documents": new,
+                }
+            )
             etag, last_modified = collected.validators.etag, collected.validators.last_modified
         except DeepdailyError as exc:
-            outcome = outcome.model_copy(update={
-                "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
-                "status": getattr(exc, "status", None),
-            })
+            outcome = outcome.model_copy(
+                update={
+                    "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                    "status": getattr(exc, "status", None),
+                }
+            )
             etag = last_modified = None
         outcome = outcome.model_copy(
-            update={"elapsed_ms": int((time.perf_counter() - started) * 1000)})
+            update={"elapsed_ms": int((time.perf_counter() - started) * 1000)}
+        )
         async with lock:
             store.record_fetch(run_id, outcome, etag=etag, last_modified=last_modified)
             report.outcomes.append(outcome)

@@ -38,7 +38,7 @@ from deepdaily.rank import digest_window, select_events
 from deepdaily.render import post_filename, render_json, render_markdown
 from deepdaily.store import Store
 
-__all__ = ["RunResult", "Hooks", "run_digest"]
+__all__ = ["Hooks", "RunResult", "run_digest"]
 
 #: How far back a new document may join an event seen earlier.
 EVENT_MEMORY = timedelta(days=14)
@@ -71,7 +71,8 @@ def _timed(manifest: Manifest, stage: str, hooks: Hooks) -> Iterator[None]:
         yield
     finally:
         manifest.timings.append(
-            StageTiming(stage=stage, seconds=round(time.perf_counter() - started, 3)))
+            StageTiming(stage=stage, seconds=round(time.perf_counter() - started, 3))
+        )
 
 
 async def run_digest(
@@ -96,16 +97,27 @@ async def run_digest(
     engine = Engine(analyser) if analyser else build_engine(settings, store, offline=offline)
     run_id = uuid.uuid4().hex[:16]
     start, end = digest_window(day, profile)
-    manifest = Manifest(run_id=run_id, profile=profile.name, digest_date=day.isoformat(),
-                        window_start=start, window_end=end)
+    manifest = Manifest(
+        run_id=run_id,
+        profile=profile.name,
+        digest_date=day.isoformat(),
+        window_start=start,
+        window_end=end,
+    )
     store.start_run(run_id, profile.name, day.isoformat())
     try:
         if fetch:
             if hooks.sources_total:
                 hooks.sources_total(sum(1 for s in settings.sources if s.enabled))
             with _timed(manifest, "collect", hooks):
-                report = await collect(settings, store, run_id, transport=transport,
-                                       on_source=hooks.source_done, workers=workers)
+                report = await collect(
+                    settings,
+                    store,
+                    run_id,
+                    transport=transport,
+                    on_source=hooks.source_done,
+                    workers=workers,
+                )
             manifest.sources = report.outcomes
             manifest.entries = report.entries
             manifest.documents_new = report.documents_new
@@ -119,8 +131,9 @@ async def run_digest(
             events = cluster_documents(documents, known)
             store.save_events(events)
             window_ids = {doc.id for doc in documents}
-            in_window = (ev.as_of(end) for ev in events
-                         if any(d.id in window_ids for d in ev.documents))
+            in_window = (
+                ev.as_of(end) for ev in events if any(d.id in window_ids for d in ev.documents)
+            )
             events = [ev for ev in in_window if ev is not None]
             manifest.events = len(events)
 
@@ -136,8 +149,9 @@ async def run_digest(
         with _timed(manifest, "analyse", hooks):
             by_id = {ev.id: ev for ev in events}
             chosen_events = [by_id[s.event_id] for s in chosen]
-            analysed = await analyse_many(engine.analyser, chosen_events, profile,
-                                          settings.analysis.concurrency)
+            analysed = await analyse_many(
+                engine.analyser, chosen_events, profile, settings.analysis.concurrency
+            )
             items: list[DigestItem] = [
                 item.model_copy(update={"selection_reason": sel.reason})
                 for item, sel in zip(analysed, chosen, strict=True)
@@ -158,7 +172,8 @@ async def run_digest(
             path.with_suffix(".json").write_text(json_text, encoding="utf-8")
             manifest.digest_path = str(path)
             manifest.digest_changed = store.save_digest(
-                digest, run_id=run_id, path=str(path), markdown=markdown, json_text=json_text)
+                digest, run_id=run_id, path=str(path), markdown=markdown, json_text=json_text
+            )
             manifest.digest_hash = content_id(markdown, length=64)
     except BaseException as exc:
         message = str(exc) if isinstance(exc, DeepdailyError) else f"{type(exc).__name__}: {exc}"
@@ -168,8 +183,9 @@ async def run_digest(
     finally:
         await engine.aclose()
     store.finish_run(run_id, "ok", manifest.model_dump(mode="json"))
-    return RunResult(manifest=manifest, digest=digest, selections=selections,
-                     markdown=markdown, path=path)
+    return RunResult(
+        manifest=manifest, digest=digest, selections=selections, markdown=markdown, path=path
+    )
 
 
 def _digest(
@@ -183,19 +199,21 @@ def _digest(
 ) -> Digest:
     profile = settings.profile
     local = datetime(day.year, day.month, day.day, profile.publish_hour, tzinfo=profile.tz)
-    return Digest.model_validate({
-        "date": day.isoformat(),
-        "profile": profile.name,
-        "language": profile.language,
-        "title": profile.title.format(date=day.isoformat()),
-        "tagline": profile.tagline,
-        "tags": profile.tags,
-        "categories": profile.categories,
-        "published_at": local,
-        "items": items,
-        "synthesis": synthesis,
-        "engine": engine,
-        "window_start": start,
-        "window_end": end,
-        "generated_at": datetime.now(UTC),
-    })
+    return Digest.model_validate(
+        {
+            "date": day.isoformat(),
+            "profile": profile.name,
+            "language": profile.language,
+            "title": profile.title.format(date=day.isoformat()),
+            "tagline": profile.tagline,
+            "tags": profile.tags,
+            "categories": profile.categories,
+            "published_at": local,
+            "items": items,
+            "synthesis": synthesis,
+            "engine": engine,
+            "window_start": start,
+            "window_end": end,
+            "generated_at": datetime.now(UTC),
+        }
+    )

@@ -64,7 +64,9 @@ class Store:
             with self.engine.begin() as conn:
                 self.migrations_applied = apply_migrations(conn)
         except (SQLAlchemyError, OSError) as exc:
-            raise StoreError(f"store.url {_safe(url)}: cannot open database: {_first_line(exc)}") from exc
+            raise StoreError(
+                f"store.url {_safe(url)}: cannot open database: {_first_line(exc)}"
+            ) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -87,18 +89,26 @@ class Store:
         with self._tx() as conn:
             existing = {row.name: row for row in conn.execute(select(t.sources))}
             for spec in specs:
-                values = {"url": spec.url, "type": spec.type, "authority": spec.authority,
-                          "tags": list(spec.tags)}
+                values = {
+                    "url": spec.url,
+                    "type": spec.type,
+                    "authority": spec.authority,
+                    "tags": list(spec.tags),
+                }
                 row = existing.get(spec.name)
                 if row is None:
                     conn.execute(t.sources.insert().values(name=spec.name, **values))
                 elif (row.url, row.type) != (spec.url, spec.type):
                     # A moved source starts over: its old validators belong to another URL.
-                    conn.execute(t.sources.update().where(t.sources.c.name == spec.name)
-                                 .values(etag=None, last_modified=None, **values))
+                    conn.execute(
+                        t.sources.update()
+                        .where(t.sources.c.name == spec.name)
+                        .values(etag=None, last_modified=None, **values)
+                    )
                 else:
-                    conn.execute(t.sources.update().where(t.sources.c.name == spec.name)
-                                 .values(**values))
+                    conn.execute(
+                        t.sources.update().where(t.sources.c.name == spec.name).values(**values)
+                    )
 
     def source_states(self) -> dict[str, SourceState]:
         with self._tx() as conn:
@@ -110,22 +120,35 @@ class Store:
         """Log one source's outcome; validators change only when the fetch succeeded."""
         now = _now()
         with self._tx() as conn:
-            conn.execute(t.fetch_log.insert().values(
-                run_id=run_id, source=outcome.source, url=outcome.url, ok=outcome.ok,
-                status=outcome.status, not_modified=outcome.not_modified,
-                entries=outcome.entries, new_documents=outcome.new_documents,
-                error=outcome.error, elapsed_ms=outcome.elapsed_ms, at=now,
-            ))
-            values: dict[str, Any] = {"last_fetched_at": now, "last_status": outcome.status,
-                                      "last_error": outcome.error or None}
+            conn.execute(
+                t.fetch_log.insert().values(
+                    run_id=run_id,
+                    source=outcome.source,
+                    url=outcome.url,
+                    ok=outcome.ok,
+                    status=outcome.status,
+                    not_modified=outcome.not_modified,
+                    entries=outcome.entries,
+                    new_documents=outcome.new_documents,
+                    error=outcome.error,
+                    elapsed_ms=outcome.elapsed_ms,
+                    at=now,
+                )
+            )
+            values: dict[str, Any] = {
+                "last_fetched_at": now,
+                "last_status": outcome.status,
+                "last_error": outcome.error or None,
+            }
             if outcome.ok:
                 values["ok_count"] = t.sources.c.ok_count + 1
                 if not outcome.not_modified:
                     values.update(etag=etag, last_modified=last_modified)
             else:
                 values["fail_count"] = t.sources.c.fail_count + 1
-            conn.execute(t.sources.update().where(t.sources.c.name == outcome.source)
-                         .values(**values))
+            conn.execute(
+                t.sources.update().where(t.sources.c.name == outcome.source).values(**values)
+            )
 
     # -- documents ------------------------------------------------------------------------
 
@@ -136,9 +159,13 @@ class Store:
         with self._tx() as conn:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
-                found.update(conn.scalars(
-                    select(t.documents.c.canonical_url).where(t.documents.c.canonical_url.in_(chunk))
-                ))
+                found.update(
+                    conn.scalars(
+                        select(t.documents.c.canonical_url).where(
+                            t.documents.c.canonical_url.in_(chunk)
+                        )
+                    )
+                )
         return found
 
     def add_documents(self, docs: Sequence[Document]) -> int:
@@ -161,11 +188,14 @@ class Store:
     def documents_in(self, start: datetime, end: datetime) -> list[Document]:
         """Documents published in [start, end), or undated and fetched then."""
         published = t.documents.c.published
-        query = select(t.documents).where(or_(
-            (published >= start) & (published < end),
-            published.is_(None) & (t.documents.c.fetched_at >= start)
-            & (t.documents.c.fetched_at < end),
-        ))
+        query = select(t.documents).where(
+            or_(
+                (published >= start) & (published < end),
+                published.is_(None)
+                & (t.documents.c.fetched_at >= start)
+                & (t.documents.c.fetched_at < end),
+            )
+        )
         with self._tx() as conn:
             return [_document(row._mapping) for row in conn.execute(query)]
 
@@ -194,41 +224,63 @@ class Store:
             for row in conn.execute(query):
                 docs[row.event_id].append(_document(row._mapping))
         return [
-            Event(id=row.id, title=row.title, documents=docs[row.id] or [],
-                  first_seen=row.first_seen, last_seen=row.last_seen)
-            for row in event_rows if docs[row.id]
+            Event(
+                id=row.id,
+                title=row.title,
+                documents=docs[row.id] or [],
+                first_seen=row.first_seen,
+                last_seen=row.last_seen,
+            )
+            for row in event_rows
+            if docs[row.id]
         ]
 
     def save_events(self, events: Sequence[Event]) -> None:
         """Upsert events and point their documents at them."""
         now = _now()
         with self._tx() as conn:
-            existing = set(conn.scalars(select(t.events.c.id).where(
-                t.events.c.id.in_([e.id for e in events]))))
+            existing = set(
+                conn.scalars(select(t.events.c.id).where(t.events.c.id.in_([e.id for e in events])))
+            )
             for ev in events:
-                values = {"title": ev.title, "first_seen": ev.first_seen,
-                          "last_seen": ev.last_seen, "updated_at": now}
+                values = {
+                    "title": ev.title,
+                    "first_seen": ev.first_seen,
+                    "last_seen": ev.last_seen,
+                    "updated_at": now,
+                }
                 if ev.id in existing:
                     conn.execute(t.events.update().where(t.events.c.id == ev.id).values(**values))
                 else:
                     conn.execute(t.events.insert().values(id=ev.id, **values))
-                conn.execute(t.documents.update()
-                             .where(t.documents.c.id.in_([d.id for d in ev.documents]))
-                             .values(event_id=ev.id))
+                conn.execute(
+                    t.documents.update()
+                    .where(t.documents.c.id.in_([d.id for d in ev.documents]))
+                    .values(event_id=ev.id)
+                )
 
     # -- runs -----------------------------------------------------------------------------
 
     def start_run(self, run_id: str, profile: str, digest_date: str) -> None:
         with self._tx() as conn:
-            conn.execute(t.runs.insert().values(
-                id=run_id, profile=profile, digest_date=digest_date, started_at=_now(),
-                status="running", manifest={},
-            ))
+            conn.execute(
+                t.runs.insert().values(
+                    id=run_id,
+                    profile=profile,
+                    digest_date=digest_date,
+                    started_at=_now(),
+                    status="running",
+                    manifest={},
+                )
+            )
 
     def finish_run(self, run_id: str, status: str, manifest: dict[str, Any]) -> None:
         with self._tx() as conn:
-            conn.execute(t.runs.update().where(t.runs.c.id == run_id).values(
-                status=status, finished_at=_now(), manifest=manifest))
+            conn.execute(
+                t.runs.update()
+                .where(t.runs.c.id == run_id)
+                .values(status=status, finished_at=_now(), manifest=manifest)
+            )
 
     def run(self, run_id: str) -> dict[str, Any] | None:
         with self._tx() as conn:
@@ -247,12 +299,21 @@ class Store:
         with self._tx() as conn:
             conn.execute(t.selections.delete().where(t.selections.c.run_id == run_id))
             if selections:
-                conn.execute(t.selections.insert(), [
-                    {"run_id": run_id, "event_id": s.event_id, "selected": s.selected,
-                     "rank": s.rank, "title": s.title, "score": s.score.model_dump(mode="json"),
-                     "reason": s.reason}
-                    for s in selections
-                ])
+                conn.execute(
+                    t.selections.insert(),
+                    [
+                        {
+                            "run_id": run_id,
+                            "event_id": s.event_id,
+                            "selected": s.selected,
+                            "rank": s.rank,
+                            "title": s.title,
+                            "score": s.score.model_dump(mode="json"),
+                            "reason": s.reason,
+                        }
+                        for s in selections
+                    ],
+                )
 
     def selections(self, run_id: str) -> list[Selection]:
         query = select(t.selections).where(t.selections.c.run_id == run_id)
@@ -270,20 +331,39 @@ class Store:
         with self._tx() as conn:
             old = conn.execute(select(t.digests.c.content_hash).where(key)).scalar()
             conn.execute(t.digests.delete().where(key))
-            conn.execute(t.digests.insert().values(
-                profile=digest.profile, date=digest.date, run_id=run_id, engine=digest.engine,
-                path=path, markdown=markdown, json=json_text, content_hash=content_hash,
-                created_at=_now(),
-            ))
-            conn.execute(t.digest_events.delete().where(
-                (t.digest_events.c.profile == digest.profile)
-                & (t.digest_events.c.date == digest.date)))
+            conn.execute(
+                t.digests.insert().values(
+                    profile=digest.profile,
+                    date=digest.date,
+                    run_id=run_id,
+                    engine=digest.engine,
+                    path=path,
+                    markdown=markdown,
+                    json=json_text,
+                    content_hash=content_hash,
+                    created_at=_now(),
+                )
+            )
+            conn.execute(
+                t.digest_events.delete().where(
+                    (t.digest_events.c.profile == digest.profile)
+                    & (t.digest_events.c.date == digest.date)
+                )
+            )
             if digest.items:
-                conn.execute(t.digest_events.insert(), [
-                    {"profile": digest.profile, "date": digest.date, "event_id": item.event_id,
-                     "rank": rank, "digest_item": item.model_dump(mode="json")}
-                    for rank, item in enumerate(digest.items, 1)
-                ])
+                conn.execute(
+                    t.digest_events.insert(),
+                    [
+                        {
+                            "profile": digest.profile,
+                            "date": digest.date,
+                            "event_id": item.event_id,
+                            "rank": rank,
+                            "digest_item": item.model_dump(mode="json"),
+                        }
+                        for rank, item in enumerate(digest.items, 1)
+                    ],
+                )
         return old != content_hash
 
     def digest(self, profile: str, date: str | None = None) -> StoredDigest | None:
@@ -295,16 +375,25 @@ class Store:
             return StoredDigest(row._mapping) if row else None
 
     def digests(self, profile: str) -> list[StoredDigest]:
-        query = (select(t.digests.c.profile, t.digests.c.date, t.digests.c.engine,
-                        t.digests.c.path, t.digests.c.run_id)
-                 .where(t.digests.c.profile == profile).order_by(t.digests.c.date.desc()))
+        query = (
+            select(
+                t.digests.c.profile,
+                t.digests.c.date,
+                t.digests.c.engine,
+                t.digests.c.path,
+                t.digests.c.run_id,
+            )
+            .where(t.digests.c.profile == profile)
+            .order_by(t.digests.c.date.desc())
+        )
         with self._tx() as conn:
             return [StoredDigest(row._mapping) for row in conn.execute(query)]
 
     def published_event_ids(self, profile: str, before: str) -> dict[str, str]:
         """Event id -> digest date, for digests of ``profile`` dated before ``before``."""
         query = select(t.digest_events.c.event_id, t.digest_events.c.date).where(
-            (t.digest_events.c.profile == profile) & (t.digest_events.c.date < before))
+            (t.digest_events.c.profile == profile) & (t.digest_events.c.date < before)
+        )
         with self._tx() as conn:
             return {row.event_id: row.date for row in conn.execute(query)}
 

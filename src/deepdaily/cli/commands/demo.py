@@ -17,9 +17,14 @@ __all__ = ["demo"]
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Where the demo site and its database go.",
-    )] = Path("deepdaily-demo"),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where the demo site and its database go.",
+        ),
+    ] = Path("deepdaily-demo"),
 ) -> None:
     """Build the demo digests from the bundled snapshot (no network, no LLM)."""
     settings = demo_settings(state.out or out)
@@ -28,8 +33,12 @@ def demo(
     for result in results:
         print_summary(console, result.manifest)
     latest = results[-1]
-    console.print(f"\n[bold green]Digest written:[/] {latest.path}", highlight=False,
-                  soft_wrap=True)
-    console.print(f"Database: {settings.store.resolved_url()}  ·  "
-                  f"see why: deepdaily --db {settings.store.resolved_url()} digest show --why",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"\n[bold green]Digest written:[/] {latest.path}", highlight=False, soft_wrap=True
+    )
+    console.print(
+        f"Database: {settings.store.resolved_url()}  ·  "
+        f"see why: deepdaily --db {settings.store.resolved_url()} digest show --why",
+        highlight=False,
+        soft_wrap=True,
+    )

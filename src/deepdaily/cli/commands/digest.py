@@ -12,16 +12,23 @@ from deepdaily.errors import DeepdailyError
 
 __all__ = ["digest_app"]
 
-digest_app = typer.Typer(help="Show stored digests.", context_settings=CONTEXT,
-                         no_args_is_help=True)
+digest_app = typer.Typer(
+    help="Show stored digests.", context_settings=CONTEXT, no_args_is_help=True
+)
 app.add_typer(digest_app, name="digest")
 
 
 @digest_app.command("show")
 def show(
-    day: Annotated[str | None, typer.Option("--date", "-d", help="YYYY-MM-DD (default: latest).")] = None,
-    why: Annotated[bool, typer.Option("--why", help="Print the score and reason of each pick.")] = False,
-    rejected: Annotated[bool, typer.Option("--rejected", help="With --why, rejected events too.")] = False,
+    day: Annotated[
+        str | None, typer.Option("--date", "-d", help="YYYY-MM-DD (default: latest).")
+    ] = None,
+    why: Annotated[
+        bool, typer.Option("--why", help="Print the score and reason of each pick.")
+    ] = False,
+    rejected: Annotated[
+        bool, typer.Option("--rejected", help="With --why, rejected events too.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON rendering.")] = False,
 ) -> None:
     """Print a stored digest, or with --why the reasons behind its selection."""
@@ -30,8 +37,10 @@ def show(
         stored = store.digest(settings.profile.name, day)
         if stored is None:
             where = f" for {day}" if day else ""
-            raise DeepdailyError(f"no digest stored for profile {settings.profile.name!r}{where}; "
-                                 "run `deepdaily run` or `deepdaily demo` first")
+            raise DeepdailyError(
+                f"no digest stored for profile {settings.profile.name!r}{where}; "
+                "run `deepdaily run` or `deepdaily demo` first"
+            )
         if why:
             run = store.run(stored["run_id"]) or {}
             print_selections(console, store.selections(stored["run_id"]), all_rows=rejected)

@@ -42,8 +42,6 @@ def run_checks(settings: Settings) -> list[Check]:
 
 
 def _python() -> str:
-    if sys.version_info < (3, 11):
-        raise ValueError(f"Python {sys.version.split()[0]} is too old; 3.11 or newer is needed")
     return sys.version.split()[0]
 
 

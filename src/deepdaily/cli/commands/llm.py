@@ -10,8 +10,9 @@ from deepdaily.cli.app import CONTEXT, app, console, state
 
 __all__ = ["llm_app"]
 
-llm_app = typer.Typer(help="LLM providers ([[llm]] chain).", context_settings=CONTEXT,
-                      no_args_is_help=True)
+llm_app = typer.Typer(
+    help="LLM providers ([[llm]] chain).", context_settings=CONTEXT, no_args_is_help=True
+)
 app.add_typer(llm_app, name="llm")
 
 
@@ -22,8 +23,11 @@ def check() -> None:
 
     settings = state.settings()
     if not settings.llm:
-        console.print("no [[llm]] entries configured: runs use the offline engine",
-                      highlight=False, markup=False)
+        console.print(
+            "no [[llm]] entries configured: runs use the offline engine",
+            highlight=False,
+            markup=False,
+        )
         return
     results = asyncio.run(check_providers(settings))
     for result in results:

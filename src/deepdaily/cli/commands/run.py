@@ -30,17 +30,30 @@ def parse_day(value: str | None, timezone: str) -> date:
 
 @app.command()
 def run(
-    day: Annotated[str | None, typer.Option(
-        "--date", "-d", help="Digest date YYYY-MM-DD in the profile's timezone (default today).",
-    )] = None,
-    fetch: Annotated[bool, typer.Option(
-        "--fetch/--no-fetch", help="Collect sources first, or work from what is stored.",
-    )] = True,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            "-d",
+            help="Digest date YYYY-MM-DD in the profile's timezone (default today).",
+        ),
+    ] = None,
+    fetch: Annotated[
+        bool,
+        typer.Option(
+            "--fetch/--no-fetch",
+            help="Collect sources first, or work from what is stored.",
+        ),
+    ] = True,
     items: Annotated[int | None, typer.Option(help="Items per digest (profile.items).")] = None,
     language: Annotated[str | None, typer.Option(help="Profile language: zh or en.")] = None,
-    offline: Annotated[bool, typer.Option(
-        "--offline", help="Use the offline engine even when [[llm]] entries are configured.",
-    )] = False,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="Use the offline engine even when [[llm]] entries are configured.",
+        ),
+    ] = False,
 ) -> None:
     """Collect, group, select, analyse and render one day's digest."""
     profile: dict[str, object] = {}
@@ -52,9 +65,11 @@ def run(
     if fetch and not settings.sources:
         raise ConfigError(
             f"{settings.config_path or 'deepdaily.toml'}: sources: none configured; "
-            "add one with `deepdaily sources add URL` or run `deepdaily demo`")
+            "add one with `deepdaily sources add URL` or run `deepdaily demo`"
+        )
     target = parse_day(day, settings.profile.timezone)
     with state.store(settings) as store, progress_hooks(console) as hooks:
-        result = asyncio.run(run_digest(settings, store, target, fetch=fetch,
-                                        offline=offline, hooks=hooks))
+        result = asyncio.run(
+            run_digest(settings, store, target, fetch=fetch, offline=offline, hooks=hooks)
+        )
     print_summary(console, result.manifest)

@@ -22,8 +22,11 @@ from deepdaily.sources.opml import parse_opml
 
 __all__ = ["sources_app"]
 
-sources_app = typer.Typer(help="Manage the sources a digest is built from.",
-                          context_settings=CONTEXT, no_args_is_help=True)
+sources_app = typer.Typer(
+    help="Manage the sources a digest is built from.",
+    context_settings=CONTEXT,
+    no_args_is_help=True,
+)
 app.add_typer(sources_app, name="sources")
 
 
@@ -44,25 +47,39 @@ def list_sources() -> None:
         row = states.get(spec.name, {})
         last = row.get("last_fetched_at")
         status = row.get("last_error") or (str(row.get("last_status") or "") or "–")
-        table.add_row(spec.name + ("" if spec.enabled else " (off)"), spec.type,
-                      f"{spec.authority:.2f}", spec.url,
-                      f"{last:%Y-%m-%d %H:%M}" if last else "never", status)
+        table.add_row(
+            spec.name + ("" if spec.enabled else " (off)"),
+            spec.type,
+            f"{spec.authority:.2f}",
+            spec.url,
+            f"{last:%Y-%m-%d %H:%M}" if last else "never",
+            status,
+        )
     console.print(table)
 
 
 @sources_app.command("add")
 def add(
     url: Annotated[str, typer.Argument(help="Feed, page, forum JSON, file:// URL or local path.")],
-    name: Annotated[str | None, typer.Option(help="Unique name (default: derived from URL).")] = None,
-    type_: Annotated[str, typer.Option("--type", help="auto, feed, html, discourse or jsonl.")] = "auto",
+    name: Annotated[
+        str | None, typer.Option(help="Unique name (default: derived from URL).")
+    ] = None,
+    type_: Annotated[
+        str, typer.Option("--type", help="auto, feed, html, discourse or jsonl.")
+    ] = "auto",
     authority: Annotated[float, typer.Option(help="Source authority weight, 0 to 1.")] = 0.5,
     tag: Annotated[list[str] | None, typer.Option(help="A tag; repeat for several.")] = None,
 ) -> None:
     """Add a source to the settings file."""
     settings = state.settings()
     try:
-        spec = SourceSpec(name=name or _name_from(url), url=url, type=type_,  # type: ignore[arg-type]
-                          authority=authority, tags=tag or [])
+        spec = SourceSpec(
+            name=name or _name_from(url),
+            url=url,
+            type=type_,  # type: ignore[arg-type]
+            authority=authority,
+            tags=tag or [],
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ConfigError(f"source {url}: {first['loc'][0]}: {first['msg']}") from None
@@ -96,8 +113,9 @@ def import_opml(
     specs = parse_opml(text)
     path = _config_path(settings)
     added, skipped = add_sources(path, specs)
-    console.print(f"imported {len(added)} sources into {path}, skipped {len(skipped)}",
-                  highlight=False)
+    console.print(
+        f"imported {len(added)} sources into {path}, skipped {len(skipped)}", highlight=False
+    )
 
 
 @sources_app.command("check")
@@ -114,14 +132,17 @@ def check(
     failed = 0
     for spec, ok, entries, ms, detail in results:
         failed += not ok
-        table.add_row(spec.name, "[green]ok[/]" if ok else "[red]failed[/]", str(entries),
-                      str(ms), detail)
+        table.add_row(
+            spec.name, "[green]ok[/]" if ok else "[red]failed[/]", str(entries), str(ms), detail
+        )
     console.print(table)
     if failed:
         raise typer.Exit(1)
 
 
-async def _check(settings: Settings, specs: list[SourceSpec]) -> list[tuple[SourceSpec, bool, int, int, str]]:
+async def _check(
+    settings: Settings, specs: list[SourceSpec]
+) -> list[tuple[SourceSpec, bool, int, int, str]]:
     async with Fetcher(settings.fetch) as fetcher:
 
         async def one(spec: SourceSpec) -> tuple[SourceSpec, bool, int, int, str]:
