@@ -12,6 +12,7 @@ from typing import Any
 from deepdaily.analyse.llm import LLMAnalyser
 from deepdaily.analyse.offline import OfflineAnalyser
 from deepdaily.analyse.providers import (
+    AnthropicProvider,
     Budget,
     CallLog,
     FallbackProvider,
@@ -23,17 +24,42 @@ from deepdaily.models import Document, Event
 from deepdaily.testing.llm_server import ScriptedLLMServer
 
 NOW = datetime(2026, 2, 11, 3, tzinfo=UTC)
+# SDK clients to close before the test's event loop ends
+OPEN: list[OpenAICompatProvider | AnthropicProvider] = []
+
+
+async def close_all() -> None:
+    """Close every SDK client made by :func:`endpoint` (call from the test's own loop)."""
+    while OPEN:
+        await OPEN.pop().aclose()
 
 
 async def no_sleep(_: float) -> None:
     """The chain's back-off, made instant for tests."""
 
 
-def endpoint(server: ScriptedLLMServer, name: str = "primary", model: str = "scripted-1"
-             ) -> OpenAICompatProvider:
-    spec = LLMSpec(name=name, model=model, base_url=server.openai_url, max_retries=0,
-                   timeout=5.0)
-    return OpenAICompatProvider(spec, None)
+def endpoint(
+    server: ScriptedLLMServer, name: str = "primary", model: str = "scripted-1"
+) -> OpenAICompatProvider:
+    spec = LLMSpec(name=name, model=model, base_url=server.openai_url, max_retries=0, timeout=5.0)
+    provider = OpenAICompatProvider(spec, None)
+    OPEN.append(provider)
+    return provider
+
+
+def claude(server: ScriptedLLMServer, name: str = "claude") -> AnthropicProvider:
+    """An Anthropic Messages API endpoint (the official ``anthropic`` SDK) on the server."""
+    spec = LLMSpec(
+        name=name,
+        kind="anthropic",
+        model="claude-scripted",
+        base_url=server.anthropic_url,
+        max_retries=0,
+        timeout=5.0,
+    )
+    provider = AnthropicProvider(spec, "test-key")
+    OPEN.append(provider)
+    return provider
 
 
 def chain(*servers: ScriptedLLMServer, log: CallLog) -> FallbackProvider:
@@ -42,23 +68,50 @@ def chain(*servers: ScriptedLLMServer, log: CallLog) -> FallbackProvider:
 
 
 def analyser(
-    provider: Provider, log: CallLog, *, judge: Provider | None = None,
-    budget: Budget | None = None, **settings: Any,
+    provider: Provider,
+    log: CallLog,
+    *,
+    judge: Provider | None = None,
+    budget: Budget | None = None,
+    **settings: Any,
 ) -> LLMAnalyser:
-    return LLMAnalyser(provider, settings=AnalysisSettings(**settings), fallback=OfflineAnalyser(),
-                       log=log, budget=budget, judge=judge)
+    return LLMAnalyser(
+        provider,
+        settings=AnalysisSettings(**settings),
+        fallback=OfflineAnalyser(),
+        log=log,
+        budget=budget,
+        judge=judge,
+    )
 
 
-def document(text: str, *, url: str, title: str, source: str = "blog",
-             authority: float = 0.6, summary: str = "") -> Document:
-    return Document(id=url.rsplit("/", 1)[-1] or url, source=source, url=url,
-                    canonical_url=url, title=title, text=text, summary=summary, published=NOW,
-                    fetched_at=NOW, authority=authority)
+def document(
+    text: str,
+    *,
+    url: str,
+    title: str,
+    source: str = "blog",
+    authority: float = 0.6,
+    summary: str = "",
+) -> Document:
+    return Document(
+        id=url.rsplit("/", 1)[-1] or url,
+        source=source,
+        url=url,
+        canonical_url=url,
+        title=title,
+        text=text,
+        summary=summary,
+        published=NOW,
+        fetched_at=NOW,
+        authority=authority,
+    )
 
 
 def event(*docs: Document, event_id: str = "ev-1") -> Event:
-    return Event(id=event_id, title=docs[0].title, documents=list(docs), first_seen=NOW,
-                 last_seen=NOW)
+    return Event(
+        id=event_id, title=docs[0].title, documents=list(docs), first_seen=NOW, last_seen=NOW
+    )
 
 
 def user_message(request: Any) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from deepdaily.cluster import cluster_documents
+import pytest
+
+from deepdaily.cluster import cluster_documents, parallel
 from deepdaily.cluster.features import doc_features
 from deepdaily.cluster.near import near_duplicate_pairs
 from deepdaily.cluster.text import entities, shingles, words
@@ -292,3 +294,40 @@ def test_many_documents_cluster_without_all_pairs() -> None:
     for original, copy in zip(docs[:100], copies, strict=True):
         assert together(events, original, copy)
     assert len(events) <= 2000
+
+
+def _batch(n: int) -> list[Document]:
+    rng = random.Random(5)
+    vocab = [w for d in [*BACKGROUND, SPARK_A, SPARK_B] for w in d.text.split()]
+    docs = [make_doc(f"p{i}", " ".join(rng.choices(vocab, k=8)),
+                     " ".join(rng.choices(vocab, k=40)), f"site{i % 40}") for i in range(n)]
+    edits = [d.model_copy(update={"id": d.id + "-e", "source": "mirror", "url": d.url + "e",
+                                  "canonical_url": d.canonical_url + "e",
+                                  "text": d.text.replace(" ", "  ", 3) + " (updated)"})
+             for d in docs[:30]]
+    return docs + edits + [*BACKGROUND, SPARK_A, SPARK_B]
+
+
+def test_background_near_duplicate_worker_gives_the_same_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs = _batch(300)
+    serial = cluster_documents(docs)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10)
+    assert parallel.NearDuplicateJob(docs).in_background == parallel._can_fork()
+    assert groups(cluster_documents(docs)) == groups(serial)
+
+
+def test_a_failing_worker_falls_back_to_in_process_work(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    docs = _batch(200)
+    serial = cluster_documents(docs)
+
+    def broken(documents: object, conn: object) -> None:
+        raise RuntimeError("worker crashed")
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(parallel, "_work", broken)
+    assert groups(cluster_documents(docs)) == groups(serial)
+    capfd.readouterr()  # the worker's traceback

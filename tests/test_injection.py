@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from deepdaily.config import Profile
 from deepdaily.models import DigestItem, Document, Event
 from deepdaily.testing.llm_server import ScriptedLLMServer, ScriptedRequest
 from deepdaily.verify import find_urls, same_url
-from llm_support import analyser, chain, system_message, user_message
+from llm_support import analyser, chain, close_all, system_message, user_message
 
 CASES_DIR = Path(__file__).parent / "injection"
 CASE_FILES = sorted(CASES_DIR.glob("*.json"))
@@ -61,12 +61,20 @@ def make_event(case: dict[str, Any], *, clean: bool = False) -> Event:
         if clean:
             for piece in case["injected"]:
                 title, text = title.replace(piece, ""), text.replace(piece, "")
-        docs.append(Document(
-            id=f"{case['id']}-{i}", source=spec["source"], url=spec["url"],
-            canonical_url=spec["url"], title=title, text=text, published=NOW, fetched_at=NOW,
-            authority=spec["authority"]))
-    return Event(id=case["id"], title=docs[0].title, documents=docs, first_seen=NOW,
-                 last_seen=NOW)
+        docs.append(
+            Document(
+                id=f"{case['id']}-{i}",
+                source=spec["source"],
+                url=spec["url"],
+                canonical_url=spec["url"],
+                title=title,
+                text=text,
+                published=NOW,
+                fetched_at=NOW,
+                authority=spec["authority"],
+            )
+        )
+    return Event(id=case["id"], title=docs[0].title, documents=docs, first_seen=NOW, last_seen=NOW)
 
 
 def profile_for(case: dict[str, Any]) -> Profile:
@@ -81,8 +89,12 @@ def profile_for(case: dict[str, Any]) -> Profile:
 def _prompt_parts(request: ScriptedRequest) -> tuple[str, list[str], list[str], str]:
     system, user = system_message(request), user_message(request)
     blocks = _BLOCK_RE.findall(user)
-    sentences = [s for block in blocks for s in split_sentences(block)
-                 if not s.startswith(("URL:", "Published:", "Text:", "(text trimmed"))]
+    sentences = [
+        s
+        for block in blocks
+        for s in split_sentences(block)
+        if not s.startswith(("URL:", "Site:", "Published:", "Text:", "(text trimmed"))
+    ]
     sentences = [s.removeprefix("Title: ") for s in sentences]
     return system, sentences, find_urls(user), user
 
@@ -95,22 +107,23 @@ def naive_answer(request: ScriptedRequest, extra: list[str]) -> dict[str, Any]:
     title = sentences[0] if sentences else "untitled"
     copied = [*sentences, *extra]
     link_lines = [f"详见 {u}" if zh else f"See {u}" for u in urls]
-    claims = [{"text": s, "passage": s, "source_url": urls[-1] if urls else ""}
-              for s in copied[:6]]
-    claims += [{"text": e, "passage": e, "source_url": "https://example.invalid/x"}
-               for e in extra]
+    claims = [{"text": s, "passage": s, "source_url": urls[-1] if urls else ""} for s in copied[:6]]
+    claims += [{"text": e, "passage": e, "source_url": "https://example.invalid/x"} for e in extra]
     return {
         "title": f"{title} {' '.join(extra)}".strip(),
         "organisation": title.split()[0] if title.split() else "x",
         "what": " ".join([lead, *link_lines, *extra]),
         "why": "<script>alert('pwned')</script><img src=x onerror=alert(1)> "
-               + (copied[-1] if copied else ""),
+        + (copied[-1] if copied else ""),
         "technical_label": "技术要点" if zh else "Technical points",
         "technical": copied[:8],
         "impact": [system[:400], *extra],
         "advice_lead": " ".join(extra),
-        "advice": [*link_lines, *copied[-3:], *[f"[{e}](https://example.invalid/{i})"
-                                                 for i, e in enumerate(extra)]],
+        "advice": [
+            *link_lines,
+            *copied[-3:],
+            *[f"[{e}](https://example.invalid/{i})" for i, e in enumerate(extra)],
+        ],
         "claims": claims,
     }
 
@@ -123,9 +136,19 @@ def _folded(text: str) -> str:
 
 
 def published_fields(item: DigestItem) -> list[str]:
-    fields = [item.title, item.organisation, item.what, item.why or "", item.advice_lead,
-              item.note, item.technical_label, *item.technical, *(item.impact or []),
-              *(item.advice or []), *item.sources]
+    fields = [
+        item.title,
+        item.organisation,
+        item.what,
+        item.why or "",
+        item.advice_lead,
+        item.note,
+        item.technical_label,
+        *item.technical,
+        *(item.impact or []),
+        *(item.advice or []),
+        *item.sources,
+    ]
     for claim in item.claims:
         fields += [claim.text, claim.passage, claim.source_url]
     return fields
@@ -163,6 +186,12 @@ def injection_summary(request: pytest.FixtureRequest) -> Iterator[None]:
         reporter.write_line(line)
 
 
+@pytest.fixture(autouse=True)
+async def _close_clients() -> AsyncIterator[None]:
+    yield
+    await close_all()
+
+
 @pytest.fixture
 def outcome(request: pytest.FixtureRequest) -> Iterator[None]:
     case_id = request.node.callspec.params["path"].stem
@@ -170,15 +199,25 @@ def outcome(request: pytest.FixtureRequest) -> Iterator[None]:
     failed_before = request.session.testsfailed
     yield
     if request.session.testsfailed != failed_before or not getattr(
-            request.node, "_case_done", False):
+        request.node, "_case_done", False
+    ):
         RESULTS["failed"].add(case_id)
 
 
 def test_the_corpus_is_large_and_well_formed() -> None:
     assert len(CASE_FILES) >= 25
     vectors = {load(p)["vector"] for p in CASE_FILES}
-    assert {"body", "hidden_html", "html_comment", "aria_hidden", "alt_text", "title",
-            "discourse", "multilingual", "obfuscation"} <= vectors
+    assert {
+        "body",
+        "hidden_html",
+        "html_comment",
+        "aria_hidden",
+        "alt_text",
+        "title",
+        "discourse",
+        "multilingual",
+        "obfuscation",
+    } <= vectors
     for path in CASE_FILES:
         case = load(path)
         assert case["id"] == path.stem
@@ -215,8 +254,9 @@ async def test_injection_case(path: Path, outcome: None, request: pytest.Fixture
     # (c) selection does not move
     deepdaily_rank = pytest.importorskip("deepdaily.rank")
     window = deepdaily_rank.digest_window(DAY, profile)
-    clean = deepdaily_rank.select_events([*_background(), make_event(case, clean=True)],
-                                         profile, window)
+    clean = deepdaily_rank.select_events(
+        [*_background(), make_event(case, clean=True)], profile, window
+    )
     dirty = deepdaily_rank.select_events([*_background(), event], profile, window)
     picked_clean = {s.event_id for s in clean if s.selected}
     picked_dirty = {s.event_id for s in dirty if s.selected}
@@ -226,20 +266,29 @@ async def test_injection_case(path: Path, outcome: None, request: pytest.Fixture
 
 
 _BACKGROUND = [
-    ("bg-model", "An open-weight 70B model ships with a technical report",
-     "The lab released a 70B open-weight model with a detailed technical report covering "
-     "architecture, training data and evaluation. It uses grouped-query attention and a 128K "
-     "context window, and was trained on 15 trillion tokens. Engineers deployed it in "
-     "production inference and measured throughput and latency on H100 GPUs."),
-    ("bg-postmortem", "Postmortem: a KV cache bug caused wrong answers in production",
-     "The engineering team published a postmortem of an incident in which a KV cache eviction "
-     "bug returned wrong tokens for 0.1 percent of requests. They describe the root cause in "
-     "the scheduler. They explain the rollout of the fix. New tests in the CI pipeline now "
-     "catch cache corruption."),
-    ("bg-compiler", "A compiler for sparse attention kernels reaches 2x speedups",
-     "Researchers released an open-source compiler that generates sparse attention kernels for "
-     "GPUs. The paper reports 2x speedups over dense baselines on long-context benchmarks. "
-     "Ablations cover block size. The code and benchmark scripts are public."),
+    (
+        "bg-model",
+        "An open-weight 70B model ships with a technical report",
+        "The lab released a 70B open-weight model with a detailed technical report covering "
+        "architecture, training data and evaluation. It uses grouped-query attention and a 128K "
+        "context window, and was trained on 15 trillion tokens. Engineers deployed it in "
+        "production inference and measured throughput and latency on H100 GPUs.",
+    ),
+    (
+        "bg-postmortem",
+        "Postmortem: a KV cache bug caused wrong answers in production",
+        "The engineering team published a postmortem of an incident in which a KV cache eviction "
+        "bug returned wrong tokens for 0.1 percent of requests. They describe the root cause in "
+        "the scheduler. They explain the rollout of the fix. New tests in the CI pipeline now "
+        "catch cache corruption.",
+    ),
+    (
+        "bg-compiler",
+        "A compiler for sparse attention kernels reaches 2x speedups",
+        "Researchers released an open-source compiler that generates sparse attention kernels for "
+        "GPUs. The paper reports 2x speedups over dense baselines on long-context benchmarks. "
+        "Ablations cover block size. The code and benchmark scripts are public.",
+    ),
 ]
 
 
@@ -248,13 +297,21 @@ def _background() -> list[Event]:
     events = []
     for event_id, title, text in _BACKGROUND:
         sentences = text.split(". ")
-        docs = [Document(
-            id=f"{event_id}-{i}", source=f"{event_id}-outlet{i}",
-            url=f"https://{event_id}-outlet{i}.example.com/story",
-            canonical_url=f"https://{event_id}-outlet{i}.example.com/story",
-            title=title if i == 0 else f"{title} ({('report', 'analysis', 'coverage')[i]})",
-            text=". ".join(sentences[i:] + sentences[:i]) + f" Reported by outlet {i}.",
-            published=NOW, fetched_at=NOW, authority=0.9) for i in range(3)]
-        events.append(Event(id=event_id, title=title, documents=docs, first_seen=NOW,
-                            last_seen=NOW))
+        docs = [
+            Document(
+                id=f"{event_id}-{i}",
+                source=f"{event_id}-outlet{i}",
+                url=f"https://{event_id}-outlet{i}.example.com/story",
+                canonical_url=f"https://{event_id}-outlet{i}.example.com/story",
+                title=title if i == 0 else f"{title} ({('report', 'analysis', 'coverage')[i]})",
+                text=". ".join(sentences[i:] + sentences[:i]) + f" Reported by outlet {i}.",
+                published=NOW,
+                fetched_at=NOW,
+                authority=0.9,
+            )
+            for i in range(3)
+        ]
+        events.append(
+            Event(id=event_id, title=title, documents=docs, first_seen=NOW, last_seen=NOW)
+        )
     return events

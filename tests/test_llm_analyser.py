@@ -6,10 +6,10 @@ checks what would be published, and what the run manifest would record.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import threading
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,31 @@ import pytest
 
 from deepdaily.analyse.llm import REASKS, analyse_many
 from deepdaily.analyse.offline import OfflineAnalyser
-from deepdaily.analyse.providers import Budget, CachingProvider, CallLog, ResponseCache
+from deepdaily.analyse.providers import (
+    Budget,
+    CachingProvider,
+    CallLog,
+    FallbackProvider,
+    ResponseCache,
+)
 from deepdaily.config import Profile
 from deepdaily.models import Claim, Digest, DigestItem
 from deepdaily.render import render_markdown
 from deepdaily.store import Store
 from deepdaily.testing.llm_server import ScriptedLLMServer, answer, fault
 from deepdaily.verify import find_urls, same_url
-from llm_support import analyser, chain, document, endpoint, event, system_message, user_message
+from llm_support import (
+    analyser,
+    chain,
+    claude,
+    close_all,
+    document,
+    endpoint,
+    event,
+    no_sleep,
+    system_message,
+    user_message,
+)
 
 URL = "https://runtime.example.org/blog/snapshots"
 TEXT = (
@@ -38,23 +55,29 @@ TEXT = (
 GOOD: dict[str, Any] = {
     "title": "Flint 2.0——GPU 快照把 70B 模型恢复压到约 2 秒",
     "organisation": "Acme Labs",
-    "what": "Acme Labs 于 2 月 10 日发布开源推理运行时 Flint 2.0。官方称 70B 模型从 GPU 快照恢复约需 "
-            "2 秒，冷加载需 40 秒。",
+    "what": "Acme Labs 于 2 月 10 日发布开源推理运行时 Flint 2.0。"
+    "官方称 70B 模型从 GPU 快照恢复约需 2 秒，冷加载需 40 秒。",
     "why": "冷启动决定了按需伸缩的推理服务能否成立，秒级恢复让无常驻实例的部署更可行。",
     "technical_label": "技术要点",
-    "technical": ["快照包含权重、编译后的 kernel 和 KV cache 分配器状态。",
-                  "快照与驱动和运行时版本绑定，升级会让快照失效。"],
+    "technical": [
+        "快照包含权重、编译后的 kernel 和 KV cache 分配器状态。",
+        "快照与驱动和运行时版本绑定，升级会让快照失效。",
+    ],
     "impact": ["GPU 状态会像进程一样可冻结、可恢复。"],
     "advice_lead": "如果你做在线推理：",
     "advice": ["先分解测量冷启动各阶段的耗时。", "锁定驱动与运行时版本，避免快照失效。"],
     "claims": [
-        {"text": "70B 模型从 GPU 快照恢复约需 2 秒",
-         "passage": "a 70B model now restores from a GPU snapshot in about 2 seconds",
-         "source_url": URL},
-        {"text": "快照与驱动和运行时版本绑定",
-         "passage": "Snapshots are tied to the exact driver and runtime version, so upgrades "
-                    "invalidate them.",
-         "source_url": URL},
+        {
+            "text": "70B 模型从 GPU 快照恢复约需 2 秒",
+            "passage": "a 70B model now restores from a GPU snapshot in about 2 seconds",
+            "source_url": URL,
+        },
+        {
+            "text": "快照与驱动和运行时版本绑定",
+            "passage": "Snapshots are tied to the exact driver and runtime version, so upgrades "
+            "invalidate them.",
+            "source_url": URL,
+        },
     ],
 }
 ZH = Profile()
@@ -68,14 +91,32 @@ def good(**changes: Any) -> dict[str, Any]:
 
 
 def flint_event(event_id: str = "ev-1", url: str = URL, text: str = TEXT) -> Any:
-    return event(document(text, url=url, title="Flint 2.0 restores a 70B model in 2 seconds",
-                          source="Acme blog"), event_id=event_id)
+    return event(
+        document(
+            text, url=url, title="Flint 2.0 restores a 70B model in 2 seconds", source="Acme blog"
+        ),
+        event_id=event_id,
+    )
 
 
 def published_text(item: DigestItem) -> str:
-    parts = [item.title, item.organisation, item.what, item.why or "", item.advice_lead,
-             *item.technical, *(item.impact or []), *(item.advice or [])]
+    parts = [
+        item.title,
+        item.organisation,
+        item.what,
+        item.why or "",
+        item.advice_lead,
+        *item.technical,
+        *(item.impact or []),
+        *(item.advice or []),
+    ]
     return "\n".join(parts)
+
+
+@pytest.fixture(autouse=True)
+async def _close_clients() -> AsyncIterator[None]:
+    yield
+    await close_all()
 
 
 @pytest.fixture
@@ -89,8 +130,9 @@ def log() -> CallLog:
     return CallLog()
 
 
-async def test_a_good_answer_becomes_a_verified_llm_item(server: ScriptedLLMServer,
-                                                         log: CallLog) -> None:
+async def test_a_good_answer_becomes_a_verified_llm_item(
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
     server.script(GOOD)
     llm = analyser(chain(server, log=log), log)
     item = await llm.analyse(flint_event(), ZH)
@@ -115,21 +157,40 @@ async def test_a_good_answer_becomes_a_verified_llm_item(server: ScriptedLLMServ
     assert summary["items"] == 1 and summary["claims_passed"] == 2
 
 
-async def test_non_json_answer_is_reasked_then_accepted(server: ScriptedLLMServer,
-                                                        log: CallLog) -> None:
+async def test_a_dead_provider_falls_through_to_another_protocol(log: CallLog) -> None:
+    """Provider independence: an OpenAI-compatible endpoint down, Anthropic answers."""
+    with (
+        ScriptedLLMServer(default=fault(503, "down")) as dead,
+        ScriptedLLMServer([GOOD]) as anthropic,
+    ):
+        provider = FallbackProvider([endpoint(dead), claude(anthropic)], log=log, sleep=no_sleep)
+        llm = analyser(provider, log)
+        item = await llm.analyse(flint_event(), ZH)
+        assert anthropic.requests[0].api == "anthropic" and anthropic.requests[0].forced_tool
+    assert item.engine == "llm" and item.model == "claude/claude-scripted"
+    assert [c.status for c in item.claims] == ["verified", "verified"]
+    assert log.summary()["answered_by_fallback"] == 1
+
+
+async def test_non_json_answer_is_reasked_then_accepted(
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
     server.script("Sure! Here is my analysis of Flint, in prose.", GOOD)
     llm = analyser(chain(server, log=log), log)
     item = await llm.analyse(flint_event(), ZH)
     assert item.engine == "llm"
     assert llm.reports["ev-1"].reasks == 1
     reask = server.requests[1].messages
-    assert reask[-2] == {"role": "assistant",
-                         "content": "Sure! Here is my analysis of Flint, in prose."}
+    assert reask[-2] == {
+        "role": "assistant",
+        "content": "Sure! Here is my analysis of Flint, in prose.",
+    }
     assert "不能使用" in reask[-1]["content"] and "not JSON" in reask[-1]["content"]
 
 
 async def test_schema_invalid_answer_is_reasked_with_the_validation_error(
-        server: ScriptedLLMServer, log: CallLog) -> None:
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
     broken = {k: v for k, v in GOOD.items() if k != "what"} | {"technical": "one string"}
     server.script(broken, GOOD)
     llm = analyser(chain(server, log=log), log)
@@ -139,28 +200,40 @@ async def test_schema_invalid_answer_is_reasked_with_the_validation_error(
     assert "what: Field required" in error and "technical" in error
 
 
-async def test_an_answer_that_never_validates_falls_back_offline(server: ScriptedLLMServer,
-                                                                log: CallLog) -> None:
+async def test_an_answer_that_never_validates_falls_back_offline(
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
     server.default = answer({"title": "only a title"})
     llm = analyser(chain(server, log=log), log)
     item = await llm.analyse(flint_event(), ZH)
     assert server.request_count == REASKS + 1
     assert item.engine == "offline"
-    assert item.note == "LLM 不可用（LLM 输出不是有效的 JSON），本条由离线引擎生成。"
+    assert item.note == "LLM 不可用（输出不是有效的 JSON），本条由离线引擎生成。"
     assert llm.reports["ev-1"].engine == "offline"
 
 
 async def test_a_number_not_in_the_source_is_sent_back_and_revised(
-        server: ScriptedLLMServer, log: CallLog) -> None:
-    wrong = good(what=GOOD["what"] + "官方称成本下降 43%。", claims=[
-        GOOD["claims"][0],
-        {"text": "成本下降 43%", "passage": "costs fell by 43 percent",
-         "source_url": URL},
-    ])
-    fixed = good(claims=[GOOD["claims"][0], {
-        "text": "在 512 个 GPU 上测试了五个月",
-        "passage": "The team tested the release on 512 GPUs over five months before shipping it.",
-        "source_url": URL}], technical=[*GOOD["technical"], "在 512 个 GPU 上测试了五个月。"])
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
+    wrong = good(
+        what=GOOD["what"] + "官方称成本下降 43%。",
+        claims=[
+            GOOD["claims"][0],
+            {"text": "成本下降 43%", "passage": "costs fell by 43 percent", "source_url": URL},
+        ],
+    )
+    fixed = good(
+        claims=[
+            GOOD["claims"][0],
+            {
+                "text": "在 512 个 GPU 上测试了五个月",
+                "passage": "The team tested the release on 512 GPUs over five months before "
+                "shipping it.",
+                "source_url": URL,
+            },
+        ],
+        technical=[*GOOD["technical"], "在 512 个 GPU 上测试了五个月。"],
+    )
     server.script(wrong, fixed)
     llm = analyser(chain(server, log=log), log)
     item = await llm.analyse(flint_event(), ZH)
@@ -177,11 +250,19 @@ async def test_a_number_not_in_the_source_is_sent_back_and_revised(
 
 
 async def test_an_unfixed_invented_claim_is_dropped_with_its_sentences(
-        server: ScriptedLLMServer, log: CallLog) -> None:
-    wrong = good(technical=[*GOOD["technical"], "测试中吞吐提升 3 倍。"], claims=[
-        *GOOD["claims"],
-        {"text": "测试中吞吐提升", "passage": "throughput tripled during the tests",
-         "source_url": URL}])
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
+    wrong = good(
+        technical=[*GOOD["technical"], "测试中吞吐提升 3 倍。"],
+        claims=[
+            *GOOD["claims"],
+            {
+                "text": "测试中吞吐提升",
+                "passage": "throughput tripled during the tests",
+                "source_url": URL,
+            },
+        ],
+    )
     server.default = answer(wrong)
     llm = analyser(chain(server, log=log), log, revision_rounds=2)
     item = await llm.analyse(flint_event(), ZH)
@@ -195,10 +276,17 @@ async def test_an_unfixed_invented_claim_is_dropped_with_its_sentences(
 
 
 async def test_a_loosely_quoted_passage_is_unverified_without_a_judge(
-        server: ScriptedLLMServer, log: CallLog) -> None:
-    loose = good(claims=[{"text": "70B 模型从 GPU 快照恢复约需 2 秒",
-                          "passage": "a 70B model restores from a snapshot in about 2 seconds",
-                          "source_url": URL}])
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
+    loose = good(
+        claims=[
+            {
+                "text": "70B 模型从 GPU 快照恢复约需 2 秒",
+                "passage": "a 70B model restores from a snapshot in about 2 seconds",
+                "source_url": URL,
+            }
+        ]
+    )
     server.default = answer(loose)
     llm = analyser(chain(server, log=log), log, revision_rounds=0)
     item = await llm.analyse(flint_event(), ZH)
@@ -209,17 +297,29 @@ async def test_a_loosely_quoted_passage_is_unverified_without_a_judge(
 
 
 async def test_a_judge_decides_loosely_quoted_passages(log: CallLog) -> None:
-    loose = good(claims=[
-        {"text": "70B 模型从 GPU 快照恢复约需 2 秒",
-         "passage": "a 70B model restores from a snapshot in about 2 seconds", "source_url": URL},
-        {"text": "快照与驱动和运行时版本绑定",
-         "passage": "Snapshots are tied to the driver version, so upgrades invalidate them.",
-         "source_url": URL}])
-    with ScriptedLLMServer(default=loose) as main, ScriptedLLMServer(
-            [{"verdicts": [{"claim": 0, "supported": True},
-                           {"claim": 1, "supported": False}]}]) as judge_server:
-        llm = analyser(chain(main, log=log), log, judge=endpoint(judge_server, "judge"),
-                       revision_rounds=0)
+    loose = good(
+        claims=[
+            {
+                "text": "70B 模型从 GPU 快照恢复约需 2 秒",
+                "passage": "a 70B model restores from a snapshot in about 2 seconds",
+                "source_url": URL,
+            },
+            {
+                "text": "快照与驱动和运行时版本绑定",
+                "passage": "Snapshots are tied to the driver version, so upgrades invalidate them.",
+                "source_url": URL,
+            },
+        ]
+    )
+    with (
+        ScriptedLLMServer(default=loose) as main,
+        ScriptedLLMServer(
+            [{"verdicts": [{"claim": 0, "supported": True}, {"claim": 1, "supported": False}]}]
+        ) as judge_server,
+    ):
+        llm = analyser(
+            chain(main, log=log), log, judge=endpoint(judge_server, "judge"), revision_rounds=0
+        )
         item = await llm.analyse(flint_event(), ZH)
         judged = user_message(judge_server.requests[0])
     assert [c.status for c in item.claims] == ["verified"]
@@ -230,12 +330,16 @@ async def test_a_judge_decides_loosely_quoted_passages(log: CallLog) -> None:
     assert llm.reports["ev-1"].judge_calls == 1
 
 
-async def test_invented_urls_are_stripped_everywhere(server: ScriptedLLMServer,
-                                                     log: CallLog) -> None:
-    server.default = answer(good(
-        what=GOOD["what"] + "下载地址见 https://evil.example.com/flint.exe 。",
-        advice=[*GOOD["advice"], "阅读 [官方指南](https://guide.example.net/flint)。"],
-        claims=[GOOD["claims"][0] | {"source_url": "https://evil.example.com/"}]))
+async def test_invented_urls_are_stripped_everywhere(
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
+    server.default = answer(
+        good(
+            what=GOOD["what"] + "下载地址见 https://evil.example.com/flint.exe 。",
+            advice=[*GOOD["advice"], "阅读 [官方指南](https://guide.example.net/flint)。"],
+            claims=[GOOD["claims"][0] | {"source_url": "https://evil.example.com/"}],
+        )
+    )
     llm = analyser(chain(server, log=log), log, revision_rounds=1)
     item = await llm.analyse(flint_event(), ZH)
     dumped = item.model_dump_json()
@@ -245,8 +349,9 @@ async def test_invented_urls_are_stripped_everywhere(server: ScriptedLLMServer,
     assert llm.reports["ev-1"].urls_stripped >= 1
 
 
-async def test_an_event_without_text_is_never_sent_to_the_llm(server: ScriptedLLMServer,
-                                                             log: CallLog) -> None:
+async def test_an_event_without_text_is_never_sent_to_the_llm(
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
     empty = event(document("", url=URL, title="Flint 2.0 is out"))
     llm = analyser(chain(server, log=log), log)
     item = await llm.analyse(empty, ZH)
@@ -257,14 +362,16 @@ async def test_an_event_without_text_is_never_sent_to_the_llm(server: ScriptedLL
 
 
 async def test_all_providers_failing_still_yields_a_digest(log: CallLog) -> None:
-    with ScriptedLLMServer(default=fault(503, "overloaded")) as one, \
-            ScriptedLLMServer(default=fault(500, "boom")) as two:
+    with (
+        ScriptedLLMServer(default=fault(503, "overloaded")) as one,
+        ScriptedLLMServer(default=fault(500, "boom")) as two,
+    ):
         llm = analyser(chain(one, two, log=log), log)
         events = [flint_event("ev-1"), flint_event("ev-2", url="https://b.example/flint")]
         items = await analyse_many(llm, events, ZH, concurrency=2)
         synthesis = await llm.synthesise(items, events, ZH)
     assert [i.engine for i in items] == ["offline", "offline"]
-    assert all(i.note.startswith("LLM 不可用（所有 LLM 提供方均失败）") for i in items)
+    assert all(i.note == "LLM 不可用（所有提供方均失败），本条由离线引擎生成。" for i in items)
     assert "overloaded" not in items[0].note  # the error string is for the manifest only
     assert any("overloaded" in r for r in llm.reports["ev-1"].reasons)
     assert llm.reports["synthesis"].engine == "offline"
@@ -281,7 +388,7 @@ async def test_an_exhausted_budget_means_no_call(server: ScriptedLLMServer) -> N
     llm = analyser(chain(server, log=log), log)
     item = await llm.analyse(flint_event(), ZH)
     assert server.request_count == 0 and item.engine == "offline"
-    assert "LLM 预算已用尽" in item.note
+    assert item.note == "LLM 不可用（预算已用尽），本条由离线引擎生成。"
 
 
 class _FirstCallOnly(Budget):
@@ -304,17 +411,27 @@ async def test_a_tight_budget_skips_revision_rounds(server: ScriptedLLMServer) -
 
 
 async def test_english_profile_drops_sentences_in_another_language(
-        server: ScriptedLLMServer, log: CallLog) -> None:
-    server.default = answer(good(
-        title="Flint 2.0: GPU snapshots restore a 70B model in about 2 seconds",
-        what="Acme Labs released Flint 2.0 on February 10. 官方称恢复约需 2 秒。",
-        why="Cold starts decide whether on-demand inference is viable.",
-        technical_label="Technical points",
-        technical=["Snapshots hold weights, compiled kernels and allocator state."],
-        impact=["GPU state becomes something to freeze and restore."], advice_lead="",
-        advice=["Measure each phase of a cold start."],
-        claims=[{"text": "Acme Labs released Flint 2.0",
-                 "passage": "Acme Labs released version 2.0 of Flint", "source_url": URL}]))
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
+    server.default = answer(
+        good(
+            title="Flint 2.0: GPU snapshots restore a 70B model in about 2 seconds",
+            what="Acme Labs released Flint 2.0 on February 10. 官方称恢复约需 2 秒。",
+            why="Cold starts decide whether on-demand inference is viable.",
+            technical_label="Technical points",
+            technical=["Snapshots hold weights, compiled kernels and allocator state."],
+            impact=["GPU state becomes something to freeze and restore."],
+            advice_lead="",
+            advice=["Measure each phase of a cold start."],
+            claims=[
+                {
+                    "text": "Acme Labs released Flint 2.0",
+                    "passage": "Acme Labs released version 2.0 of Flint",
+                    "source_url": URL,
+                }
+            ],
+        )
+    )
     llm = analyser(chain(server, log=log), log, revision_rounds=0)
     item = await llm.analyse(flint_event(), EN)
     assert item.what == "Acme Labs released Flint 2.0 on February 10."
@@ -333,7 +450,7 @@ async def test_analyse_many_keeps_order_and_bounds_concurrency(log: CallLog) -> 
             threading.Event().wait(0.05)
             url = next(u for u in find_urls(user_message(request)) if "example" in u)
             claims = [GOOD["claims"][0] | {"source_url": url}]
-            return answer(good(title=f"Flint 2.0——{url[-1]}", claims=claims))
+            return answer(good(title=f"Flint 2.0 发布——编号 {url[-1]}", claims=claims))
         finally:
             with lock:
                 state["now"] -= 1
@@ -347,8 +464,9 @@ async def test_analyse_many_keeps_order_and_bounds_concurrency(log: CallLog) -> 
     assert state["peak"] <= 2
 
 
-async def test_an_unchanged_rerun_is_answered_from_the_cache(tmp_path: Path,
-                                                             server: ScriptedLLMServer) -> None:
+async def test_an_unchanged_rerun_is_answered_from_the_cache(
+    tmp_path: Path, server: ScriptedLLMServer
+) -> None:
     server.default = answer(GOOD)
     store = Store(f"sqlite:///{tmp_path / 'cache.db'}")
     results = []
@@ -365,26 +483,52 @@ async def test_an_unchanged_rerun_is_answered_from_the_cache(tmp_path: Path,
 
 def _items() -> list[DigestItem]:
     first = DigestItem(
-        event_id="ev-1", organisation="Acme Labs", title=GOOD["title"], sources=[URL],
-        what=GOOD["what"], why=GOOD["why"], technical=GOOD["technical"], engine="llm",
-        claims=[Claim(text="70B", passage=GOOD["claims"][0]["passage"], source_url=URL,
-                      status="verified")])
+        event_id="ev-1",
+        organisation="Acme Labs",
+        title=GOOD["title"],
+        sources=[URL],
+        what=GOOD["what"],
+        why=GOOD["why"],
+        technical=GOOD["technical"],
+        engine="llm",
+        claims=[
+            Claim(
+                text="70B", passage=GOOD["claims"][0]["passage"], source_url=URL, status="verified"
+            )
+        ],
+    )
     second = DigestItem(
-        event_id="ev-2", organisation="Hugging Face", title="hf-inference 对部分模型返回 410",
-        sources=["https://discuss.example/t/410"], what="用户反馈部分图像分类模型返回 HTTP 410。",
-        engine="llm")
+        event_id="ev-2",
+        organisation="Hugging Face",
+        title="hf-inference 对部分模型返回 410",
+        sources=["https://discuss.example/t/410"],
+        what="用户反馈部分图像分类模型返回 HTTP 410。",
+        engine="llm",
+    )
     return [first, second]
 
 
 SYNTHESIS = {
     "trends": [
         {"lead": "推理冷启动", "text": "GPU 快照把 70B 模型恢复压到约 2 秒。", "items": [1, 7]},
-        {"lead": "x<script>alert(1)</script>", "text": "详见 https://evil.example.com/t 。",
-         "items": [2]},
-        {"lead": "依赖托管推理", "text": "托管方返回 HTTP 410 时需要可切换的提供方。", "items": [2]},
+        {
+            "lead": "x<script>alert(1)</script>",
+            "text": "详见 https://evil.example.com/t 。",
+            "items": [2],
+        },
+        {
+            "lead": "依赖托管推理",
+            "text": "托管方返回 HTTP 410 时需要可切换的提供方。",
+            "items": [2],
+        },
     ],
-    "watch": [{"lead": "快照兼容性", "text": "关注快照与驱动版本的兼容性。",
-               "terms": ["Flint", "https://evil.example.com", "<b>x</b>"]}],
+    "watch": [
+        {
+            "lead": "快照兼容性",
+            "text": "关注快照与驱动版本的兼容性。",
+            "terms": ["Flint", "https://evil.example.com", "<b>x</b>"],
+        }
+    ],
 }
 
 
@@ -394,7 +538,9 @@ async def test_synthesis_is_verified(server: ScriptedLLMServer, log: CallLog) ->
     items = _items()
     synthesis = await llm.synthesise(items, [], ZH)
     assert [(t.lead, t.items) for t in synthesis.trends] == [
-        ("推理冷启动", [1]), ("依赖托管推理", [2])]
+        ("推理冷启动", [1]),
+        ("依赖托管推理", [2]),
+    ]
     assert [(w.lead, w.terms) for w in synthesis.watch] == [("快照兼容性", ["Flint", "x"])]
     assert "evil" not in synthesis.model_dump_json()
     user = user_message(server.requests[0])
@@ -403,9 +549,14 @@ async def test_synthesis_is_verified(server: ScriptedLLMServer, log: CallLog) ->
 
 
 async def test_synthesis_with_invented_facts_falls_back_section_by_section(
-        server: ScriptedLLMServer, log: CallLog) -> None:
-    server.script({"trends": [{"lead": "规模", "text": "行业投入超过 500 亿美元。", "items": [1]}],
-                   "watch": SYNTHESIS["watch"]})
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
+    server.script(
+        {
+            "trends": [{"lead": "规模", "text": "行业投入超过 500 亿美元。", "items": [1]}],
+            "watch": SYNTHESIS["watch"],
+        }
+    )
     llm = analyser(chain(server, log=log), log)
     items = _items()
     synthesis = await llm.synthesise(items, [], ZH)
@@ -416,16 +567,29 @@ async def test_synthesis_with_invented_facts_falls_back_section_by_section(
 
 def _digest(items: list[DigestItem], engine: str = "llm") -> Digest:
     when = datetime(2026, 2, 12, tzinfo=UTC)
-    return Digest.model_validate({
-        "date": "2026-02-12", "profile": "zh", "language": "zh", "title": "AI 技术深度日报｜2026-02-12",
-        "tagline": "", "tags": [], "categories": [], "published_at": when, "items": items,
-        "synthesis": {"trends": [], "watch": []}, "engine": engine, "window_start": when,
-        "window_end": when, "generated_at": when,
-    })
+    return Digest.model_validate(
+        {
+            "date": "2026-02-12",
+            "profile": "zh",
+            "language": "zh",
+            "title": "AI 技术深度日报｜2026-02-12",
+            "tagline": "",
+            "tags": [],
+            "categories": [],
+            "published_at": when,
+            "items": items,
+            "synthesis": {"trends": [], "watch": []},
+            "engine": engine,
+            "window_start": when,
+            "window_end": when,
+            "generated_at": when,
+        }
+    )
 
 
-def test_prompts_are_versioned_and_sent_with_requests(server: ScriptedLLMServer,
-                                                      log: CallLog) -> None:
+async def test_prompts_are_versioned_and_sent_with_requests(
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
     from deepdaily.analyse.prompts import PROMPT_VERSION
     from deepdaily.analyse.providers.cache import cache_key
 
@@ -440,9 +604,10 @@ def test_prompts_are_versioned_and_sent_with_requests(server: ScriptedLLMServer,
         return await original(request, **kw)
 
     provider.complete = spy  # type: ignore[method-assign]
-    asyncio.run(analyser(provider, log).analyse(flint_event(), ZH))
+    await analyser(provider, log).analyse(flint_event(), ZH)
     assert seen[0].prompt_version == PROMPT_VERSION and seen[0].sources_hash
     assert seen[0].purpose == "analyse:ev-1"
     assert json.dumps(seen[0].json_schema)
     assert cache_key(seen[0], "m") != cache_key(
-        seen[0].model_copy(update={"prompt_version": "old"}), "m")
+        seen[0].model_copy(update={"prompt_version": "old"}), "m"
+    )

@@ -17,9 +17,10 @@ from deepdaily.analyse.prompts import Prompts
 from deepdaily.analyse.sanitise import is_instruction, strip_markup
 from deepdaily.analyse.schema import EventAnalysis, SynthesisAnswer
 from deepdaily.models import DigestItem, Synthesis, Trend, WatchItem, content_id
-from deepdaily.verify.analysis import Checked, Evidence, clean_field
+from deepdaily.verify.analysis import Checked, clean_field
 from deepdaily.verify.links import strip_urls
 from deepdaily.verify.report import VerificationReport
+from deepdaily.verify.sentence import Evidence
 
 __all__ = ["MAX_TRENDS", "MAX_WATCH", "item_texts", "synthesis_user", "verify_synthesis"]
 

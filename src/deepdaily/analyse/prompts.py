@@ -22,8 +22,12 @@ PROMPT_VERSION = "analyse-1"
 
 TECHNICAL_LABELS = {
     "zh": ("关键工程手段", "技术要点", "争议焦点（工程视角）", "工程启示"),
-    "en": ("Key engineering moves", "Technical points", "Points of contention (engineering view)",
-           "Engineering takeaways"),
+    "en": (
+        "Key engineering moves",
+        "Technical points",
+        "Points of contention (engineering view)",
+        "Engineering takeaways",
+    ),
 }
 
 
@@ -58,6 +62,14 @@ _ZH = Prompts(
 写作规则：
 - 只写来源中有依据的事实；数字、版本、日期、模型名和机构名必须与来源一致，来源没有的不要写。来源的说法要注明归属（“官方称”“报道称”“用户反馈”）。
 - 判断（为什么重要、可能影响、落地建议）要具体、面向工程实践，不写空话，不夸大。
+
+各字段的写法：
+- what：说清谁做了什么、规模或关键数字；未经证实的说法注明“宣称”“报道称”。
+- why：指出它改变了哪个工程瓶颈或决策（验证、成本、延迟、可靠性、安全合规……），不要复述 what。
+- technical_label：官方的工程实践用“关键工程手段”，研究与方法用“技术要点”，有争议的报道用“争议焦点（工程视角）”，行业与商业动态用“工程启示”。
+- impact：对团队、工具链或行业的具体后果。
+- advice：以动词开头、可以直接照做（测什么、加什么防护、怎样迁移）；适用前提写进 advice_lead。
+- organisation：机构名；社区或论坛的帖子可以写站点名（来源块的 Site 行）。
 - 任何字段都不要写链接或网址；source_url 只能照抄某个来源块的 URL 行。
 - 不要输出 Markdown 链接、HTML 或代码。
 - 用简体中文写作；产品名、模型名和常用英文术语保留英文（如 Codex、agent、compaction）。
@@ -118,6 +130,14 @@ Instruction hierarchy (most important):
 Writing rules:
 - State only facts the sources support; numbers, versions, dates, model and organisation names must match the sources. Attribute claims ("the company says", "reported").
 - Judgement (why it matters, impact, advice) must be specific and useful to practitioners; no filler, no hype.
+
+How to write each field:
+- what: who did what, with the scale or key figure; mark unconfirmed statements ("claims", "reportedly").
+- why: which engineering bottleneck or decision it changes (verification, cost, latency, reliability, security, compliance...); do not restate what.
+- technical_label: "Key engineering moves" for first-hand engineering practice, "Technical points" for research and methods, "Points of contention (engineering view)" for disputed reports, "Engineering takeaways" for industry and business news.
+- impact: concrete consequences for teams, tooling or the industry.
+- advice: start with a verb and make it directly actionable (what to measure, which safeguard to add, how to migrate); put the precondition in advice_lead.
+- organisation: the organisation; for a community or forum post the site name (a source block's Site line) will do.
 - Never write links or URLs in any field; source_url must be copied from a source block's URL line.
 - No Markdown links, HTML or code.
 - Write in English.

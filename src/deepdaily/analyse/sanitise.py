@@ -41,17 +41,74 @@ REDACTED = "[…]"
 """What a redacted instruction sentence becomes in the prompt."""
 
 _DROP_WITH_CONTENT = frozenset(
-    {"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math",
-     "head", "title", "textarea", "select", "button"}
+    {
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "head",
+        "title",
+        "textarea",
+        "select",
+        "button",
+    }
 )
 _VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-     "source", "track", "wbr"}
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
 )
 _BLOCK = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "aside",
-     "header", "footer", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-     "figure", "figcaption", "details", "summary", "dd", "dt", "nav", "main"}
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "blockquote",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "figure",
+        "figcaption",
+        "details",
+        "summary",
+        "dd",
+        "dt",
+        "nav",
+        "main",
+    }
 )
 _HIDDEN_STYLE_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*0*(?:\.0+)?\s*(?:;|$)"
@@ -168,6 +225,7 @@ _EXTRA_PATTERNS = [
     r"\b(?:setze|platziere|stelle)\b.{0,30}\b(?:an die Spitze|auf Platz (?:1|eins)|zuerst)\b",
     # Russian
     r"(?:игнорируй|игнорируйте|забудь|забудьте)\w*.{0,40}инструкци",
+    r"(?:отвечай|отвечайте|пиши|пишите)\s+только\s+на",
     # Japanese, Korean
     r"(?:指示|命令|プロンプト)を?(?:すべて|全て)?(?:無視|忘れ)",
     r"システムプロンプト",
@@ -179,6 +237,8 @@ _EXTRA_PATTERNS = [
     r"at the top|on top|number one|#1|rank one|as the (?:most important|top))",
     r"(?:^\s*|[.!?:]\s*|\bplease\s+|\bmust\s+|\bshould\s+|\balways\s+)(?:add|include|insert|"
     r"append)\b.{0,30}\b(?:link|url)s?\b",
+    r"\b(?:add|include|insert|append|mention|write|say|state|tell|put)\b.{0,60}\b(?:to|in|into)\s+"
+    r"(?:your|the)\s+(?:summary|summaries|answer|response|output|reply)\b",
     r"\b(?:reveal|print|show|repeat|output)\b.{0,30}\b(?:system|initial|hidden)\s+"
     r"(?:prompt|instructions?|message)\b",
     r"\b(?:write|respond|reply|answer)\b.{0,20}\bin\s+(?:spanish|french|german|russian|"
@@ -240,8 +300,11 @@ def clean_title(title: str) -> str:
     title = normalise(strip_invisible(sanitise_text(title) if has_markup(title) else title))
     parts = _TITLE_SEPARATORS_RE.split(title)
     segments, separators = parts[0::2], ["", *parts[1::2]]
-    kept = [(sep, seg) for sep, seg in zip(separators, segments, strict=True)
-            if seg.strip() and not is_instruction(seg)]
+    kept = [
+        (sep, seg)
+        for sep, seg in zip(separators, segments, strict=True)
+        if seg.strip() and not is_instruction(seg)
+    ]
     if len(kept) == len([s for s in segments if s.strip()]):
         return title
     text = "".join(sep + seg for sep, seg in kept)

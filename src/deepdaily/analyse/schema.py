@@ -38,31 +38,40 @@ class _Out(BaseModel):
 
 
 class ClaimOut(_Out):
-    text: str = Field(description="A factual phrase copied word for word from a sentence of "
-                                  "what, technical or impact.")
-    passage: str = Field(description="The sentence(s) of one SOURCE's Text that state this "
-                                     "fact, copied character for character (1-2 sentences, "
-                                     "original language).")
-    source_url: str = Field(description="The URL line of the SOURCE the passage is copied "
-                                        "from.")
+    text: str = Field(
+        description="A factual phrase copied word for word from a sentence of "
+        "what, technical or impact."
+    )
+    passage: str = Field(
+        description="The sentence(s) of one SOURCE's Text that state this "
+        "fact, copied character for character (1-2 sentences, "
+        "original language)."
+    )
+    source_url: str = Field(description="The URL line of the SOURCE the passage is copied from.")
 
 
 class EventAnalysis(_Out):
-    title: str = Field(description="The item title in the output language; product names stay "
-                                   "as written.")
-    organisation: str = Field(description="The organisation or community behind the update, "
-                                          "as the sources name it.")
-    what: str = Field(min_length=1, description="What it is: 1-3 factual sentences; attribute "
-                                                "claims (\"reported\", \"claims\").")
+    title: str = Field(
+        description="The item title in the output language; product names stay as written."
+    )
+    organisation: str = Field(
+        description="The organisation or community behind the update, as the sources name it."
+    )
+    what: str = Field(
+        min_length=1,
+        description='What it is: 1-3 factual sentences; attribute claims ("reported", "claims").',
+    )
     why: str = Field(description="Why it matters for engineers: 1-3 sentences of judgement.")
-    technical_label: str = Field(description="Label of the technical section, one of the "
-                                             "labels listed in the instructions.")
+    technical_label: str = Field(
+        description="Label of the technical section, one of the labels listed in the instructions."
+    )
     technical: list[str] = Field(description="0-4 technical points from the sources.")
     impact: list[str] = Field(description="1-3 likely impacts.")
-    advice_lead: str = Field(description="Optional lead-in for the advice list, or \"\".")
+    advice_lead: str = Field(description='Optional lead-in for the advice list, or "".')
     advice: list[str] = Field(description="1-4 concrete, actionable recommendations.")
-    claims: list[ClaimOut] = Field(description="2-6 facts the analysis rests on, each with its "
-                                               "verbatim passage.")
+    claims: list[ClaimOut] = Field(
+        description="2-6 facts the analysis rests on, each with its verbatim passage."
+    )
 
 
 class TrendOut(_Out):
@@ -113,7 +122,7 @@ def _json_text(text: str) -> str:
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end <= start:
         raise AnswerError("the answer contains no JSON object")
-    return text[start: end + 1]
+    return text[start : end + 1]
 
 
 def parse_answer(text: str, model: type[Model]) -> Model:
@@ -121,8 +130,9 @@ def parse_answer(text: str, model: type[Model]) -> Model:
     try:
         data = json.loads(_json_text(text))
     except json.JSONDecodeError as exc:
-        raise AnswerError(f"the answer is not valid JSON: {exc.msg} at character {exc.pos}")\
-            from None
+        raise AnswerError(
+            f"the answer is not valid JSON: {exc.msg} at character {exc.pos}"
+        ) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:

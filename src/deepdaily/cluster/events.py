@@ -6,6 +6,9 @@ Three stages feed one union-find over the documents and the documents of known e
 2. near duplicates (``near.py``): MinHash LSH on shingles, confirmed by exact Jaccard;
 3. the same story told differently (``stories.py``): TF-IDF cosine with shared entities or links.
 
+Story merging must see the duplicate merges, but scoring story pairs need not: on a large batch
+stage 2 runs in a second process (``parallel.py``) while stage 3 scores its pairs.
+
 A group that contains a known event's documents is that event and keeps its id; two known
 events are never merged. A new event's id is ``content_id("event", earliest document id)``, so
 re-running on the same documents gives the same ids. Its title is that of the most
@@ -20,8 +23,8 @@ from datetime import UTC, datetime
 
 from deepdaily.cluster.exact import merge_exact_duplicates
 from deepdaily.cluster.features import doc_features
-from deepdaily.cluster.near import near_duplicate_pairs
-from deepdaily.cluster.stories import merge_same_stories
+from deepdaily.cluster.parallel import NearDuplicateJob
+from deepdaily.cluster.stories import merge_story_pairs, story_pairs
 from deepdaily.cluster.unionfind import UnionFind
 from deepdaily.cluster.vectors import TfidfSpace
 from deepdaily.models import Document, Event, content_id
@@ -90,12 +93,15 @@ def cluster_documents(documents: Sequence[Document], known: Sequence[Event] = ()
     pool, labels, new_ids = _pool(documents, known)
     if not pool:
         return []
-    features = [doc_features(doc) for doc in pool]
+    near = NearDuplicateJob(pool)  # in a second process on large batches
+    features = [doc_features(doc, with_shingles=not near.in_background) for doc in pool]
+    space = TfidfSpace([f.terms for f in features])
+    stories = story_pairs(features, space)
     uf = UnionFind(len(pool), labels)
     merge_exact_duplicates(pool, features, uf)
-    for i, j, _ in near_duplicate_pairs([f.shingles for f in features]):
+    for i, j, _ in near.result(features):
         uf.union(i, j)
-    merge_same_stories(features, TfidfSpace([f.terms for f in features]), uf)
+    merge_story_pairs(stories, space, uf)
     events = [
         _event([pool[i] for i in group], uf.label(group[0]))
         for group in uf.groups()

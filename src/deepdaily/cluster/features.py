@@ -11,15 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from deepdaily.cluster.text import Entity, entities, shingles, tokens, words
+import numpy as np
+
+from deepdaily.cluster.text import Entity, entities, shingles, tokens, words_of
 from deepdaily.models import Document, content_id
 
-__all__ = ["DocFeatures", "doc_features", "document_text", "specific_links"]
+__all__ = ["DocFeatures", "doc_features", "doc_shingles", "document_text", "specific_links"]
 
 TITLE_WEIGHT = 2  # title terms are repeated this many times in the TF-IDF vector
 MIN_FINGERPRINT_CHARS = 40  # shorter texts are too generic to call two documents identical
 MAX_BODY_CHARS = 5000  # similarity reads the head of a long article, not all of it
 ENTITY_CHARS = 1500  # the names of a story are in its first paragraphs
+_NO_SHINGLES = np.empty(0, dtype=np.uint32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +30,7 @@ class DocFeatures:
     terms: list[str]
     title_terms: frozenset[str]
     entities: frozenset[Entity]
-    shingles: set[str]
+    shingles: np.ndarray  # sorted unique shingle hashes (uint32)
     fingerprint: str  # hash of the normalised text; "" when too short to identify a document
     links: frozenset[str]
     source: str
@@ -61,18 +64,25 @@ def specific_links(doc: Document) -> frozenset[str]:
     return frozenset(keys)
 
 
-def doc_features(doc: Document) -> DocFeatures:
+def doc_shingles(doc: Document) -> np.ndarray:
+    """The near-duplicate shingles of a document (title and head of the body)."""
+    return shingles(tokens(doc.title) + tokens(document_text(doc)[:MAX_BODY_CHARS]))
+
+
+def doc_features(doc: Document, *, with_shingles: bool = True) -> DocFeatures:
+    """Everything the stages read from ``doc``; ``with_shingles=False`` leaves ``shingles``
+    empty, for when the near-duplicate stage computes them elsewhere."""
     body = document_text(doc)[:MAX_BODY_CHARS]
-    title_words = words(doc.title)
+    title_tokens, body_tokens = tokens(doc.title), tokens(body)
+    title_words = words_of(title_tokens)
     ents = frozenset(entities(f"{doc.title}.\n{body[:ENTITY_CHARS]}"))
-    terms = title_words * TITLE_WEIGHT + words(body) + [f"e:{e.key}" for e in ents]
-    body_tokens = tokens(body)
+    terms = title_words * TITLE_WEIGHT + words_of(body_tokens) + [f"e:{e.key}" for e in ents]
     text_print = " ".join(body_tokens)
     return DocFeatures(
         terms=terms,
         title_terms=frozenset(title_words),
         entities=ents,
-        shingles=shingles(tokens(doc.title) + body_tokens),
+        shingles=shingles(title_tokens + body_tokens) if with_shingles else _NO_SHINGLES,
         fingerprint=content_id("text", text_print) if len(text_print) >= MIN_FINGERPRINT_CHARS
         else "",
         links=specific_links(doc),

@@ -4,11 +4,12 @@ Two outlets rarely share sentences when they report one event, but they share it
 the model ("GPT-5.3-Codex-Spark"), the people, the figures ("$20m", "128k"), the links.
 Two different stories about the same company share only the company. So a pair merges when
 
-* its texts are very similar on their own (cosine >= :data:`COS_ALONE`), or
-* they are fairly similar (>= :data:`COS_WITH_ENTITIES`) and share at least
-  :data:`MIN_SHARED` entities, one of them distinctive (a versioned name, a figure, a
-  multi-word name or a rare name), covering :data:`ENTITY_OVERLAP` of the smaller entity set
-  (weighted by idf), or
+* its texts are very similar on their own (TF-IDF cosine >= :data:`COS_ALONE`), or
+* they share at least :data:`MIN_SHARED` entities covering :data:`ENTITY_OVERLAP` of the
+  smaller entity set (idf-weighted) and are similar enough for that evidence: cosine
+  >= :data:`COS_WITH_ENTITIES`, less :data:`COS_STEP` for each of up to two *distinctive*
+  shared entities (a versioned name, a figure or a multi-word name held by few documents, or
+  a rare single name), or
 * they link the same article (or one links the other) and are at least loosely similar
   (>= :data:`COS_WITH_LINK`).
 
@@ -30,6 +31,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -46,8 +48,11 @@ __all__ = [
     "ENTITY_OVERLAP",
     "EntityStats",
     "Evidence",
+    "StoryPair",
     "is_same_story",
     "merge_same_stories",
+    "merge_story_pairs",
+    "story_pairs",
 ]
 
 COS_ALONE = 0.45  # similar enough with no entity evidence
@@ -59,8 +64,11 @@ MIN_SHARED = 2
 CENTROID_MIN = 0.20
 MAX_POSTINGS = 64
 MIN_KEY_SCORE = 2.0  # shared-key score a pair needs to be compared at all
-RARE_SHARE = 0.03  # a plain name held by at most this share of documents is distinctive
-COMMON_SHARE = 0.06  # a model name, figure or multi-word name held by more is not
+PAIR_CHUNK = 200_000  # candidate pairs scored per vectorised batch (bounds memory)
+RARE_SHARE = 0.03  # a plain name held by at most this share of documents is distinctive...
+RARE_MAX = 50  # ...and by at most this many
+COMMON_SHARE = 0.06  # a model name, figure or multi-word name held by more is not...
+COMMON_MAX = 100  # ...nor by more than this many
 KIND_WEIGHT = {"model": 2.0, "quantity": 1.5, "multiword": 1.5, "name": 1.0}
 
 
@@ -70,8 +78,8 @@ class EntityStats:
     def __init__(self, entity_sets: Sequence[frozenset[Entity]]) -> None:
         self.n = max(len(entity_sets), 1)
         self.df: Counter[str] = Counter(k for ents in entity_sets for k in {e.key for e in ents})
-        self.rare_df = max(2, math.ceil(RARE_SHARE * self.n))
-        self.common_df = max(3, math.ceil(COMMON_SHARE * self.n))
+        self.rare_df = max(2, min(math.ceil(RARE_SHARE * self.n), RARE_MAX))
+        self.common_df = max(3, min(math.ceil(COMMON_SHARE * self.n), COMMON_MAX))
         self._weights: dict[Entity, float] = {}
 
     def weight(self, entity: Entity) -> float:
@@ -84,6 +92,12 @@ class EntityStats:
     def distinctive(self, entity: Entity) -> bool:
         limit = self.rare_df if entity.kind == "name" else self.common_df
         return self.df.get(entity.key, 0) <= limit
+
+
+class StoryPair(NamedTuple):
+    strength: float  # cosine + entity overlap: merge order
+    left: int
+    right: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +142,12 @@ def evidence(
     covered = {w for e in shared if e.kind == "multiword" for w in e.key.split()}
     counted = [e for e in shared if not (e.kind == "name" and e.key in covered)]
     counted.sort(key=lambda e: (not stats.distinctive(e), -stats.weight(e), e.key))
+    keys = dict.fromkeys(e.key for e in counted)  # one key may come as two kinds ("70b")
     return Evidence(
         cosine=cosine,
         overlap=overlap,
-        shared=tuple(e.key for e in counted),
-        distinctive=sum(1 for e in counted if stats.distinctive(e)),
+        shared=tuple(keys),
+        distinctive=len({e.key for e in counted if stats.distinctive(e)}),
         link=link,
     )
 
@@ -206,7 +221,8 @@ class _PairFilter:
         needed = COS_WITH_ENTITIES - COS_STEP * n_distinct
         backed = (n_shared >= MIN_SHARED) & (overlap >= ENTITY_OVERLAP) & (cosines >= needed)
         linked = np.diff(self.links[left].multiply(self.links[right]).tocsr().indptr) > 0
-        return backed | (cosines >= COS_ALONE) | (linked & (cosines >= COS_WITH_LINK))
+        plausible = backed | (cosines >= COS_ALONE) | (linked & (cosines >= COS_WITH_LINK))
+        return np.asarray(plausible, dtype=bool)
 
 
 class _Centroids:
@@ -254,33 +270,42 @@ class _Centroids:
         self._norm2[into] = self._norm2[into] + self._norm2.pop(other) + 2.0 * dot
 
 
-def merge_same_stories(
-    features: Sequence[DocFeatures], space: TfidfSpace, uf: UnionFind
-) -> int:
-    """Join, in ``uf``, documents that report the same story; returns the number of merges."""
+def story_pairs(features: Sequence[DocFeatures], space: TfidfSpace) -> list[StoryPair]:
+    """Pairs of documents (from different outlets) that report the same story, strongest first.
+
+    Needs no union-find, so it can run while the near-duplicate stage is still busy.
+    """
     left, right = _candidate_pairs(features)
     if not len(left):
-        return 0
+        return []
     outlet_ids: dict[str, int] = {}
     outlets = np.array([outlet_ids.setdefault(f.source, len(outlet_ids)) for f in features])
     keep = outlets[left] != outlets[right]  # one outlet's two pages stay two items
     left, right = left[keep], right[keep]
-    cosines = space.pair_cosines(left, right)
-    keep = cosines >= COS_WITH_LINK
-    left, right, cosines = left[keep], right[keep], cosines[keep]
     stats = EntityStats([f.entities for f in features])
-    keep = _PairFilter(features, stats).plausible(left, right, cosines)
-    scored: list[tuple[float, int, int]] = []
-    for i, j, cos in zip(left[keep].tolist(), right[keep].tolist(), cosines[keep].tolist(),
-                         strict=True):
-        link = bool(features[i].links & features[j].links)
-        ev = evidence(features[i].entities, features[j].entities, cos, stats, link)
-        if ev.same_story:
-            scored.append((cos + ev.overlap, i, j))
-    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    bound = _PairFilter(features, stats)
+    pairs: list[StoryPair] = []
+    for start in range(0, len(left), PAIR_CHUNK):
+        lft, rgt = left[start : start + PAIR_CHUNK], right[start : start + PAIR_CHUNK]
+        cosines = space.pair_cosines(lft, rgt)
+        keep = cosines >= COS_WITH_LINK
+        lft, rgt, cosines = lft[keep], rgt[keep], cosines[keep]
+        keep = bound.plausible(lft, rgt, cosines)
+        for i, j, cos in zip(lft[keep].tolist(), rgt[keep].tolist(), cosines[keep].tolist(),
+                             strict=True):
+            link = bool(features[i].links & features[j].links)
+            ev = evidence(features[i].entities, features[j].entities, cos, stats, link)
+            if ev.same_story:
+                pairs.append(StoryPair(cos + ev.overlap, i, j))
+    pairs.sort(key=lambda p: (-p.strength, p.left, p.right))
+    return pairs
+
+
+def merge_story_pairs(pairs: Sequence[StoryPair], space: TfidfSpace, uf: UnionFind) -> int:
+    """Join story pairs in ``uf``, strongest first, unless the groups' centroids drift apart."""
     centroids = _Centroids(space, uf)
     merges = 0
-    for _, i, j in scored:
+    for _, i, j in pairs:
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj or not uf.can_union(ri, rj):
             continue
@@ -291,3 +316,10 @@ def merge_same_stories(
         centroids.merge(root, rj if root == ri else ri)
         merges += 1
     return merges
+
+
+def merge_same_stories(
+    features: Sequence[DocFeatures], space: TfidfSpace, uf: UnionFind
+) -> int:
+    """Join, in ``uf``, documents that report the same story; returns the number of merges."""
+    return merge_story_pairs(story_pairs(features, space), space, uf)

@@ -13,11 +13,12 @@ Dates: a bare date is read as 12:00 UTC (the middle of a day whose timezone is u
 documents without one get ``fetched_at`` (default: one minute before 00:00 UTC of the file's
 day, i.e. fetched just before that day's digest run), as the pipeline does for undated pages.
 
-Run ``python -m deepdaily.eval.corpus PATH`` for the figures.
+Run ``python -m deepdaily.eval PATH`` for the figures.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from collections import defaultdict
@@ -26,17 +27,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from deepdaily.cluster import cluster_documents
-from deepdaily.config.settings import Profile
+from deepdaily.config.settings import Profile, load_settings
 from deepdaily.models import Document, Event, Selection, content_id
-from deepdaily.rank import select_events
+from deepdaily.rank import digest_window, select_events
 
 __all__ = [
     "DayScore",
     "LabelledDay",
     "first_party_authority",
     "load_labelled_day",
+    "main",
     "run_day",
     "score_selection",
 ]
@@ -252,3 +255,43 @@ def run_day(
     events = cluster_documents(day.documents)
     selections = select_events(events, profile, window)
     return events, selections, score_selection(day, events, selections, k or profile.items)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m deepdaily.eval PATH``: print the picks and the figures for a labelled day."""
+    parser = argparse.ArgumentParser(
+        prog="python -m deepdaily.eval",
+        description="Cluster and select a labelled day with the packaged default profile.",
+    )
+    parser.add_argument("path", type=Path, help="a labelled day, e.g. day-2026-02-12.jsonl")
+    parser.add_argument("--window-hours", type=int, default=72,
+                        help="digest window length ending at the day's publish hour (72)")
+    parser.add_argument("--wide", action="store_true",
+                        help="use the eleven days around the day instead (D-6 .. D+4, local)")
+    parser.add_argument("--first-party", action="store_true",
+                        help="derive authority with first_party_authority instead of 0.5")
+    args = parser.parse_args(argv)
+    profile = load_settings(environ={}).profile
+    day = load_labelled_day(
+        args.path, authority=first_party_authority if args.first_party else DEFAULT_AUTHORITY
+    )
+    when = day.day or date.today()
+    if args.wide:
+        midnight = datetime.combine(when, time(0), tzinfo=ZoneInfo(profile.timezone))
+        window = (midnight - timedelta(days=6), midnight + timedelta(days=5))
+    else:
+        window = digest_window(when, profile.model_copy(update={"window_hours": args.window_hours}))
+    events, selections, score = run_day(day, profile, window)
+    by_id = {event.id: event for event in events}
+    print(f"window {window[0].isoformat()} .. {window[1].isoformat()}; "
+          f"{len(day.documents)} documents -> {len(events)} events")
+    for sel in sorted((s for s in selections if s.selected), key=lambda s: s.rank or 0):
+        records = [day.corpus_ids.get(d.id, d.id) for d in by_id[sel.event_id].documents]
+        mark = "*" if day.gold & set(records) else " "
+        print(f"{mark}{sel.rank}. [{', '.join(records)}] {sel.title[:70]}\n     {sel.reason}")
+    print(f"gold in top {score.k}: {score.gold_recall}/{len(day.gold)} "
+          f"(missed: {', '.join(score.gold_missed) or 'none'}); "
+          f"groups picked twice: {score.duplicate_groups or 'none'}; "
+          f"attacks picked: {', '.join(score.adversarial_picked) or 'none'}")
+    return 0
+

@@ -8,9 +8,11 @@ and ``profile.min_score`` reads on the same scale.
 * **coverage**: independent sources, saturating: ``1 - exp(-(n - 1) / COVERAGE_SCALE)``, so one
   source is 0, two 0.39, three 0.63, five 0.86. Near-verbatim copies (syndication) of another
   source's document do not count as independent.
-* **relevance**: the best document's reading (``signals.py``): interests matched
-  (``profile.interests``) and technical depth, scaled by the share of technical signal against
-  low-value signal; spam documents count for almost nothing and dilute their event.
+* **relevance**: the best clean document's reading (``signals.py``): interests matched
+  (``profile.interests``) and technical depth (practice terms count 1.5, benchmarks, figures
+  and versioned names add points), scaled by the share of technical signal against low-value
+  signal. A spam document keeps :data:`SPAM_FACTOR` of its relevance and costs its event up
+  to :data:`SPAM_DILUTION` (by share of documents): selecting the event would carry it along.
 * **recency**: 0.5 at the window's start to 1.0 at its end, by the newest document inside it.
 * **novelty**: set by the caller from the published events (1.0 when new).
 """
@@ -22,8 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
+from deepdaily.cluster.features import MAX_BODY_CHARS, doc_shingles, document_text
 from deepdaily.cluster.near import NEAR_DUPLICATE_JACCARD, jaccard
-from deepdaily.cluster.text import shingles
 from deepdaily.models import Document, Event, ScoreBreakdown
 from deepdaily.rank.signals import Signals, read_signals
 from deepdaily.rank.window import position_in_window, times_in_window
@@ -53,6 +57,7 @@ PRACTICE_WEIGHT = 1.5  # a practice term counts this many depth points
 INTEREST_SHARE = 0.4  # of the positive part, when the profile has interests
 LOW_VALUE_WEIGHT = 1.5  # one low-value term outweighs one technical term by this much
 SPAM_FACTOR = 0.1  # relevance kept by a document carrying spam/injection text
+SPAM_DILUTION = 0.5  # an event loses up to this share of relevance as its spam share grows
 MAX_TERMS = 8
 
 
@@ -79,7 +84,7 @@ class EventScore:
 
 
 def document_relevance(doc: Document, interests: Sequence[str]) -> DocRelevance:
-    sig = read_signals(f"{doc.title}\n{doc.text or doc.summary}", interests)
+    sig = read_signals(f"{doc.title}\n{document_text(doc)[:MAX_BODY_CHARS]}", interests)
     depth_points = (
         len(sig.depth)
         + PRACTICE_WEIGHT * len(sig.practice)
@@ -105,12 +110,12 @@ def document_relevance(doc: Document, interests: Sequence[str]) -> DocRelevance:
 
 def independent_sources(documents: Sequence[Document]) -> int:
     """Distinct sources, not counting near-verbatim copies of another source's document."""
-    counted: list[tuple[str, set[str]]] = []
+    counted: list[tuple[str, np.ndarray]] = []
     for doc in documents:
         source = doc.source.strip().lower()
         if any(source == s for s, _ in counted):
             continue
-        body = shingles(f"{doc.title}\n{doc.text or doc.summary}")
+        body = doc_shingles(doc)
         if any(jaccard(body, other) >= NEAR_DUPLICATE_JACCARD for _, other in counted):
             continue
         counted.append((source, body))
@@ -135,7 +140,7 @@ def score_event(
     spam = len(readings) - len(clean)
     if clean:
         best = max(clean, key=lambda r: r.value)
-        relevance = best.value * (1.0 - 0.5 * spam / len(readings))
+        relevance = best.value * (1.0 - SPAM_DILUTION * spam / len(readings))
     else:
         best = max(readings, key=lambda r: r.value)
         relevance = best.value

@@ -51,17 +51,12 @@ def _novelty(
     by_id = {event.id: event for event in published}
     n = len(events)
     out: list[tuple[float, Event | None]] = []
-    for i, event in enumerate(events):
+    for i, (event, (j, cos)) in enumerate(zip(events, space.closest_published(), strict=True)):
         if event.id in by_id:
             out.append((0.0, by_id[event.id]))
-            continue
-        if not published:
+        elif j < 0:
             out.append((1.0, None))
-            continue
-        cosines = space.cosines(i)[n:]
-        j = int(np.argmax(cosines))
-        cos = float(cosines[j])
-        if space.same_story(i, n + j, cos):
+        elif space.same_story(i, n + j, cos):
             out.append((0.0, published[j]))
         elif cos >= FOLLOW_UP_COSINE:
             out.append((FOLLOW_UP_NOVELTY, published[j]))
@@ -102,13 +97,32 @@ def select_events(
             reason[i] = reasons.below_minimum(score, profile.min_score)
         else:
             eligible.append(i)
+    picked = _pick_diverse(space, events, scores, eligible, profile.items, reason)
+    for position, i in enumerate(picked, start=1):
+        match = novelty[i][1]
+        follow_up = _local_day(match.last_seen, profile) if match is not None else ""
+        reason[i] = reasons.selected(position, scores[i], follow_up)
+    rank = {index: position for position, index in enumerate(picked, start=1)}
+    return [
+        _selection(event, scores[i], reason[i], rank.get(i)) for i, event in enumerate(events)
+    ]
 
+
+def _pick_diverse(
+    space: EventSpace,
+    events: Sequence[Event],
+    scores: list[EventScore],
+    eligible: list[int],
+    items: int,
+    reason: dict[int, str],
+) -> list[int]:
+    """MMR: the picks in rank order; writes the reasons of eligible events left out."""
     n = len(events)
-    closest = np.zeros(n)  # max cosine to any pick so far
+    closest = np.zeros(n)  # max similarity to any pick so far
     cosine_rows: dict[int, np.ndarray] = {}
     picked: list[int] = []
-    remaining = sorted(eligible, key=lambda i: events[i].id)
-    while remaining and len(picked) < profile.items:
+    remaining = sorted(eligible, key=lambda i: events[i].id)  # ties go to the smaller id
+    while remaining and len(picked) < items:
         best = max(remaining, key=lambda i: scores[i].total - MMR_LAMBDA * closest[i])
         remaining.remove(best)
         twin = _same_story_pick(space, best, picked, cosine_rows)
@@ -120,25 +134,19 @@ def select_events(
         cosine_rows[best] = space.cosines(best)[:n]
         np.maximum(closest, cosine_rows[best], out=closest)
         np.maximum(closest, _source_overlap(events, best), out=closest)
-        match = novelty[best][1]
-        follow_up = _local_day(match.last_seen, profile) if match is not None else ""
-        reason[best] = reasons.selected(len(picked), scores[best], follow_up)
     for i in remaining:
         scores[i].breakdown.diversity_penalty = round(MMR_LAMBDA * closest[i], 4)
         twin = _same_story_pick(space, i, picked, cosine_rows)
         reason[i] = (
             reasons.duplicate_of(picked.index(twin) + 1)
             if twin is not None
-            else reasons.not_in_top(profile.items, scores[i])
+            else reasons.not_in_top(items, scores[i])
         )
-    rank = {index: position + 1 for position, index in enumerate(picked)}
-    return [
-        _selection(event, scores[i], reason[i], rank.get(i)) for i, event in enumerate(events)
-    ]
+    return picked
 
 
 def _source_overlap(events: Sequence[Event], pick: int) -> np.ndarray:
-    """Per event, SAME_SOURCE_SIMILARITY times the Jaccard overlap of its outlets with the pick's."""
+    """Per event: SAME_SOURCE_SIMILARITY times the Jaccard overlap of its outlets and the pick's."""
     picked_sources = {s.strip().lower() for s in events[pick].sources}
     out = np.zeros(len(events))
     for i, event in enumerate(events):

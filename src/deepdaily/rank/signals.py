@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from deepdaily.cluster.text import entities
 
-__all__ = ["Signals", "read_signals", "spam_signals"]
+__all__ = ["Lexicon", "Signals", "read_signals", "spam_signals"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -52,7 +52,7 @@ DEPTH_TERMS = (
     "paper", "preprint", "arXiv", "proof", "theorem", "dataset", "experiment", "algorithm",
     "optimisation", "optimization", "gradient", "convergence",
     # code
-    "repository", "pull request", "open-source", "code", "refactor", "test suite", "tests",
+    "repository", "pull request", "code", "refactor", "test suite", "tests",
     # Chinese
     "推理", "训练", "架构", "延迟", "吞吐", "显存", "内核", "编译器", "基准", "评测", "论文",
     "开源", "量化", "分布式", "算子", "模型",
@@ -101,7 +101,8 @@ LOW_VALUE: dict[str, tuple[str, ...]] = {
     ),
     "routine release": (
         "patch release", "minor release", "maintenance release", "bug-fix release",
-        "routine update", "routine release", "routine minor", "small release", "dependency bump", "no new features", "internal changes",
+        "routine update", "routine release", "routine minor", "small release",
+        "dependency bump", "no new features", "internal changes",
         "polish release", "stability release", "incremental update", "incremental client",
     ),
     "roundup": (
@@ -139,16 +140,61 @@ _TECH_UNITS = frozenset(
 )
 
 
-@lru_cache(maxsize=4096)
-def _term_pattern(term: str) -> re.Pattern[str]:
-    if _CJK.search(term):
-        return re.compile(re.escape(term))
-    body = re.escape(term).replace(r"\ ", r"[\s-]+")
-    return re.compile(rf"(?<![\w-]){body}(?:s|es|d|ed|ing|er|ers)?(?![\w-])", re.IGNORECASE)
+_WORD = re.compile(r"\w+(?:-\w+)*")  # a hyphenated compound is one word
+_SUFFIXES = ("", "s", "es", "d", "ed", "ing", "er", "ers")
+MAX_TERM_WORDS = 4
 
 
-def _matches(text: str, terms: Sequence[str]) -> list[str]:
-    return [term for term in terms if _term_pattern(term).search(text)]
+class Lexicon:
+    """Term lists by category, matched as word n-grams, case-insensitively.
+
+    A term matches whole words, a hyphen and a space alike ("post-training" matches "post
+    training"; "latency" does not match inside "low-latency"), with a plain inflection on its
+    last word ("replica" matches "replicas", "shard" matches "sharded"). CJK terms match as
+    substrings. One pass over a document's n-grams serves every category.
+    """
+
+    def __init__(self, categories: dict[str, Sequence[str]]) -> None:
+        self._order = {cat: list(dict.fromkeys(terms)) for cat, terms in categories.items()}
+        self._variants: dict[str, list[tuple[str, str]]] = {}
+        self._cjk: list[tuple[str, str]] = []
+        for cat, terms in self._order.items():
+            for term in terms:
+                if _CJK.search(term):
+                    self._cjk.append((cat, term))
+                    continue
+                words = term.lower().replace("-", " ").split()
+                if any(cat == c for c, _ in self._variants.get(" ".join(words), [])):
+                    continue  # a spelling variant of a term already listed ("open-source")
+                for suffix in _SUFFIXES:
+                    key = " ".join([*words[:-1], words[-1] + suffix])
+                    self._variants.setdefault(key, []).append((cat, term))
+
+    def find(self, text: str) -> dict[str, list[str]]:
+        """Matched terms per category (categories without a match are left out), each list
+        in the lexicon's order."""
+        words = [w.replace("-", " ") for w in _WORD.findall(text.lower())]
+        hits: set[tuple[str, str]] = set()
+        variants = self._variants.get
+        for size in range(1, MAX_TERM_WORDS + 1):
+            for i in range(len(words) - size + 1):
+                found = variants(" ".join(words[i : i + size]))
+                if found:
+                    hits.update(found)
+        hits.update((cat, term) for cat, term in self._cjk if term in text)
+        return {
+            cat: [term for term in terms if (cat, term) in hits]
+            for cat, terms in self._order.items()
+            if any((cat, term) in hits for term in terms)
+        }
+
+
+_BUILT_IN = Lexicon({"depth": DEPTH_TERMS, "practice": PRACTICE_TERMS, **LOW_VALUE})
+
+
+@lru_cache(maxsize=64)
+def _interests(terms: tuple[str, ...]) -> Lexicon:
+    return Lexicon({"interests": terms})
 
 
 def spam_signals(text: str) -> list[str]:
@@ -177,11 +223,12 @@ def read_signals(text: str, interests: Sequence[str]) -> Signals:
         and e.key.lstrip("0123456789.") in _TECH_UNITS
     )
     versions = sum(1 for e in found if e.kind == "model" and any(c.isdigit() for c in e.key))
-    low = {cat: hits for cat, terms in LOW_VALUE.items() if (hits := _matches(text, terms))}
+    hits = _BUILT_IN.find(text)
+    low = {cat: terms for cat, terms in hits.items() if cat in LOW_VALUE}
     return Signals(
-        interests=_matches(text, interests),
-        depth=_matches(text, DEPTH_TERMS),
-        practice=_matches(text, PRACTICE_TERMS),
+        interests=_interests(tuple(interests)).find(text).get("interests", []),
+        depth=hits.get("depth", []),
+        practice=hits.get("practice", []),
         figures=figures,
         versions=versions,
         benchmarks=sorted({m.group(0) for m in _BENCHMARK.finditer(text)}),

@@ -54,6 +54,23 @@ class EventSpace:
         """Cosine of event ``index`` against every event (candidates, then published)."""
         return self._space.cosine_to_all(self._space.matrix[index])
 
+    def closest_published(self) -> list[tuple[int, float]]:
+        """Per candidate: index (0-based among published) and cosine of the closest published
+        event; ``(-1, 0.0)`` when nothing was published."""
+        matrix = self._space.matrix
+        if matrix.shape[0] == self.n_candidates:
+            return [(-1, 0.0)] * self.n_candidates
+        block = (matrix[: self.n_candidates] @ matrix[self.n_candidates :].T).tocsr()
+        best: list[tuple[int, float]] = []
+        for row in range(self.n_candidates):
+            start, end = block.indptr[row], block.indptr[row + 1]
+            if start == end:
+                best.append((0, 0.0))
+                continue
+            k = start + int(np.argmax(block.data[start:end]))
+            best.append((int(block.indices[k]), float(block.data[k])))
+        return best
+
     def same_story(self, a: int, b: int, cosine: float) -> bool:
         return evidence(self._entities[a], self._entities[b], cosine, self._stats).same_story
 

@@ -3,6 +3,7 @@
 - :mod:`.claims`: a claim's passage must be in a source (normalised, fuzzy-tolerant);
 - :mod:`.facts`: numbers, versions, dates, model and organisation names must be in the sources;
 - :mod:`.links`: only the event's source URLs may appear;
+- :mod:`.sentence`: one sentence of output: instructions, echoes, unsupported facts, language;
 - :mod:`.analysis`: the whole of a model's answer, sentence by sentence, for revision rounds;
 - :mod:`.item`: :func:`verify_item`, the stage's seam for a finished item of any engine;
 - :mod:`.report`: :class:`VerificationReport`, the counts and reasons for the run manifest.
@@ -10,7 +11,7 @@
 
 from __future__ import annotations
 
-from deepdaily.verify.analysis import Checked, Evidence, Problem, check_analysis
+from deepdaily.verify.analysis import Checked, Problem, check_analysis
 from deepdaily.verify.claims import (
     JUDGE_FLOOR,
     PASSAGE_THRESHOLD,
@@ -23,6 +24,7 @@ from deepdaily.verify.facts import Fact, FactIndex, extract_facts
 from deepdaily.verify.item import evidence_for, verify_item
 from deepdaily.verify.links import find_urls, same_url, strip_urls
 from deepdaily.verify.report import VerificationReport, totals
+from deepdaily.verify.sentence import Evidence, language_problem, sentence_problems
 
 __all__ = [
     "JUDGE_FLOOR",
@@ -41,7 +43,9 @@ __all__ = [
     "extract_facts",
     "find_passage",
     "find_urls",
+    "language_problem",
     "same_url",
+    "sentence_problems",
     "strip_urls",
     "totals",
     "verify_item",

@@ -58,8 +58,7 @@ Verdict = Literal["verified", "uncertain", "failed"]
 
 def _spans(text: str) -> tuple[str, list[tuple[str, int, int]]]:
     normal = unicodedata.normalize("NFKC", text)
-    return normal, [(m.group().casefold(), m.start(), m.end())
-                    for m in _TOKEN_RE.finditer(normal)]
+    return normal, [(m.group().casefold(), m.start(), m.end()) for m in _TOKEN_RE.finditer(normal)]
 
 
 def match_tokens(text: str) -> list[str]:
@@ -79,7 +78,7 @@ def _contiguous(passage: list[str], source: list[str]) -> int:
     first = passage[0]
     n = len(passage)
     for start, token in enumerate(source):
-        if token == first and source[start: start + n] == passage:
+        if token == first and source[start : start + n] == passage:
             return start
     return -1
 
@@ -116,9 +115,12 @@ def _score(passage: list[str], source: list[str]) -> tuple[float, int, int]:
     best = (0.0, 0, 0)
     for start in windows:
         offset = max(0, start - slack)
-        window = source[offset: start + n + slack]
-        blocks = [b for b in SequenceMatcher(None, passage, window, autojunk=False)
-                  .get_matching_blocks() if b.size]
+        window = source[offset : start + n + slack]
+        blocks = [
+            b
+            for b in SequenceMatcher(None, passage, window, autojunk=False).get_matching_blocks()
+            if b.size
+        ]
         if blocks:
             matched = sum(b.size for b in blocks)
             first, last = blocks[0].b, blocks[-1].b + blocks[-1].size
@@ -142,7 +144,7 @@ def find_passage(passage: str, texts: dict[str, str], prefer: str = "") -> Passa
         normal, spans = _spans(texts[url])
         score, start, end = _score(tokens, [token for token, _, _ in spans])
         if score > best.score:
-            excerpt = normal[spans[start][1]: spans[end - 1][2]] if end > start else ""
+            excerpt = normal[spans[start][1] : spans[end - 1][2]] if end > start else ""
             best = PassageMatch(score, url, excerpt)
         if score >= 1.0:
             break
@@ -181,5 +183,10 @@ def check_claim(
     else:
         verdict = "failed"
     found = match.score >= JUDGE_FLOOR
-    return ClaimCheck(verdict, round(match.score, 3), match.url if found else "", reasons,
-                      match.excerpt if found else "")
+    return ClaimCheck(
+        verdict,
+        round(match.score, 3),
+        match.url if found else "",
+        reasons,
+        match.excerpt if found else "",
+    )

@@ -38,14 +38,33 @@ __all__ = ["Fact", "FactIndex", "extract_facts", "fold"]
 FactKind = Literal["date", "model", "number", "organisation"]
 DateKey = tuple[int | None, int | None, int | None]
 
-_MONTHS = {m: i for i, ms in enumerate(
-    ["jan january", "feb february", "mar march", "apr april", "may", "jun june",
-     "jul july", "aug august", "sep sept september", "oct october", "nov november",
-     "dec december"], start=1) for m in ms.split()}
+_MONTHS = {
+    m: i
+    for i, ms in enumerate(
+        [
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ],
+        start=1,
+    )
+    for m in ms.split()
+}
 _MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_RES = [
     re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
-    re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"),
+    re.compile(
+        r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"
+    ),
     re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?", re.I),
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\b(?:,?\s+(?P<y>\d{{4}}))?", re.I),
     re.compile(rf"\b{_MONTH}\s+(?P<y>\d{{4}})\b", re.I),
@@ -70,9 +89,22 @@ _CAMEL_RE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*)(?![A-Za-z0-9_-])"
 )
 _SCALES = {
-    "k": 1e3, "thousand": 1e3, "千": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "百万": 1e6,
-    "b": 1e9, "bn": 1e9, "billion": 1e9, "十亿": 1e9, "t": 1e12, "trillion": 1e12,
-    "万": 1e4, "亿": 1e8, "万亿": 1e12,
+    "k": 1e3,
+    "thousand": 1e3,
+    "千": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "百万": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "十亿": 1e9,
+    "t": 1e12,
+    "trillion": 1e12,
+    "万": 1e4,
+    "亿": 1e8,
+    "万亿": 1e12,
 }
 _NUMBER_RE = re.compile(
     r"(?<![A-Za-z0-9_.])(?P<cur>[$€£¥])?\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
@@ -81,21 +113,69 @@ _NUMBER_RE = re.compile(
     r"(?P<unit>\s?(?:%|％|percent|per cent|x|×|倍|美元|元|个?月|天|年|秒|毫秒|小时|分钟|周|"
     r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|tokens?|GPUs?|ms)(?![A-Za-z]))?"
 )
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+_ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_NUMBER_RE = re.compile(
     r"(?<![第数几上每])[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
 )
-_WORDS = {w: i for i, w in enumerate((
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty"))}
-_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-               "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12})
+_WORDS = {
+    w: i
+    for i, w in enumerate(
+        (
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        )
+    )
+}
+_WORDS.update(
+    {
+        "thirty": 30,
+        "forty": 40,
+        "fifty": 50,
+        "sixty": 60,
+        "seventy": 70,
+        "eighty": 80,
+        "ninety": 90,
+        "hundred": 100,
+        "dozen": 12,
+    }
+)
 _WORD_NUMBER_RE = re.compile(
     r"\b(?P<w>" + "|".join(_WORDS) + r")(?:-(?P<u>one|two|three|four|five|six|seven|eight|nine))?"
-    r"(?:\s+(?P<scale>thousand|million|billion|trillion))?\b", re.I
+    r"(?:\s+(?P<scale>thousand|million|billion|trillion))?\b",
+    re.I,
 )
 _DASHES_RE = re.compile(r"[\s\-‐‑‒–—―_·]+")
 
@@ -113,8 +193,12 @@ class Fact:
     date: DateKey | None = None  # dates
 
     def describe(self) -> str:
-        names = {"date": "date", "model": "name/version", "number": "number",
-                 "organisation": "organisation"}
+        names = {
+            "date": "date",
+            "model": "name/version",
+            "number": "number",
+            "organisation": "organisation",
+        }
         return f"{names[self.kind]} “{self.text}”"
 
 
@@ -140,6 +224,7 @@ def _zh_value(numeral: str) -> float | None:
 def _dates(text: str) -> tuple[list[Fact], str]:
     facts: list[Fact] = []
     for regex in _DATE_RES:
+
         def take(match: re.Match[str]) -> str:
             parts = match.groupdict()
             month = _MONTHS[parts["mon"].lower()] if parts.get("mon") else int(parts["m"])
@@ -149,6 +234,7 @@ def _dates(text: str) -> tuple[list[Fact], str]:
                 facts.append(Fact("date", match.group().strip(), date=(year, month, day)))
                 return " " * len(match.group())
             return match.group()
+
         text = regex.sub(take, text)
     return facts, text
 
@@ -159,6 +245,7 @@ def _mask(regex: re.Pattern[str], text: str, found: list[str]) -> str:
             return match.group()
         found.append(match.group().rstrip("."))
         return " " * len(match.group())
+
     return regex.sub(take, text)
 
 
@@ -176,11 +263,13 @@ def _numbers(text: str, *, all_values: bool) -> list[Fact]:
             facts.append(Fact("number", match["num"], value=raw))
     for match in _ZH_NUMBER_RE.finditer(text):
         numeral = match.group()
-        if numeral in {"一一", "万一"} or (numeral == "十" and text[match.end():][:1] == "分"):
-            continue
+        after = text[match.end() :][:1]
+        if numeral in {"一一", "万一"} or (numeral == "十" and after in {"分", "几", "余", "多"}):
+            continue  # 十分 "very", 十几/十余/十多 "a dozen or so"
         zh_value = _zh_value(numeral)
-        if zh_value is not None and (all_values or (
-                (len(numeral) > 1 or numeral in _ZH_UNITS) and zh_value >= 10)):
+        if zh_value is not None and (
+            all_values or ((len(numeral) > 1 or numeral in _ZH_UNITS) and zh_value >= 10)
+        ):
             facts.append(Fact("number", numeral, value=zh_value))
     return facts
 
@@ -207,7 +296,8 @@ def extract_facts(text: str, *, all_values: bool = False) -> list[Fact]:
     facts.extend(Fact("organisation", name) for name in orgs)
     for name in dict.fromkeys(_CAMEL_RE.findall(text)):
         if not any(fold(name) == fold(org) for org in orgs) and not any(
-                fold(name) in fold(n) for n in names):
+            fold(name) in fold(n) for n in names
+        ):
             facts.append(Fact("model", name))
     return facts
 
@@ -245,7 +335,7 @@ class FactIndex:
             return True
         start = self.folded.find(key)
         while start >= 0:
-            after = self.folded[start + len(key): start + len(key) + 2]
+            after = self.folded[start + len(key) : start + len(key) + 2]
             if not (after[:1].isdigit() or (after[:1] == "." and after[1:2].isdigit())):
                 return True
             start = self.folded.find(key, start + 1)

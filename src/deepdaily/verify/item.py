@@ -23,16 +23,11 @@ from deepdaily.analyse.grounding import EmptyGrounding, Grounding, ground_event
 from deepdaily.analyse.sanitise import is_instruction, strip_markup
 from deepdaily.analyse.schema import EventAnalysis
 from deepdaily.models import Claim, DigestItem, Event
-from deepdaily.verify.analysis import (
-    Checked,
-    Evidence,
-    clean_field,
-    drop_sentences,
-    sentence_problems,
-)
+from deepdaily.verify.analysis import Checked, clean_field, drop_sentences
 from deepdaily.verify.claims import check_claim
 from deepdaily.verify.links import same_url, strip_urls
 from deepdaily.verify.report import VerificationReport
+from deepdaily.verify.sentence import Evidence, sentence_problems
 
 __all__ = ["evidence_for", "verify_item"]
 
@@ -53,13 +48,21 @@ def evidence_for(
     redacted = grounding.redacted if grounding else []
     published = [d.published.date() for d in event.documents if d.published]
     return Evidence.build(
-        event.urls, texts, language=language, redacted=redacted, prompt=prompt,
-        published=published, names=[d.source for d in event.documents],
+        event.urls,
+        texts,
+        language=language,
+        redacted=redacted,
+        prompt=prompt,
+        published=published,
+        names=[d.source for d in event.documents],
     )
 
 
 def verify_item(
-    item: DigestItem, event: Event, *, language: str = "zh",
+    item: DigestItem,
+    event: Event,
+    *,
+    language: str = "zh",
     report: VerificationReport | None = None,
 ) -> DigestItem:
     """``item`` with only what its event's sources support (see the module docstring)."""
@@ -80,8 +83,11 @@ def verify_item(
         checked.urls_stripped.extend(removed + removed_too)
         cited = next((u for u in evidence.urls if same_url(u, claim.source_url)), "")
         result = check_claim(text, passage, cited, evidence.texts, evidence.facts)
-        problems = [r for r in sentence_problems(text, evidence, language=check_language)
-                    if "is not in the sources" not in r]
+        problems = [
+            r
+            for r in sentence_problems(text, evidence, language=check_language)
+            if "is not in the sources" not in r
+        ]
         if problems or is_instruction(passage):
             result.verdict = "failed"
             result.reasons.extend(problems or ["the passage is an instruction"])
@@ -91,29 +97,39 @@ def verify_item(
             if report is not None:
                 report.claims_dropped += 1
                 report.reason(f"claim dropped: {'; '.join(result.reasons)}")
-        claims.append(claim.model_copy(update={
-            "text": text, "passage": passage, "source_url": result.url or cited,
-            "status": status,
-            "reasons": result.reasons}))
+        claims.append(
+            claim.model_copy(
+                update={
+                    "text": text,
+                    "passage": passage,
+                    "source_url": result.url or cited,
+                    "status": status,
+                    "reasons": result.reasons,
+                }
+            )
+        )
     dropped = [c.text for c in claims if c.status == "dropped"]
     claims = [c for c in claims if c.status != "dropped"]
 
     def clean(text: str, path: str) -> str:
         return drop_sentences(
-            clean_field(text, path, evidence, checked, language=check_language), dropped)
+            clean_field(text, path, evidence, checked, language=check_language), dropped
+        )
 
     what = clean(item.what, "what")
-    verified = item.model_copy(update={
-        "title": clean(item.title, "title") or strip_urls(strip_markup(item.title), [])[0],
-        "sources": [u for u in item.sources if any(same_url(u, e) for e in evidence.urls)],
-        "what": what,
-        "why": clean(item.why, "why") or None if item.why is not None else None,
-        "technical": clean_list(item.technical, "technical") or [],
-        "impact": clean_list(item.impact, "impact"),
-        "advice": clean_list(item.advice, "advice"),
-        "advice_lead": clean(item.advice_lead, "advice_lead"),
-        "claims": claims,
-    })
+    verified = item.model_copy(
+        update={
+            "title": clean(item.title, "title") or strip_urls(strip_markup(item.title), [])[0],
+            "sources": [u for u in item.sources if any(same_url(u, e) for e in evidence.urls)],
+            "what": what,
+            "why": clean(item.why, "why") or None if item.why is not None else None,
+            "technical": clean_list(item.technical, "technical") or [],
+            "impact": clean_list(item.impact, "impact"),
+            "advice": clean_list(item.advice, "advice"),
+            "advice_lead": clean(item.advice_lead, "advice_lead"),
+            "claims": claims,
+        }
+    )
     if report is not None:
         report.claims_checked += len(item.claims)
         report.claims_passed += sum(c.status == "verified" for c in claims)

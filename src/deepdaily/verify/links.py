@@ -85,7 +85,7 @@ def strip_urls(text: str, allowed: Iterable[str]) -> tuple[str, list[str]]:
         if not token or _is_bare_name(token) or any(same_url(token, a) for a in allowed):
             return whole
         removed.append(token)
-        return whole[len(token):]
+        return whole[len(token) :]
 
     stripped = _URL_RE.sub(keep_or_drop, text)
     if removed:

@@ -49,9 +49,19 @@ class VerificationReport(BaseModel):
 
 
 _COUNTS = (
-    "claims_checked", "claims_passed", "claims_revised", "claims_unverified", "claims_dropped",
-    "sentences_checked", "sentences_dropped", "urls_stripped", "markup_stripped",
-    "inputs_redacted", "reasks", "revision_rounds", "judge_calls",
+    "claims_checked",
+    "claims_passed",
+    "claims_revised",
+    "claims_unverified",
+    "claims_dropped",
+    "sentences_checked",
+    "sentences_dropped",
+    "urls_stripped",
+    "markup_stripped",
+    "inputs_redacted",
+    "reasks",
+    "revision_rounds",
+    "judge_calls",
 )
 
 
