@@ -381,6 +381,26 @@ async def test_all_providers_failing_still_yields_a_digest(log: CallLog) -> None
     assert "## 1) " in markdown and "## 2) " in markdown and URL in markdown
 
 
+class _Broken:
+    """A provider with a bug: it raises something no provider should."""
+
+    name = "broken"
+    model = "broken-1"
+
+    async def complete(self, request: Any) -> Any:
+        raise RuntimeError("unexpected")
+
+
+async def test_an_unexpected_error_costs_one_item_not_the_digest(log: CallLog) -> None:
+    llm = analyser(_Broken(), log)
+    item = await llm.analyse(flint_event(), ZH)
+    assert item.engine == "offline"
+    assert item.note == "LLM 不可用（分析过程出错），本条由离线引擎生成。"
+    assert "RuntimeError: unexpected" in llm.reports["ev-1"].reasons
+    synthesis = await llm.synthesise([item], [flint_event()], ZH)
+    assert synthesis == await OfflineAnalyser().synthesise([item], [flint_event()], ZH)
+
+
 async def test_an_exhausted_budget_means_no_call(server: ScriptedLLMServer) -> None:
     budget = Budget(max_tokens=100)
     budget.tokens_used = 100

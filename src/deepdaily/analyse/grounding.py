@@ -15,8 +15,8 @@ When even :data:`MIN_SOURCE_TOKENS` per source does not fit, the sources with th
 authority are left out (their URLs are listed in :attr:`Grounding.left_out`).
 
 An event is never analysed from its title alone: when no source has at least
-:data:`MIN_TEXT_CHARS` characters of text, :func:`ground_event` raises :class:`EmptyGrounding`
-and the caller uses the offline engine.
+:data:`MIN_TEXT_CHARS` characters of text that is not just its title again,
+:func:`ground_event` raises :class:`EmptyGrounding` and the caller uses the offline engine.
 
 Each block is fenced with a marker that carries a short hash of the event and its texts, so a
 source cannot close its own fence, and the same input always yields the same prompt (which is
@@ -145,6 +145,12 @@ def _clean(text: str) -> tuple[str, list[str]]:
     return fence_text(strip_links(redacted)), removed
 
 
+def _has_body(text: str, title: str) -> bool:
+    """Whether ``text`` is more than the title (or a fragment of it) and long enough."""
+    body = re.sub(r"\s|\[…\]", "", text).casefold()
+    return len(body) >= MIN_TEXT_CHARS and body not in re.sub(r"\s", "", title).casefold()
+
+
 def _best_document(documents: list[Document]) -> Document:
     return max(documents, key=lambda d: (len(d.text or d.summary), d.authority))
 
@@ -172,7 +178,7 @@ def ground_event(event: Event, max_tokens: int) -> Grounding:
     for order, (url, docs) in enumerate(by_url.items()):
         doc = _best_document(docs)
         text, removed = _clean(doc.text or doc.summary)
-        if len(re.sub(r"\s|\[…\]", "", text)) < MIN_TEXT_CHARS:
+        if not _has_body(text, doc.title or event.title):
             continue
         title = fence_text(clean_title(doc.title or event.title))
         title_removed = (

@@ -87,6 +87,7 @@ _NOTES = {
         "no_text": "来源没有可分析的正文，不能只凭标题分析",
         "bad_output": "输出不是有效的 JSON",
         "unverified": "输出没有可核实的内容",
+        "error": "分析过程出错",
         "template": "LLM 不可用（{reason}），本条由离线引擎生成。",
         "synthesis": "LLM 不可用（{reason}），趋势与关注点由离线引擎生成。",
     },
@@ -96,6 +97,7 @@ _NOTES = {
         "no_text": "the sources have no text to analyse, and a title alone is not enough",
         "bad_output": "the answer was not valid JSON",
         "unverified": "nothing in the answer could be verified",
+        "error": "the analysis failed",
         "template": "LLM unavailable ({reason}); this item was written by the offline engine.",
         "synthesis": "LLM unavailable ({reason}); trends and watch list are keyword-based.",
     },
@@ -108,6 +110,21 @@ class _Offline(Exception):
     def __init__(self, key: str, detail: str) -> None:
         super().__init__(detail)
         self.key = key
+
+
+def _reason_key(exc: Exception) -> str:
+    """Which note (:data:`_NOTES`) explains falling back after ``exc``."""
+    if isinstance(exc, _Offline):
+        return exc.key
+    if isinstance(exc, EmptyGrounding):
+        return "no_text"
+    if isinstance(exc, BudgetExhausted | BudgetTight):
+        return "budget"
+    if isinstance(exc, ProviderBadOutput):
+        return "bad_output"
+    if isinstance(exc, ProviderError):
+        return "unavailable"
+    return "error"
 
 
 def _lang(profile: Profile) -> str:
@@ -147,18 +164,11 @@ class LLMAnalyser:
         self.reports[event.id] = report
         try:
             return await self._analyse(event, profile, report)
-        except _Offline as why:
-            return await self._offline(event, profile, report, why.key, str(why))
-        except BudgetTight as exc:
-            return await self._offline(event, profile, report, "budget", str(exc))
-        except EmptyGrounding as exc:
-            return await self._offline(event, profile, report, "no_text", str(exc))
-        except BudgetExhausted as exc:
-            return await self._offline(event, profile, report, "budget", str(exc))
-        except ProviderBadOutput as exc:
-            return await self._offline(event, profile, report, "bad_output", str(exc))
-        except ProviderError as exc:
-            return await self._offline(event, profile, report, "unavailable", str(exc))
+        except Exception as exc:  # one event's failure never stops the digest
+            key = _reason_key(exc)
+            if key == "error":
+                logger.exception("event %s: LLM analysis failed unexpectedly", event.id)
+            return await self._offline(event, profile, report, key, f"{type(exc).__name__}: {exc}")
 
     async def synthesise(
         self, items: Sequence[DigestItem], events: Sequence[Event], profile: Profile
@@ -170,18 +180,10 @@ class LLMAnalyser:
             return await self.fallback.synthesise(items, events, profile)
         try:
             result = await self._synthesise(items, profile, report)
-        except (_Offline, BudgetTight, ProviderError) as exc:
-            key = (
-                exc.key
-                if isinstance(exc, _Offline)
-                else (
-                    "budget"
-                    if isinstance(exc, BudgetExhausted | BudgetTight)
-                    else "bad_output"
-                    if isinstance(exc, ProviderBadOutput)
-                    else "unavailable"
-                )
-            )
+        except Exception as exc:  # the offline synthesis is always there
+            key = _reason_key(exc)
+            if key == "error":
+                logger.exception("synthesis: LLM call failed unexpectedly")
             notes = _NOTES[_lang(profile)]
             report.engine = "offline"
             report.note = notes["synthesis"].format(reason=notes[key])

@@ -4,8 +4,10 @@ The prompt carries only the items' own text (title, what, why, technical points,
 their verified passages), each fenced as data like the sources of an event. The answer is
 checked like an item (:func:`~deepdaily.verify.analysis.clean_field`): no links at all (a
 synthesis has no source URLs), no markup, no instructions, no fact that is not in the items,
-the profile's language. A trend keeps only item numbers that exist and is dropped when none
-remain; a watch item keeps terms that are plain words.
+the profile's language. A watch item looks ahead, so it may name a project or organisation the
+items do not (what to follow next), but not a number or a date they do not have. A trend keeps
+only item numbers that exist and is dropped when none remain; a watch item keeps terms that
+are plain words.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from deepdaily.analyse.sanitise import is_instruction, strip_markup
 from deepdaily.analyse.schema import EventAnalysis, SynthesisAnswer
 from deepdaily.models import DigestItem, Synthesis, Trend, WatchItem, content_id
 from deepdaily.verify.analysis import Checked, clean_field
+from deepdaily.verify.facts import FactKind
 from deepdaily.verify.links import strip_urls
 from deepdaily.verify.report import VerificationReport
 from deepdaily.verify.sentence import Evidence
@@ -26,6 +29,7 @@ __all__ = ["MAX_TRENDS", "MAX_WATCH", "item_texts", "synthesis_user", "verify_sy
 
 MAX_TRENDS = 5
 MAX_WATCH = 4
+_DATED: tuple[FactKind, ...] = ("number", "date")  # a watch item may name what to follow
 
 
 def item_texts(items: Sequence[DigestItem]) -> list[str]:
@@ -81,8 +85,10 @@ def verify_synthesis(
             report.reason(f"trends[{i}] dropped: no verifiable text or no existing item")
     watch: list[WatchItem] = []
     for i, item in enumerate(answer.watch):
-        lead = clean_field(item.lead, f"watch[{i}].lead", evidence, checked, language=False)
-        text = clean_field(item.text, f"watch[{i}].text", evidence, checked)
+        lead = clean_field(
+            item.lead, f"watch[{i}].lead", evidence, checked, language=False, fact_kinds=_DATED
+        )
+        text = clean_field(item.text, f"watch[{i}].text", evidence, checked, fact_kinds=_DATED)
         if lead and text:
             watch.append(WatchItem(lead=lead, text=text, terms=_terms(item.terms)))
         else:

@@ -22,11 +22,12 @@ from deepdaily.analyse.base import Analyser
 from deepdaily.analyse.factory import Engine, build_engine
 from deepdaily.analyse.llm import analyse_many
 from deepdaily.cluster import cluster_documents
-from deepdaily.config import Settings
+from deepdaily.config import Profile, Settings
 from deepdaily.errors import DeepdailyError
 from deepdaily.models import (
     Digest,
     DigestItem,
+    Event,
     Selection,
     SourceOutcome,
     Synthesis,
@@ -138,9 +139,11 @@ async def run_digest(
             manifest.events = len(events)
 
         with _timed(manifest, "select", hooks):
-            published_ids = store.published_event_ids(profile.name, day.isoformat())
-            published = store.events_by_id(published_ids)
-            selections = select_events(events, profile, (start, end), published=published)
+            published_on = store.published_event_ids(profile.name, day.isoformat())
+            published = _as_published(store.events_by_id(published_on), published_on, profile)
+            selections = select_events(
+                events, profile, (start, end), published=published, published_on=published_on
+            )
             store.save_selections(run_id, selections)
             chosen = sorted((s for s in selections if s.selected), key=lambda s: s.rank or 0)
             manifest.selected = [s.event_id for s in chosen]
@@ -186,6 +189,17 @@ async def run_digest(
     return RunResult(
         manifest=manifest, digest=digest, selections=selections, markdown=markdown, path=path
     )
+
+
+def _as_published(
+    events: list[Event], published_on: dict[str, str], profile: Profile
+) -> list[Event]:
+    """Each published event as it stood when its digest went out (later coverage removed)."""
+    trimmed = (
+        ev.as_of(digest_window(date.fromisoformat(published_on[ev.id]), profile)[1])
+        for ev in events
+    )
+    return [ev for ev in trimmed if ev is not None]
 
 
 def _digest(

@@ -56,6 +56,7 @@ DEPTH_SCALE = 5.0  # depth points for 63 % of the depth part
 PRACTICE_WEIGHT = 1.5  # a practice term counts this many depth points
 INTEREST_SHARE = 0.4  # of the positive part, when the profile has interests
 LOW_VALUE_WEIGHT = 1.5  # one low-value term outweighs one technical term by this much
+GENRE_FACTOR = 0.3  # relevance kept by a job ad or an event announcement (signals.TITLE_GENRES)
 SPAM_FACTOR = 0.1  # relevance kept by a document carrying spam/injection text
 SPAM_DILUTION = 0.5  # an event loses up to this share of relevance as its spam share grows
 MAX_TERMS = 8
@@ -84,7 +85,9 @@ class EventScore:
 
 
 def document_relevance(doc: Document, interests: Sequence[str]) -> DocRelevance:
-    sig = read_signals(f"{doc.title}\n{document_text(doc)[:MAX_BODY_CHARS]}", interests)
+    sig = read_signals(
+        f"{doc.title}\n{document_text(doc)[:MAX_BODY_CHARS]}", interests, title=doc.title
+    )
     depth_points = (
         len(sig.depth)
         + PRACTICE_WEIGHT * len(sig.practice)
@@ -102,6 +105,8 @@ def document_relevance(doc: Document, interests: Sequence[str]) -> DocRelevance:
     low = sum(len(terms) for terms in sig.low_value.values())
     share = technical / (technical + LOW_VALUE_WEIGHT * low) if technical else 0.0
     value = positive * share
+    if sig.genres:
+        value *= GENRE_FACTOR
     if sig.spam:
         value *= SPAM_FACTOR
     terms = list(dict.fromkeys([*sig.interests, *sig.practice, *sig.depth]))
@@ -169,5 +174,5 @@ def score_event(
         sources=sources,
         in_window=in_window,
         spam_documents=spam,
-        low_value=sorted(best.signals.low_value),
+        low_value=sorted({*best.signals.low_value, *best.signals.genres}),
     )

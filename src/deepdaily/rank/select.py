@@ -19,7 +19,7 @@ Settings: ``profile.items``, ``profile.min_score``, ``profile.interests``, ``pro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -75,8 +75,13 @@ def select_events(
     window: tuple[datetime, datetime],
     *,
     published: Sequence[Event] = (),
+    published_on: Mapping[str, str] | None = None,
 ) -> list[Selection]:
-    """One Selection per event, selected ones ranked 1..n (n <= ``profile.items``)."""
+    """One Selection per event, selected ones ranked 1..n (n <= ``profile.items``).
+
+    ``published_on`` maps a published event's id to the date of the digest that carried it,
+    for the reasons; without it the event's last local day is named.
+    """
     if not events:
         return []
     space = EventSpace(events, published)
@@ -92,7 +97,8 @@ def select_events(
         if not score.in_window:
             reason[i] = reasons.outside_window()
         elif score.breakdown.novelty == 0.0 and match is not None:
-            reason[i] = reasons.already_published(_local_day(match.last_seen, profile))
+            day = (published_on or {}).get(match.id) or _local_day(match.last_seen, profile)
+            reason[i] = reasons.already_published(day)
         elif score.total < profile.min_score:
             reason[i] = reasons.below_minimum(score, profile.min_score)
         else:

@@ -114,6 +114,22 @@ LOW_VALUE: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# What a piece *is*, read from its title alone: an announcement of jobs or of an event is not an
+# update, however technical its vocabulary (a kernel-engineer job ad is full of CUDA terms).
+TITLE_GENRES: dict[str, str] = {
+    "hiring": r"\b(?:we'?re hiring|hiring|jobs?|job openings?|job board|open roles?|new roles|"
+              r"residency|internships?|careers?|applications? (?:are )?open)\b|招聘|岗位|校招",
+    "event": r"\b(?:webinar|meetup|office hours|workshop|summit|livestream|AMA|podcast|"
+             r"episode \d+)\b|报名|沙龙|直播|峰会",
+}
+_GENRES = {name: re.compile(p, re.IGNORECASE) for name, p in TITLE_GENRES.items()}
+
+
+def title_genres(title: str) -> list[str]:
+    """The announcement genres (hiring, event) a title declares, empty for ordinary updates."""
+    return [name for name, pattern in _GENRES.items() if pattern.search(title)]
+
+
 SPAM_PATTERNS = (
     r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,40}\b(?:instructions?|prompts?|rules)\b",
     r"\b(?:note|message|attention)\s+to\s+(?:any|all|every|the)?\s*"
@@ -212,9 +228,10 @@ class Signals:
     benchmarks: list[str] = field(default_factory=list)  # benchmark names mentioned
     low_value: dict[str, list[str]] = field(default_factory=dict)  # category -> terms
     spam: list[str] = field(default_factory=list)
+    genres: list[str] = field(default_factory=list)  # title_genres() of the title
 
 
-def read_signals(text: str, interests: Sequence[str]) -> Signals:
+def read_signals(text: str, interests: Sequence[str], *, title: str = "") -> Signals:
     """Everything relevance needs from one document's title and body."""
     found = entities(text)
     figures = sum(
@@ -234,4 +251,5 @@ def read_signals(text: str, interests: Sequence[str]) -> Signals:
         benchmarks=sorted({m.group(0) for m in _BENCHMARK.finditer(text)}),
         low_value=low,
         spam=spam_signals(text),
+        genres=title_genres(title),
     )

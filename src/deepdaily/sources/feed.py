@@ -203,9 +203,6 @@ def _parse_json_feed(
             skipped += 1
         else:
             entries.append(entry)
-    if not entries:
-        # Items that yield nothing usable in a broken document mean the document is broken.
-        _raise_for_empty(parsed, label)
     return entries, skipped
 
 

@@ -28,7 +28,7 @@ from deepdaily.analyse.sanitise import REDACTED, is_instruction, strip_markup
 from deepdaily.analyse.schema import ClaimOut, EventAnalysis
 from deepdaily.analyse.sentences import join_sentences, split_sentences
 from deepdaily.verify.claims import ClaimCheck, check_claim, match_tokens
-from deepdaily.verify.facts import extract_facts, fold
+from deepdaily.verify.facts import FactKind, extract_facts, fold
 from deepdaily.verify.links import same_url, strip_urls
 from deepdaily.verify.sentence import (
     LEAK,
@@ -79,7 +79,13 @@ class Checked:
 
 
 def clean_field(
-    text: str, path: str, evidence: Evidence, checked: Checked, *, language: bool = True
+    text: str,
+    path: str,
+    evidence: Evidence,
+    checked: Checked,
+    *,
+    language: bool = True,
+    fact_kinds: Iterable[FactKind] | None = None,
 ) -> str:
     """``text`` with markup removed and failing sentences dropped.
 
@@ -101,7 +107,11 @@ def clean_field(
         checked.sentences_checked += 1
         sentence, removed = strip_urls(original, evidence.urls)
         checked.urls_stripped.extend(removed)
-        reasons = sentence_problems(sentence, evidence, language=language) if sentence else []
+        reasons = (
+            sentence_problems(sentence, evidence, language=language, fact_kinds=fact_kinds)
+            if sentence
+            else []
+        )
         if removed:
             reasons.insert(0, "links to a URL that is not one of the sources")
         if reasons:

@@ -33,31 +33,19 @@ from typing import Literal
 
 from deepdaily.analyse.entities import entities_in
 
-__all__ = ["Fact", "FactIndex", "extract_facts", "fold"]
+__all__ = ["Fact", "FactIndex", "FactKind", "extract_facts", "fold"]
 
 FactKind = Literal["date", "model", "number", "organisation"]
 DateKey = tuple[int | None, int | None, int | None]
 
+_MONTH_NAMES = (
+    "jan january|feb february|mar march|apr april|may|jun june|jul july|aug august|"
+    "sep sept september|oct october|nov november|dec december"
+)
 _MONTHS = {
-    m: i
-    for i, ms in enumerate(
-        [
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ],
-        start=1,
-    )
-    for m in ms.split()
+    name: number
+    for number, names in enumerate(_MONTH_NAMES.split("|"), start=1)
+    for name in names.split()
 }
 _MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_RES = [
@@ -85,6 +73,12 @@ _VERSION_RE = re.compile(r"(?<![A-Za-z0-9_.])v?\d+\.\d+\.\d+(?:\.\d+)*(?![A-Za-z
 _NUMBER_LIKE_RE = re.compile(
     r"^(?:\d+(?:\.\d+)?(?:k|m|b|bn|mn|t|x|st|nd|rd|th|s|ms)|\d+(?:st|nd|rd|th))$", re.I
 )
+# Mixed-case words that are generic terms, not names.
+_GENERIC_CAMEL = frozenset({
+    "SaaS", "PaaS", "IaaS", "FaaS", "DevOps", "MLOps", "LLMOps", "AIOps", "FinOps", "GitOps",
+    "DevSecOps", "NoSQL", "JavaScript", "TypeScript", "WebAssembly", "WebGPU", "WebSocket",
+    "GraphQL", "PostgreSQL", "MySQL", "SQLite", "OAuth",
+})  # fmt: skip
 _CAMEL_RE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*)(?![A-Za-z0-9_-])"
 )
@@ -113,20 +107,8 @@ _NUMBER_RE = re.compile(
     r"(?P<unit>\s?(?:%|％|percent|per cent|x|×|倍|美元|元|个?月|天|年|秒|毫秒|小时|分钟|周|"
     r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|tokens?|GPUs?|ms)(?![A-Za-z]))?"
 )
-_ZH_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_ZH_VALUES = (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9)
+_ZH_DIGITS = dict(zip("零〇一二两三四五六七八九", _ZH_VALUES, strict=True))
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_NUMBER_RE = re.compile(
     r"(?<![第数几上每])[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
@@ -295,6 +277,8 @@ def extract_facts(text: str, *, all_values: bool = False) -> list[Fact]:
     orgs = dict.fromkeys(name for _, name in entities_in(text))
     facts.extend(Fact("organisation", name) for name in orgs)
     for name in dict.fromkeys(_CAMEL_RE.findall(text)):
+        if name in _GENERIC_CAMEL:
+            continue
         if not any(fold(name) == fold(org) for org in orgs) and not any(
             fold(name) in fold(n) for n in names
         ):
@@ -359,6 +343,11 @@ class FactIndex:
             return fact.text in self.organisations or self._has_name(fact.text)
         return self._has_name(fact.text)
 
-    def unsupported(self, text: str) -> list[Fact]:
-        """The facts of ``text`` that no source supports."""
-        return [fact for fact in extract_facts(text) if not self.supports(fact)]
+    def unsupported(self, text: str, kinds: Iterable[FactKind] | None = None) -> list[Fact]:
+        """The facts of ``text`` (of ``kinds``, default all) that no source supports."""
+        wanted = set(kinds) if kinds is not None else None
+        return [
+            fact
+            for fact in extract_facts(text)
+            if (wanted is None or fact.kind in wanted) and not self.supports(fact)
+        ]

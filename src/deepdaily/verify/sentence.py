@@ -19,7 +19,7 @@ from datetime import date
 
 from deepdaily.analyse.sanitise import is_instruction
 from deepdaily.verify.claims import match_tokens
-from deepdaily.verify.facts import FactIndex
+from deepdaily.verify.facts import FactIndex, FactKind
 
 __all__ = [
     "ECHO",
@@ -140,8 +140,18 @@ def language_problem(text: str, language: str) -> str:
     return ""
 
 
-def sentence_problems(sentence: str, evidence: Evidence, *, language: bool = True) -> list[str]:
-    """Why one output sentence may not be published (empty when it may)."""
+def sentence_problems(
+    sentence: str,
+    evidence: Evidence,
+    *,
+    language: bool = True,
+    fact_kinds: Iterable[FactKind] | None = None,
+) -> list[str]:
+    """Why one output sentence may not be published (empty when it may).
+
+    ``fact_kinds`` limits the fact check (a watch list may name what to follow next, but not
+    invent a number or a date); by default every kind is checked.
+    """
     reasons: list[str] = []
     if is_instruction(sentence):
         reasons.append(INSTRUCTION)
@@ -150,7 +160,8 @@ def sentence_problems(sentence: str, evidence: Evidence, *, language: bool = Tru
     if evidence.prompt and echoes(sentence, [evidence.prompt]):
         reasons.append(LEAK)
     reasons.extend(
-        f"{fact.describe()} is not in the sources" for fact in evidence.facts.unsupported(sentence)
+        f"{fact.describe()} is not in the sources"
+        for fact in evidence.facts.unsupported(sentence, fact_kinds)
     )
     if language:
         problem = language_problem(sentence, evidence.language)
