@@ -13,7 +13,7 @@ from deepdaily.cli.report import print_summary, progress_hooks
 from deepdaily.errors import ConfigError, UsageError
 from deepdaily.pipeline import run_digest
 
-__all__ = ["parse_day", "run"]
+__all__ = ["parse_day", "parse_llm_flag", "run"]
 
 
 def parse_day(value: str | None, timezone: str) -> date:
@@ -26,6 +26,14 @@ def parse_day(value: str | None, timezone: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--date: expected YYYY-MM-DD or 'today', got {value!r}") from None
+
+
+def parse_llm_flag(value: str) -> dict[str, str]:
+    """``PRESET:MODEL`` (the model may itself contain colons) as an ``[[llm]]`` entry."""
+    preset, _, model = value.partition(":")
+    if not preset or not model:
+        raise UsageError(f"--llm: expected PRESET:MODEL such as ollama:qwen2.5:14b, got {value!r}")
+    return {"preset": preset, "model": model}
 
 
 @app.command()
@@ -47,6 +55,14 @@ def run(
     ] = True,
     items: Annotated[int | None, typer.Option(help="Items per digest (profile.items).")] = None,
     language: Annotated[str | None, typer.Option(help="Profile language: zh or en.")] = None,
+    llm: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--llm",
+            help="Replace the [[llm]] chain: PRESET:MODEL, e.g. ollama:qwen2.5:14b (repeatable, "
+            "tried in order).",
+        ),
+    ] = None,
     offline: Annotated[
         bool,
         typer.Option(
@@ -61,7 +77,10 @@ def run(
         profile["items"] = items
     if language is not None:
         profile["language"] = language
-    settings = state.settings(**({"profile": profile} if profile else {}))
+    overrides: dict[str, object] = {"profile": profile} if profile else {}
+    if llm:
+        overrides["llm"] = [parse_llm_flag(value) for value in llm]
+    settings = state.settings(**overrides)
     if fetch and not settings.sources:
         raise ConfigError(
             f"{settings.config_path or 'deepdaily.toml'}: sources: none configured; "
