@@ -53,7 +53,13 @@ TARGET_FLOOR = 1.5  # deepdaily / one-process extraction floor, at most (on 2 co
 
 
 class Meter:
-    """Wall clock (and, optionally, tracemalloc) around the timed part of a measurement."""
+    """Wall clock, CPU time and (optionally) tracemalloc around the timed part of a measurement.
+
+    CPU time is user + system time of this process, of child processes reaped during the
+    timed part (RUSAGE_CHILDREN) and of descendants still alive at the end (a pool kept for
+    reuse), read from ``/proc/<pid>/stat``. Unlike wall time it hardly changes when other
+    work on the machine competes for the cores.
+    """
 
     def __init__(self, trace: bool) -> None:
         self.trace = trace
@@ -62,7 +68,10 @@ class Meter:
         self.workers_hwm_kb: list[int] = []
         self.rss_start_kb = 0
         self.children_start_kb = 0
+        self.cpu = 0.0
         self._t0 = 0.0
+        self._cpu0 = 0.0
+        self._live0: dict[int, float] = {}
 
     def start(self) -> None:
         self.rss_start_kb = _status_kb("VmRSS")
@@ -71,10 +80,14 @@ class Meter:
             import tracemalloc
 
             tracemalloc.start()
+        self._live0 = {pid: _cpu_of(pid) for pid in _descendants()}
+        self._cpu0 = _rusage_cpu()
         self._t0 = time.perf_counter()
 
     def stop(self) -> None:
         self.wall = time.perf_counter() - self._t0
+        live = {pid: _cpu_of(pid) - self._live0.get(pid, 0.0) for pid in _descendants()}
+        self.cpu = _rusage_cpu() - self._cpu0 + sum(live.values())
         # Worker processes still alive (a pool kept for reuse, possibly under a forkserver,
         # so grandchildren) are not in RUSAGE_CHILDREN: read their high-water marks now.
         self.workers_hwm_kb = [
@@ -85,6 +98,25 @@ class Meter:
 
             self.py_peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
+
+
+def _rusage_cpu() -> float:
+    """User + system seconds of this process and its reaped children."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system seconds of a live process (0 when it is gone or there is no procfs)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _status_kb(field: str, pid: int | str = "self") -> int:
@@ -125,6 +157,7 @@ def _measure(name: str, params: dict[str, Any], conn: Any) -> None:
         children_kb = max([children_kb, *live])
         result.update(
             wall=meter.wall,
+            cpu=meter.cpu,
             # ru_maxrss is in KiB on Linux: the peak resident set of this process...
             rss_self_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             rss_at_start_mb=meter.rss_start_kb / 1024,
@@ -446,6 +479,8 @@ def _summary(results: dict[str, Any]) -> dict[str, Any]:
         out["floor_target_met"] = out["deepdaily_over_floor"] <= TARGET_FLOOR
     if "floor_2proc" in m:
         out["deepdaily_over_floor_2proc"] = wall / m["floor_2proc"]["wall"]
+    if "floor" in m:
+        out["deepdaily_cpu_over_floor_cpu"] = dd["cpu"] / m["floor"]["cpu"]
     rerun = m.get("deepdaily_rerun")
     if rerun is not None:
         out["rerun_seconds"] = rerun["wall"]
@@ -496,7 +531,7 @@ def render_table(results: dict[str, Any]) -> str:
         "",
     ]
     trace = any(fig.get("py_peak_mb") is not None for fig in m.values())
-    header = (f"{'measurement':<48}{'wall s':>9}{'requests':>10}{'docs':>7}"
+    header = (f"{'measurement':<48}{'wall s':>9}{'CPU s':>8}{'requests':>10}{'docs':>7}"
               f"{'RSS MB':>8}{'children':>10}" + (f"{'py peak':>9}" if trace else ""))
     lines += [header, "-" * len(header)]
     for key, label in _ROWS:
@@ -506,7 +541,8 @@ def render_table(results: dict[str, Any]) -> str:
                 lines.append(f"{label:<48}{'FAILED':>9}")
             continue
         docs = fig["documents_new"] if key.startswith("deepdaily") else fig["documents"]
-        row = (f"{label:<48}{fig['wall']:>9.2f}{fig['server']['requests']:>10}{docs:>7}"
+        row = (f"{label:<48}{fig['wall']:>9.2f}{fig['cpu']:>8.2f}"
+               f"{fig['server']['requests']:>10}{docs:>7}"
                f"{_mb(fig['rss_self_mb']):>8}{_mb(fig['rss_children_mb']):>10}")
         if trace:
             row += f"{_mb(fig.get('py_peak_mb')):>9}"
@@ -523,6 +559,9 @@ def render_table(results: dict[str, Any]) -> str:
     if "deepdaily_over_floor_2proc" in s:
         lines.append(f"deepdaily / floor (2 processes)   {s['deepdaily_over_floor_2proc']:6.2f}x"
                      "   (reference)")
+    if "deepdaily_cpu_over_floor_cpu" in s:
+        lines.append(f"CPU: deepdaily / floor (1 proc)   {s['deepdaily_cpu_over_floor_cpu']:6.2f}x"
+                     "   (CPU seconds, all processes; insensitive to other load)")
     if dd:
         lines.append(
             f"documents stored                  {dd['documents']} of {s['documents_expected']} "
@@ -549,7 +588,8 @@ def render_table(results: dict[str, Any]) -> str:
         lines.append(f"FAILED {key}: {error.strip().splitlines()[-1]}")
     lines += [
         "",
-        "wall s: the timed part only (imports, corpus generation, store creation excluded).",
+        "wall s: the timed part only (imports, corpus generation, store creation excluded). "
+        "CPU s: user+system time in that part, worker processes included.",
         "requests: HTTP requests the servers received. docs: documents newly stored (deepdaily) "
         "or non-empty extractions (others).",
         "RSS MB: peak resident set of the measurement's own process (getrusage RUSAGE_SELF "

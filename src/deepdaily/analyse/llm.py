@@ -52,7 +52,7 @@ from deepdaily.analyse.llm_ask import REASKS, BudgetTight, JsonAsker
 from deepdaily.analyse.llm_item import NothingVerified, build_item, verified_keys
 from deepdaily.analyse.llm_judge import judge_claims
 from deepdaily.analyse.llm_synthesis import item_texts, synthesis_user, verify_synthesis
-from deepdaily.analyse.prompts import PROMPT_VERSION, TECHNICAL_LABELS, prompts_for
+from deepdaily.analyse.prompts import PROMPT_VERSION, prompts_for
 from deepdaily.analyse.providers.base import (
     BudgetExhausted,
     ChatMessage,
@@ -222,13 +222,7 @@ class LLMAnalyser:
         prompts = prompts_for(lang)
         grounding = ground_event(event, self.settings.max_source_tokens)
         report.inputs_redacted = len(grounding.redacted)
-        user = prompts.analyse_user.format(
-            count=len(grounding.sources),
-            sources=grounding.render(),
-            labels="、".join(TECHNICAL_LABELS[lang])
-            if lang == "zh"
-            else ", ".join(TECHNICAL_LABELS[lang]),
-        )
+        user = prompts.analyse_user.format(count=len(grounding.sources), sources=grounding.render())
         messages = [
             ChatMessage(role="system", content=prompts.analyse_system),
             ChatMessage(role="user", content=user),

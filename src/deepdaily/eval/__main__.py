@@ -1,7 +1,10 @@
-"""``python -m deepdaily.eval PATH``: cluster and select a labelled day, print the figures."""
+"""``python -m deepdaily.eval ARGS``: the same as ``deepdaily eval ARGS``."""
 
 from __future__ import annotations
 
-from deepdaily.eval.corpus import main
+import sys
 
-raise SystemExit(main())
+from deepdaily.cli.commands import eval as _eval  # noqa: F401  (registers the command)
+from deepdaily.cli.main import main
+
+raise SystemExit(main(["eval", *sys.argv[1:]]))

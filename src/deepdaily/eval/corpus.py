@@ -1,118 +1,81 @@
-"""The labelled evaluation corpus: load a day, run cluster + select on it, score the picks.
+"""A labelled day as the stages see it: Documents, with the labels kept aside for scoring.
 
-A labelled day (``shared/corpus/day-YYYY-MM-DD.jsonl``) holds candidate items and a human
-editor's verdict. Only ``url``, ``title``, ``published``, ``source``, ``language`` and
-``synopsis`` become :class:`~deepdaily.models.Document` fields; ``label``, ``near_duplicate_of``,
-``kind`` and ``adversarial`` are kept aside for scoring and never reach the stages.
+Only ``url``, ``title``, ``published``, ``source``, ``language`` and ``synopsis`` become
+:class:`~deepdaily.models.Document` fields; ``label``, ``near_duplicate_of``, ``kind``,
+``adversarial`` and ``follow_up_of`` are answers and never reach clustering or selection.
 
-Near-duplicate groups are numbered by the reference digest's items (``near_duplicate_of``); the
-gold item of each group is found by matching its URL against the ``来源：`` lines of the
-reference digest (``shared/reference/ai-daily-YYYY-MM-DD.md``) when that file is present.
+**Stories.** Records that tell one story form a group, keyed by
 
-Dates: a bare date is read as 12:00 UTC (the middle of a day whose timezone is unknown);
-documents without one get ``fetched_at`` (default: one minute before 00:00 UTC of the file's
-day, i.e. fetched just before that day's digest run), as the pipeline does for undated pages.
+* a reference digest's item number, when ``near_duplicate_of`` is an integer (the shared
+  corpus). The gold record of that item is found by matching its URL against the ``来源：``
+  lines under ``## N)`` in the reference digest (``../reference/ai-daily-YYYY-MM-DD.md`` beside
+  the corpus folder, or ``reference=``); without that file the group holds its near duplicates
+  only;
+* a record id, when ``near_duplicate_of`` names another record of the file (our synthetic
+  days): the group is that record and every record pointing at it, directly or through others.
 
-Run ``python -m deepdaily.eval PATH`` for the figures.
+A gold record in no group is a story of its own. :meth:`LabelledDay.story_of` gives the key.
+
+**Dates.** A bare date is read as 12:00 UTC (the middle of a day whose timezone is unknown);
+documents without one get ``fetched_at``: by default one minute before 00:00 UTC of the digest
+date, i.e. fetched just before that day's run, as the pipeline does for undated pages.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from deepdaily.cluster import cluster_documents
-from deepdaily.config.settings import Profile, load_settings
-from deepdaily.models import Document, Event, Selection, content_id
-from deepdaily.rank import digest_window, select_events
+from deepdaily.eval.authority import DEFAULT_AUTHORITY, AuthorityRule
+from deepdaily.eval.dataset import DatasetError, DatasetFile, parse_published, read_dataset
+from deepdaily.models import Document, content_id
 
-__all__ = [
-    "DayScore",
-    "LabelledDay",
-    "first_party_authority",
-    "load_labelled_day",
-    "main",
-    "run_day",
-    "score_selection",
-]
+__all__ = ["INPUT_FIELDS", "GroupKey", "LabelledDay", "load_labelled_day"]
 
-DEFAULT_AUTHORITY = 0.5
-_DAY_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+INPUT_FIELDS = ("url", "title", "published", "source", "language", "synopsis")
 _ITEM_HEADING = re.compile(r"^##\s*(\d+)\)")
 _SOURCE_LINE = re.compile(r"^来源[:：]\s*(\S+)")
 
-INPUT_FIELDS = ("url", "title", "published", "source", "language", "synopsis")
-FIRST_PARTY_AUTHORITY = 0.8
-CHANNEL_WORDS = frozenset({"blog", "news", "newsroom", "research", "engineering", "press"})
-MIN_MENTIONING_OUTLETS = 2
-
-AuthorityRule = Callable[[Sequence[Mapping[str, Any]]], list[float]]
-
-
-def first_party_authority(records: Sequence[Mapping[str, Any]]) -> list[float]:
-    """Authority per record: first-party channels of organisations in the news rank higher.
-
-    A source named like an organisation's own channel ("<Org> blog", "<Org> news") whose
-    organisation is named by at least :data:`MIN_MENTIONING_OUTLETS` other outlets in the same
-    pool publishes primary material about a subject of the day's news: authority
-    :data:`FIRST_PARTY_AUTHORITY`. Everything else (press, personal and vendor blogs, forums,
-    code hosts, preprint servers) keeps :data:`DEFAULT_AUTHORITY`. Reads only ``source`` and the
-    texts, never labels, so it emulates what a user would set in ``SourceSpec.authority``.
-    """
-    texts = [(str(r.get("source") or ""), f"{r.get('title') or ''} {r.get('synopsis') or ''}")
-             for r in records]
-    values: list[float] = []
-    for source, _ in texts:
-        words = source.split()
-        org = " ".join(words[:-1]) if len(words) > 1 and words[-1].lower() in CHANNEL_WORDS else ""
-        if not org:
-            values.append(DEFAULT_AUTHORITY)
-            continue
-        names = {org, org.split()[-1]}
-        channel = re.escape(words[-1])
-        pattern = re.compile(  # the organisation itself, not its channel's name
-            r"\b(?:" + "|".join(re.escape(n) for n in names) + rf")\b(?!\s+{channel})",
-            re.IGNORECASE,
-        )
-        outlets = {other for other, text in texts if other != source and pattern.search(text)}
-        prominent = len(outlets) >= MIN_MENTIONING_OUTLETS
-        values.append(FIRST_PARTY_AUTHORITY if prominent else DEFAULT_AUTHORITY)
-    return values
+GroupKey = int | str
 
 
 @dataclass(frozen=True)
 class LabelledDay:
     """Documents of one labelled day and the labels used only to score them."""
 
-    day: date | None
+    day: date
     documents: list[Document]
     corpus_ids: dict[str, str]  # Document.id -> the file's record id ("c051")
     gold: frozenset[str]  # record ids chosen by the editor
     adversarial: frozenset[str]  # record ids carrying an attack (prompt injection)
-    groups: dict[int, frozenset[str]]  # reference item number -> record ids of that story
+    groups: dict[GroupKey, frozenset[str]]  # story key -> record ids of that story
+    follow_ups: dict[str, str] = field(default_factory=dict)  # record id -> earlier record id
+    path: Path | None = None
+    window_hours: int | None = None  # from the header record, if any
+    history: tuple[Path, ...] = ()  # earlier labelled days, from the header record
+    description: str = ""
 
-    def group_of(self, record_id: str) -> int | None:
-        for number, members in self.groups.items():
+    def group_of(self, record_id: str) -> GroupKey | None:
+        """The labelled group holding ``record_id``, if any."""
+        for key, members in self.groups.items():
             if record_id in members:
-                return number
+                return key
         return None
 
+    def story_of(self, record_id: str) -> GroupKey | None:
+        """The record's story: its group, else itself if gold, else unknown (None)."""
+        key = self.group_of(record_id)
+        if key is None and record_id in self.gold:
+            return record_id
+        return key
 
-def _parse_published(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    if len(value) == 10:
-        return datetime.combine(date.fromisoformat(value), time(12), tzinfo=UTC)
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    @property
+    def record_ids(self) -> list[str]:
+        return list(self.corpus_ids.values())
 
 
 def _reference_items(path: Path) -> dict[str, int]:
@@ -127,11 +90,57 @@ def _reference_items(path: Path) -> dict[str, int]:
     return items
 
 
-def _default_reference(path: Path, day: date | None) -> Path | None:
-    if day is None:
-        return None
+def _default_reference(path: Path, day: date) -> Path | None:
     candidate = path.resolve().parent.parent / "reference" / f"ai-daily-{day.isoformat()}.md"
     return candidate if candidate.exists() else None
+
+
+def _root(data: DatasetFile, record_id: str, refs: dict[str, str]) -> str:
+    """Follow ``near_duplicate_of`` record ids to the record that names the group."""
+    seen = [record_id]
+    while (parent := refs.get(seen[-1])) is not None:
+        if parent in seen:
+            raise DatasetError(f"{data.path}:{data.lines[record_id]}: 'near_duplicate_of' "
+                               f"forms a cycle ({' -> '.join([*seen, parent])})")
+        seen.append(parent)
+    return seen[-1]
+
+
+def _groups(data: DatasetFile, ref_items: dict[str, int]) -> dict[GroupKey, frozenset[str]]:
+    groups: dict[GroupKey, set[str]] = defaultdict(set)
+    refs = {r["id"]: r["near_duplicate_of"] for r in data.records
+            if isinstance(r.get("near_duplicate_of"), str)}
+    for record in data.records:
+        ref = record.get("near_duplicate_of")
+        if isinstance(ref, int):
+            groups[ref].add(record["id"])
+        elif isinstance(ref, str):
+            root = _root(data, record["id"], refs)
+            groups[root] |= {record["id"], root}
+        if record["label"] == "gold":
+            number = ref_items.get(record["url"].rstrip("/"))
+            if number is not None:
+                groups[number].add(record["id"])
+    def order(key: GroupKey) -> tuple[bool, int, str]:
+        return isinstance(key, str), key if isinstance(key, int) else 0, str(key)
+
+    return {key: frozenset(groups[key]) for key in sorted(groups, key=order)}
+
+
+def _document(fields: dict[str, Any], fetched_at: datetime, authority: float) -> Document:
+    text = fields["synopsis"] or ""
+    return Document(
+        id=content_id(fields["url"], text),
+        source=fields["source"] or "",
+        url=fields["url"],
+        canonical_url=fields["url"],
+        title=fields["title"] or "",
+        text=text,
+        published=parse_published(fields["published"]),
+        fetched_at=fetched_at,
+        language=fields["language"] or "",
+        authority=authority,
+    )
 
 
 def load_labelled_day(
@@ -144,154 +153,39 @@ def load_labelled_day(
     """Read a labelled JSONL day into Documents plus the labels kept aside for scoring.
 
     ``authority`` is one value for every document or a rule computed from the records' input
-    fields (never from their labels), such as :func:`first_party_authority`.
+    fields (never from their labels), such as
+    :func:`~deepdaily.eval.authority.first_party_authority`. Raises
+    :class:`~deepdaily.eval.dataset.DatasetError` for a missing or malformed file.
     """
-    path = Path(path)
-    named = _DAY_IN_NAME.search(path.name)
-    day = date.fromisoformat(named.group(1)) if named else None
+    data = read_dataset(path)
     if fetched_at is None:
-        fetched_at = datetime.combine(day or date.today(), time(0), tzinfo=UTC) - timedelta(
-            minutes=1
-        )
-    ref_path = Path(reference) if reference else _default_reference(path, day)
+        fetched_at = datetime.combine(data.day, time(0), tzinfo=UTC) - timedelta(minutes=1)
+    ref_path = Path(reference) if reference else _default_reference(data.path, data.day)
     ref_items = _reference_items(ref_path) if ref_path else {}
 
-    records = [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    inputs = [{k: record.get(k) for k in INPUT_FIELDS} for record in records]
+    inputs = [{k: record.get(k) for k in INPUT_FIELDS} for record in data.records]
     authorities = (
-        authority(inputs) if callable(authority) else [float(authority)] * len(records)
+        authority(inputs) if callable(authority) else [float(authority)] * len(inputs)
     )
     documents: list[Document] = []
     corpus_ids: dict[str, str] = {}
-    gold: set[str] = set()
-    adversarial: set[str] = set()
-    groups: dict[int, set[str]] = defaultdict(set)
-    for record, fields, value in zip(records, inputs, authorities, strict=True):
-        text = fields["synopsis"] or ""
-        doc = Document(
-            id=content_id(fields["url"], text),
-            source=fields["source"] or "",
-            url=fields["url"],
-            canonical_url=fields["url"],
-            title=fields["title"] or "",
-            text=text,
-            published=_parse_published(fields["published"]),
-            fetched_at=fetched_at,
-            language=fields["language"] or "",
-            authority=value,
-        )
+    for record, fields, value in zip(data.records, inputs, authorities, strict=True):
+        doc = _document(fields, fetched_at, value)
+        if doc.id in corpus_ids:
+            raise DatasetError(f"{data.path}:{data.lines[record['id']]}: same url and synopsis "
+                               f"as {corpus_ids[doc.id]!r}")
         documents.append(doc)
-        record_id = record["id"]
-        corpus_ids[doc.id] = record_id
-        if record.get("label") == "gold":
-            gold.add(record_id)
-            if (number := ref_items.get(fields["url"].rstrip("/"))) is not None:
-                groups[number].add(record_id)
-        if record.get("adversarial"):
-            adversarial.add(record_id)
-        if record.get("near_duplicate_of") is not None:
-            groups[int(record["near_duplicate_of"])].add(record_id)
+        corpus_ids[doc.id] = record["id"]
     return LabelledDay(
-        day=day,
+        day=data.day,
         documents=documents,
         corpus_ids=corpus_ids,
-        gold=frozenset(gold),
-        adversarial=frozenset(adversarial),
-        groups={number: frozenset(ids) for number, ids in sorted(groups.items())},
+        gold=frozenset(r["id"] for r in data.records if r["label"] == "gold"),
+        adversarial=frozenset(r["id"] for r in data.records if r.get("adversarial")),
+        groups=_groups(data, ref_items),
+        follow_ups={r["id"]: r["follow_up_of"] for r in data.records if r.get("follow_up_of")},
+        path=data.path,
+        window_hours=data.header.window_hours,
+        history=data.header.history,
+        description=data.header.description,
     )
-
-
-@dataclass(frozen=True)
-class DayScore:
-    """How one selection fared against the labels."""
-
-    k: int
-    picks: list[list[str]]  # record ids of each selected event, in rank order (top k)
-    gold_found: list[str]
-    gold_missed: list[str]
-    duplicate_groups: dict[int, list[int]] = field(default_factory=dict)  # group -> ranks
-    adversarial_picked: list[str] = field(default_factory=list)
-
-    @property
-    def gold_recall(self) -> int:
-        return len(self.gold_found)
-
-
-def score_selection(
-    day: LabelledDay, events: Sequence[Event], selections: Sequence[Selection], k: int = 8
-) -> DayScore:
-    """Gold recall in the top ``k`` picks, groups picked twice and attacks picked."""
-    by_id = {event.id: event for event in events}
-    chosen = sorted((s for s in selections if s.selected), key=lambda s: s.rank or 0)[:k]
-    picks = [
-        [day.corpus_ids.get(doc.id, doc.id) for doc in by_id[s.event_id].documents]
-        for s in chosen
-    ]
-    picked = {record for pick in picks for record in pick}
-    ranks_by_group: dict[int, list[int]] = defaultdict(list)
-    for rank, pick in enumerate(picks, start=1):
-        for number in {day.group_of(record) for record in pick} - {None}:
-            assert number is not None
-            ranks_by_group[number].append(rank)
-    return DayScore(
-        k=k,
-        picks=picks,
-        gold_found=sorted(day.gold & picked),
-        gold_missed=sorted(day.gold - picked),
-        duplicate_groups={n: r for n, r in sorted(ranks_by_group.items()) if len(r) > 1},
-        adversarial_picked=sorted(day.adversarial & picked),
-    )
-
-
-def run_day(
-    day: LabelledDay,
-    profile: Profile,
-    window: tuple[datetime, datetime],
-    k: int | None = None,
-) -> tuple[list[Event], list[Selection], DayScore]:
-    """Cluster, select and score one labelled day."""
-    events = cluster_documents(day.documents)
-    selections = select_events(events, profile, window)
-    return events, selections, score_selection(day, events, selections, k or profile.items)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m deepdaily.eval PATH``: print the picks and the figures for a labelled day."""
-    parser = argparse.ArgumentParser(
-        prog="python -m deepdaily.eval",
-        description="Cluster and select a labelled day with the packaged default profile.",
-    )
-    parser.add_argument("path", type=Path, help="a labelled day, e.g. day-2026-02-12.jsonl")
-    parser.add_argument("--window-hours", type=int, default=72,
-                        help="digest window length ending at the day's publish hour (72)")
-    parser.add_argument("--wide", action="store_true",
-                        help="use the eleven days around the day instead (D-6 .. D+4, local)")
-    parser.add_argument("--first-party", action="store_true",
-                        help="derive authority with first_party_authority instead of 0.5")
-    args = parser.parse_args(argv)
-    profile = load_settings(environ={}).profile
-    day = load_labelled_day(
-        args.path, authority=first_party_authority if args.first_party else DEFAULT_AUTHORITY
-    )
-    when = day.day or date.today()
-    if args.wide:
-        midnight = datetime.combine(when, time(0), tzinfo=ZoneInfo(profile.timezone))
-        window = (midnight - timedelta(days=6), midnight + timedelta(days=5))
-    else:
-        window = digest_window(when, profile.model_copy(update={"window_hours": args.window_hours}))
-    events, selections, score = run_day(day, profile, window)
-    by_id = {event.id: event for event in events}
-    print(f"window {window[0].isoformat()} .. {window[1].isoformat()}; "
-          f"{len(day.documents)} documents -> {len(events)} events")
-    for sel in sorted((s for s in selections if s.selected), key=lambda s: s.rank or 0):
-        records = [day.corpus_ids.get(d.id, d.id) for d in by_id[sel.event_id].documents]
-        mark = "*" if day.gold & set(records) else " "
-        print(f"{mark}{sel.rank}. [{', '.join(records)}] {sel.title[:70]}\n     {sel.reason}")
-    print(f"gold in top {score.k}: {score.gold_recall}/{len(day.gold)} "
-          f"(missed: {', '.join(score.gold_missed) or 'none'}); "
-          f"groups picked twice: {score.duplicate_groups or 'none'}; "
-          f"attacks picked: {', '.join(score.adversarial_picked) or 'none'}")
-    return 0
-

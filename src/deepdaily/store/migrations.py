@@ -187,3 +187,28 @@ def m002_llm_cache(conn: Connection) -> None:
         CREATE INDEX ix_llm_cache_created_at ON llm_cache (created_at)
         """,
     )
+
+
+@migration
+def m003_watch_topics(conn: Connection) -> None:
+    """Watch-list entries kept as topics that later events can follow up (deepdaily.watch)."""
+    _run(
+        conn,
+        """
+        CREATE TABLE watch_topics (
+            id VARCHAR(32) PRIMARY KEY,
+            profile VARCHAR(100) NOT NULL,
+            lead TEXT NOT NULL,
+            text TEXT NOT NULL,
+            terms JSON NOT NULL,
+            entities JSON NOT NULL,
+            opened_on VARCHAR(10) NOT NULL,
+            last_matched_on VARCHAR(10),
+            status VARCHAR(16) NOT NULL,
+            closed_reason TEXT NOT NULL,
+            source_date VARCHAR(10),
+            updated_at TIMESTAMP WITH TIME ZONE NOT NULL
+        );
+        CREATE INDEX ix_watch_topics_profile_status ON watch_topics (profile, status)
+        """,
+    )

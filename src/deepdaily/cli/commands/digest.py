@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -44,7 +44,9 @@ def show(
         if why:
             run = store.run(stored["run_id"]) or {}
             print_selections(console, store.selections(stored["run_id"]), all_rows=rejected)
-            failures = (run.get("manifest") or {}).get("extraction_failures") or []
+            manifest = run.get("manifest") or {}
+            _print_engine(manifest)
+            failures = manifest.get("extraction_failures") or []
             for line in failures:
                 console.print(f"[yellow]not extracted[/] {line}", highlight=False)
             return
@@ -62,3 +64,34 @@ def list_digests() -> None:
         rows = store.digests(settings.profile.name)
     for row in rows:
         console.print(f"{row['date']}  {row['engine']:8}  {row['path']}", highlight=False)
+
+
+def _print_engine(manifest: dict[str, Any]) -> None:
+    """The run's engine, LLM calls and verification counts, from its manifest."""
+    llm = manifest.get("llm") or {}
+    line = f"engine: {manifest.get('engine', 'offline')}"
+    if llm.get("calls") is not None:
+        line += (
+            f" · {llm['calls']} calls, {llm.get('failures', 0)} failed, "
+            f"{llm.get('cache_hits', 0)} cached · tokens {llm.get('tokens_in', 0)} in / "
+            f"{llm.get('tokens_out', 0)} out · cost {llm.get('cost', 0)}"
+        )
+    console.print(line, highlight=False, soft_wrap=True)
+    for name, reason in (llm.get("disabled") or {}).items():
+        console.print(f"  provider {name} skipped: {reason}", highlight=False, soft_wrap=True)
+    verification = llm.get("verification") or {}
+    if verification:
+        counts = ", ".join(
+            f"{key.removeprefix('claims_')} {verification[key]}"
+            for key in (
+                "claims_checked",
+                "claims_passed",
+                "claims_revised",
+                "claims_dropped",
+                "claims_unverified",
+            )
+            if key in verification
+        )
+        console.print(f"claims: {counts}", highlight=False)
+    for note in llm.get("notes") or []:
+        console.print(f"  note: {note}", highlight=False, soft_wrap=True)
