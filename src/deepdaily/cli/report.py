@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from deepdaily.models import Selection, SourceOutcome
 from deepdaily.pipeline import Hooks, Manifest
@@ -39,7 +41,7 @@ def progress_hooks(console: Console) -> Iterator[Hooks]:
         progress.advance(sources)
         if not outcome.ok:
             progress.console.print(
-                f"  [yellow]source failed[/] {outcome.source}: {outcome.error}",
+                f"  [yellow]source failed[/] {escape(outcome.source)}: {escape(outcome.error)}",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -84,11 +86,13 @@ def print_summary(console: Console, manifest: Manifest) -> None:
         + ", ".join(f"{t.stage} {t.seconds:.2f}" for t in manifest.timings)
         + ")",
     )
-    table.add_row("digest", manifest.digest_path)
+    table.add_row("digest", Text(manifest.digest_path))
     console.print(table)
     for outcome in failed:
         console.print(
-            f"[red]✗[/] {outcome.source}: {outcome.error}", highlight=False, soft_wrap=True
+            f"[red]✗[/] {escape(outcome.source)}: {escape(outcome.error)}",
+            highlight=False,
+            soft_wrap=True,
         )
     if manifest.extraction_failures:
         console.print(
@@ -109,7 +113,7 @@ def print_selections(console: Console, selections: list[Selection], *, all_rows:
         s = sel.score
         table.add_row(
             str(sel.rank) if sel.selected else "–",
-            sel.title[:60],
+            Text(sel.title[:60]),
             f"{s.total:.2f}",
             f"{s.authority:.2f}",
             f"{s.coverage:.2f}",
@@ -117,6 +121,6 @@ def print_selections(console: Console, selections: list[Selection], *, all_rows:
             f"{s.recency:.2f}",
             f"{s.novelty:.2f}",
             f"{s.diversity_penalty:.2f}",
-            sel.reason,
+            Text(sel.reason),
         )
     console.print(table)

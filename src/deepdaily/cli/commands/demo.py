@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from deepdaily.cli.app import app, console, state
 from deepdaily.cli.report import print_summary, progress_hooks
@@ -34,10 +35,12 @@ def demo(
         print_summary(console, result.manifest)
     latest = results[-1]
     console.print(
-        f"\n[bold green]Digest written:[/] {latest.path}", highlight=False, soft_wrap=True
+        f"\n[bold green]Digest written:[/] {escape(str(latest.path))}",
+        highlight=False,
+        soft_wrap=True,
     )
     console.print(
-        f"Database: {settings.store.resolved_url()}  ·  "
+        f"Database: {escape(str(settings.store.resolved_url()))}  ·  "
         f"see why: deepdaily --db {settings.store.resolved_url()} digest show --why",
         highlight=False,
         soft_wrap=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from deepdaily.cli.app import CONTEXT, app, console, state
 from deepdaily.cli.report import print_selections
@@ -48,7 +49,7 @@ def show(
             _print_engine(manifest)
             failures = manifest.get("extraction_failures") or []
             for line in failures:
-                console.print(f"[yellow]not extracted[/] {line}", highlight=False)
+                console.print(f"[yellow]not extracted[/] {escape(str(line))}", highlight=False)
             return
     if as_json:
         typer.echo(stored["json"])
@@ -63,7 +64,10 @@ def list_digests() -> None:
     with state.store(settings) as store:
         rows = store.digests(settings.profile.name)
     for row in rows:
-        console.print(f"{row['date']}  {row['engine']:8}  {row['path']}", highlight=False)
+        console.print(
+            f"{row['date']}  {row['engine']:8}  {row['path']}",
+            markup=False,
+        )
 
 
 def _print_engine(manifest: dict[str, Any]) -> None:
@@ -78,7 +82,11 @@ def _print_engine(manifest: dict[str, Any]) -> None:
         )
     console.print(line, highlight=False, soft_wrap=True)
     for name, reason in (llm.get("disabled") or {}).items():
-        console.print(f"  provider {name} skipped: {reason}", highlight=False, soft_wrap=True)
+        console.print(
+            f"  provider {escape(str(name))} skipped: {escape(str(reason))}",
+            highlight=False,
+            soft_wrap=True,
+        )
     verification = llm.get("verification") or {}
     if verification:
         counts = ", ".join(
@@ -92,6 +100,6 @@ def _print_engine(manifest: dict[str, Any]) -> None:
             )
             if key in verification
         )
-        console.print(f"claims: {counts}", highlight=False)
+        console.print(f"claims: {escape(str(counts))}", highlight=False)
     for note in llm.get("notes") or []:
-        console.print(f"  note: {note}", highlight=False, soft_wrap=True)
+        console.print(f"  note: {note}", markup=False, soft_wrap=True)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from deepdaily.cli.app import app, console, state
 from deepdaily.config import Settings
@@ -85,6 +86,9 @@ def doctor() -> None:
     marks = {"ok": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}
     checks = run_checks(settings)
     for status, name, detail in checks:
-        console.print(f"{marks[status]} {name:10} {detail}", highlight=False)
+        console.print(
+            f"{marks[status]} {name:10} {escape(detail)}",
+            highlight=False,
+        )
     if any(status == "fail" for status, _, _ in checks):
         raise typer.Exit(1)

@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from deepdaily.cli.app import CONTEXT, app, console, state
 from deepdaily.config import Settings, SourceSpec
@@ -48,10 +50,10 @@ def list_sources() -> None:
         last = row.get("last_fetched_at")
         status = row.get("last_error") or (str(row.get("last_status") or "") or "–")
         table.add_row(
-            spec.name + ("" if spec.enabled else " (off)"),
+            Text(spec.name + ("" if spec.enabled else " (off)")),
             spec.type,
             f"{spec.authority:.2f}",
-            spec.url,
+            Text(spec.url),
             f"{last:%Y-%m-%d %H:%M}" if last else "never",
             status,
         )
@@ -86,9 +88,9 @@ def add(
     path = _config_path(settings)
     added, skipped = add_sources(path, [spec])
     for line in skipped:
-        console.print(f"skipped {line}", highlight=False)
+        console.print(f"skipped {escape(str(line))}", highlight=False)
     if added:
-        console.print(f"added {added[0]} to {path}", highlight=False)
+        console.print(f"added {escape(str(added[0]))} to {escape(str(path))}", highlight=False)
 
 
 @sources_app.command("remove")
@@ -97,7 +99,7 @@ def remove(name: Annotated[str, typer.Argument(help="The source's name.")]) -> N
     settings = state.settings()
     path = _config_path(settings)
     remove_source(path, name)
-    console.print(f"removed {name} from {path}", highlight=False)
+    console.print(f"removed {escape(str(name))} from {escape(str(path))}", highlight=False)
 
 
 @sources_app.command("import-opml")
@@ -114,7 +116,8 @@ def import_opml(
     path = _config_path(settings)
     added, skipped = add_sources(path, specs)
     console.print(
-        f"imported {len(added)} sources into {path}, skipped {len(skipped)}", highlight=False
+        f"imported {len(added)} sources into {path}, skipped {len(skipped)}",
+        markup=False,
     )
 
 
@@ -133,7 +136,11 @@ def check(
     for spec, ok, entries, ms, detail in results:
         failed += not ok
         table.add_row(
-            spec.name, "[green]ok[/]" if ok else "[red]failed[/]", str(entries), str(ms), detail
+            Text(spec.name),
+            "[green]ok[/]" if ok else "[red]failed[/]",
+            str(entries),
+            str(ms),
+            Text(detail),
         )
     console.print(table)
     if failed:
