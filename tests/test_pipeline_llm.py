@@ -37,12 +37,20 @@ def model(request: ScriptedRequest) -> dict[str, Any]:
     schema = request.body.get("response_format", {}).get("json_schema", {}).get("name", "")
     if "Synthesis" in schema or "<<<SOURCE 1" not in request.prompt:
         return {
-            "trends": [{"lead": "Open models ship with serving numbers",
-                        "text": "Item 1 pairs the release with throughput figures.",
-                        "items": [1]}],
-            "watch": [{"lead": "Independent reproductions",
-                       "text": "Whether third parties reproduce the published results.",
-                       "terms": ["reproduction"]}],
+            "trends": [
+                {
+                    "lead": "Open models ship with serving numbers",
+                    "text": "Item 1 pairs the release with throughput figures.",
+                    "items": [1],
+                }
+            ],
+            "watch": [
+                {
+                    "lead": "Independent reproductions",
+                    "text": "Whether third parties reproduce the published results.",
+                    "terms": ["reproduction"],
+                }
+            ],
         }
     url, title, sentences = first_source(request.prompt)
     lead = sentences[0]
@@ -73,8 +81,13 @@ def llm_settings(site: FixtureServer, tmp_path: Path, servers: list[ScriptedLLMS
                 {"name": "dispatch", "url": site.url("/dispatch.atom"), "authority": 0.6},
             ],
             "llm": [
-                {"name": f"llm{i}", "base_url": srv.openai_url, "model": f"model-{i}",
-                 "timeout": 5.0, "max_retries": 0}
+                {
+                    "name": f"llm{i}",
+                    "base_url": srv.openai_url,
+                    "model": f"model-{i}",
+                    "timeout": 5.0,
+                    "max_retries": 0,
+                }
                 for i, srv in enumerate(servers)
             ],
         },
@@ -87,11 +100,15 @@ def run(settings: Settings, *, fetch: bool = True) -> RunResult:
 
 
 def test_llm_chain_falls_back_verifies_and_caches(
-    site: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    site: FixtureServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    with ScriptedLLMServer(default=fault(410, "model retired")) as gone, \
-            ScriptedLLMServer(responder=model) as good:
+    with (
+        ScriptedLLMServer(default=fault(410, "model retired")) as gone,
+        ScriptedLLMServer(responder=model) as good,
+    ):
         settings = llm_settings(site, tmp_path, [gone, good])
         result = run(settings)
 
@@ -116,7 +133,9 @@ def test_llm_chain_falls_back_verifies_and_caches(
 
 
 def test_every_provider_failing_still_produces_an_honest_digest(
-    site: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    site: FixtureServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with ScriptedLLMServer(default=fault(500, "overloaded")) as broken:
