@@ -9,6 +9,7 @@ import pytest
 
 from deepdaily.config import FetchSettings
 from deepdaily.testing import FixtureServer
+from site_support import serve_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -38,3 +39,11 @@ def fast_fetch() -> FetchSettings:
         max_bytes=200_000,
         user_agent="deepdaily-tests/1",
     )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[FixtureServer]:
+    """The pipeline test site (``site_support``) served from ``tmp_path/site``."""
+    server = serve_site(tmp_path / "site")
+    yield server
+    server.stop()

@@ -78,7 +78,8 @@ def test_check_reports_each_source_and_stores_nothing(
     with FixtureServer(FIXTURES / "web") as server:
         (workdir / "deepdaily.toml").write_text(
             f'[[sources]]\nname = "good"\nurl = "{server.url("/feeds/rss20.xml")}"\n'
-            f'[[sources]]\nname = "bad"\ntype = "feed"\nurl = "{server.url("/feeds/not-a-feed.xml")}"\n',
+            f'[[sources]]\nname = "bad"\ntype = "feed"\n'
+            f'url = "{server.url("/feeds/not-a-feed.xml")}"\n',
             encoding="utf-8",
         )
         assert main(["sources", "check"]) == 1  # one failed

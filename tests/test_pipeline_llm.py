@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_pipeline import DAY, site, write_site  # noqa: F401  (site is a fixture)
 
 from deepdaily.config import Settings, load_settings
 from deepdaily.pipeline import RunResult, run_digest
 from deepdaily.store import Store
 from deepdaily.testing import FixtureServer
 from deepdaily.testing.llm_server import ScriptedLLMServer, ScriptedRequest, fault
+from site_support import DAY
 
 SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]")
 
@@ -102,7 +102,7 @@ def run(settings: Settings, *, fetch: bool = True) -> RunResult:
 def test_llm_chain_falls_back_verifies_and_caches(
     site: FixtureServer,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with (
@@ -135,7 +135,7 @@ def test_llm_chain_falls_back_verifies_and_caches(
 def test_every_provider_failing_still_produces_an_honest_digest(
     site: FixtureServer,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with ScriptedLLMServer(default=fault(500, "overloaded")) as broken:
