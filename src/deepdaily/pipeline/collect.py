@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -57,7 +58,7 @@ async def collect(
 
     async def one(spec: SourceSpec, fetcher: Fetcher) -> None:
         started = time.perf_counter()
-        state = states.get(spec.name, {})
+        state: dict[str, Any] = states.get(spec.name) or {}
         validators = Validators(etag=state.get("etag"), last_modified=state.get("last_modified"))
         outcome = SourceOutcome(source=spec.name, url=spec.url, ok=False)
         try:

@@ -7,13 +7,14 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import typer
 from rich.markup import escape
 
 from deepdaily.cli.app import app, console, state
-from deepdaily.config import Settings
+from deepdaily.config import LLMSpec, Settings
 from deepdaily.errors import DeepdailyError
 from deepdaily.store import Store
 
@@ -38,7 +39,7 @@ def run_checks(settings: Settings) -> list[Check]:
     add("output", lambda: _writable(settings.output_dir))
     add("hugo", _hugo, warn_only=True)
     for index, spec in enumerate(settings.llm):
-        add(f"llm[{index}]", lambda spec=spec: _key(spec.api_key_env, spec.model))
+        add(f"llm[{index}]", partial(_key, spec, index))
     return checks
 
 
@@ -73,10 +74,15 @@ def _hugo() -> str:
     return found
 
 
-def _key(env: str, model: str) -> str:
-    if env and not os.environ.get(env):
-        raise ValueError(f"{model}: environment variable {env} is not set")
-    return f"{model}: key in ${env}" if env else f"{model}: no key needed"
+def _key(spec: LLMSpec, index: int) -> str:
+    """Whether the entry's key variable is set (its value is never shown)."""
+    from deepdaily.analyse.providers.presets import resolve
+
+    endpoint = resolve(spec, index)
+    env = endpoint.api_key_env
+    if endpoint.key_required and not os.environ.get(env):
+        raise ValueError(f"{endpoint.label}: environment variable {env} is not set")
+    return f"{endpoint.label}: " + (f"key in ${env}" if env else "no key needed")
 
 
 @app.command()

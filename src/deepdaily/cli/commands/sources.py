@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -46,7 +46,7 @@ def list_sources() -> None:
     for column in ("name", "type", "auth", "url", "last fetch", "status"):
         table.add_column(column, overflow="fold")
     for spec in settings.sources:
-        row = states.get(spec.name, {})
+        row: dict[str, Any] = states.get(spec.name) or {}
         last = row.get("last_fetched_at")
         status = row.get("last_error") or (str(row.get("last_status") or "") or "–")
         table.add_row(
