@@ -331,3 +331,165 @@ def test_a_failing_worker_falls_back_to_in_process_work(
     monkeypatch.setattr(parallel, "_work", broken)
     assert groups(cluster_documents(docs)) == groups(serial)
     capfd.readouterr()  # the worker's traceback
+
+
+# --- one story in two languages -------------------------------------------------------------
+
+QUILL_EN = make_doc(
+    "quill-en", "Corvid Labs releases Quill-2 Mini, a 36B mixture-of-experts coder",
+    "Corvid Labs released Quill-2 Mini with open weights. The model has 36B parameters, of "
+    "which 4.2B are active per token, and a 160K context. It scores 61.5% on PatchBench-300, "
+    "up from 48.7% for Quill-1, and serves 3,600 tokens per second on one eight-GPU node with a "
+    "median time to first token of 310 ms. Pre-training used 14.5T tokens over 37 days. The "
+    "tool-call format changes to one JSON object per line.", "Model Notes", hours=0,
+    url="https://corvid.example/blog/quill-2-mini")
+QUILL_ZH = make_doc(
+    "quill-zh", "Corvid Labs 开源 Quill-2 Mini：360 亿参数，每个 token 激活 42 亿",
+    "代码模型公司 Corvid Labs 今天凌晨发布了新一代开放权重模型 Quill-2 Mini，"
+    "定位是能在编辑器和智能体里长时间运行的低成本模型。它采用稀疏混合专家架构，"
+    "总参数 360 亿，每个 token 只激活 42 亿，上下文长度为 160K。官方公布的成绩显示，"
+    "PatchBench-300 得分 61.5%，上一代 Quill-1 为 48.7%，提升明显，"
+    "但这些都是厂商自测结果，还有待第三方复现。部署方面，单台八卡服务器的总吞吐约为每秒 "
+    "3600 个 token，首 token 中位延迟 310 毫秒。预训练共使用 14.5 万亿 token，历时 37 天。"
+    "需要提醒开发者的是，工具调用格式改成了每行一个对象，旧的解析器需要升级后才能使用。",
+    "中文科技网", hours=9)
+ADVISORY_EN = make_doc(
+    "bx-en", "Security advisory BX-SA-2026-04: token leak through crash reports in Beacon CLI",
+    "Beacon CLI versions 3.2.0 through 3.4.1 wrote API tokens into crash reports uploaded to the "
+    "error tracker. Version 3.4.2 fixes the issue, and tokens issued before November 20 should "
+    "be rotated. The researcher who reported it through the bug bounty received $8,500. The "
+    "flag --no-crash-upload disables uploads on older versions.", "Beacon changelog", hours=2)
+ADVISORY_ZH = make_doc(
+    "bx-zh", "Beacon CLI 曝令牌泄露漏洞：崩溃报告会把密钥传给错误追踪服务",
+    "开发者工具公司 Beacon 发布安全公告 BX-SA-2026-04，承认其命令行工具存在一个令牌泄露问题：从 "
+    "3.2.0 到 3.4.1 的各个版本在程序崩溃时，会把用户的访问令牌写进崩溃报告，并自动上传到第三方错误"
+    "追踪服务。修复版本为 3.4.2，官方建议所有用户尽快升级，并轮换 11 月 20 日之前签发的全部令牌。"
+    "报告这一问题的安全研究员通过漏洞赏金计划获得了 8500 美元奖励。暂时无法升级的团队，可以在旧版本"
+    "中加上 --no-crash-upload 参数关闭崩溃报告上传，作为临时缓解措施。", "安全快讯", hours=6)
+# A name transliterated into Chinese (星衡 = Xingheng) cannot match; the rest of the evidence
+# (M2, M2-Mini, the figures) does.
+XINGHENG_EN = make_doc(
+    "xh-en", "Xingheng-M2 Technical Report",
+    "We present Xingheng-M2, a reasoning model with 240B total and 18B activated parameters. "
+    "A reasoning_effort parameter caps the trace between 512 and 16,384 tokens; accuracy on "
+    "ProofSteps rises from 66.2 to 73.9. M2 scores 57.4% on PatchBench-300 and 81.6% on "
+    "LongRecall. We also release M2-Mini, a 9B dense model distilled from M2.", "Preprints",
+    hours=1)
+XINGHENG_ZH = make_doc(
+    "xh-zh", "星衡-M2 正式发布：会思考，也知道何时停下",
+    "今天，我们正式发布新一代推理模型星衡-M2，并同步开放模型权重和技术报告。它采用混合专家架构，"
+    "总参数 2400 亿，每个 token 激活 180 亿。开发者可以通过 reasoning_effort 参数把推理长度限制在 "
+    "512 到 16384 个 token 之间，在数学证明评测 ProofSteps 上，成绩随预算从 66.2 提升到 73.9。"
+    "代码修复评测 PatchBench-300 得分 57.4%，长文本检索评测 LongRecall 为 81.6%。我们同时开放从 "
+    "M2 蒸馏得到的 90 亿参数稠密模型 M2-Mini，适合单卡部署。欢迎大家试用并反馈问题。", "星衡博客",
+    hours=0)
+FUNDING_ZH = make_doc(
+    "corvid-money", "Corvid Labs 完成 2 亿美元融资，估值 30 亿美元",
+    "代码模型公司 Corvid Labs 宣布完成 2 亿美元 C 轮融资，估值 30 亿美元，投资方包括多家主权基金。"
+    "公司表示资金将用于扩建训练集群和招聘，并计划明年在新加坡设立办公室。公司此前发布的 Quill "
+    "系列模型已有超过 40 万名开发者使用。", "财经快报", hours=5)
+RIVAL_ZH = make_doc(
+    "rival-zh", "Nimbus 发布 Stratus-4：PatchBench-300 得分 64.0%，超过 Quill-2 Mini",
+    "Nimbus 发布代码模型 Stratus-4，总参数 700 亿，PatchBench-300 得分 64.0%，官方称超过 Corvid "
+    "Labs 的 Quill-2 Mini（61.5%）。Stratus-4 支持 128K 上下文，API 价格为每百万输入 token 0.3 "
+    "美元，每百万输出 token 1.2 美元，权重暂不开放。", "中文科技网", hours=20)
+
+
+def test_cross_language_anchors_normalise_notation() -> None:
+    from deepdaily.cluster.anchors import anchors, script
+
+    zh = {a.key for a in anchors("总参数 470 亿，激活 58 亿，恢复 38 秒，得分 63.0%，"
+                                  "奖励 1.2 万美元，4000 亿参数，240 毫秒，Lumen-3 与 R2-Lite，"
+                                  "FW-SA-2026-07")}
+    en = {a.key for a in anchors("47B total and 5.8B active, restored in 38 seconds, 63.0%, a "
+                                  "$12,000 bounty, 400B-parameter, 240 ms, Lumen-3 and R2-Lite, "
+                                  "FW-SA-2026-07")}
+    assert zh == en
+    common = {a.key for a in anchors("GPU API 2026 FP8 H100 128K MoE SDK Python v2")}
+    assert not common  # generic words, years and context lengths are never evidence
+    assert script("Lumenforge 开源 Lumen-3 Flash：470 亿参数") == "cjk"
+    assert script("Lumenforge releases Lumen-3 Flash") == "latin"
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [(QUILL_EN, QUILL_ZH), (ADVISORY_EN, ADVISORY_ZH), (XINGHENG_EN, XINGHENG_ZH)],
+    ids=["launch", "advisory", "transliterated-name"],
+)
+def test_same_story_in_two_languages_merges(english: Document, chinese: Document) -> None:
+    events = cluster_documents([*BACKGROUND, english, chinese, SPARK_A, SPARK_B])
+    assert together(events, english, chinese)
+    assert together(events, SPARK_A, SPARK_B)
+    assert len(events) == len(BACKGROUND) + 2
+
+
+def test_two_stories_about_one_company_in_two_languages_stay_apart() -> None:
+    """Funding news and a launch share the company; a rival's launch shares the benchmark and
+    even the launch's score. Neither is the launch told in another language."""
+    events = cluster_documents([*BACKGROUND, QUILL_EN, FUNDING_ZH, RIVAL_ZH, QUILL_ZH])
+    assert together(events, QUILL_EN, QUILL_ZH)
+    assert not together(events, QUILL_EN, FUNDING_ZH)
+    assert not together(events, QUILL_EN, RIVAL_ZH)
+    assert not together(events, FUNDING_ZH, RIVAL_ZH)
+
+
+def _cross_pairs(docs: list[Document]) -> set[frozenset[str]]:
+    from deepdaily.cluster import crosslang
+
+    index = crosslang.AnchorIndex(docs, [doc_features(d) for d in docs])
+    return {frozenset({docs[p.left].id, docs[p.right].id})
+            for p in crosslang.cross_language_pairs(index)}
+
+
+def test_the_cross_language_rule_finds_the_pairs_on_its_own() -> None:
+    """The pairs above merge through the anchor rule, not through TF-IDF (cosine near zero)."""
+    docs = [*BACKGROUND, QUILL_EN, QUILL_ZH, ADVISORY_EN, ADVISORY_ZH, XINGHENG_EN, XINGHENG_ZH,
+            FUNDING_ZH, RIVAL_ZH]
+    assert _cross_pairs(docs) == {
+        frozenset({QUILL_EN.id, QUILL_ZH.id}),
+        frozenset({ADVISORY_EN.id, ADVISORY_ZH.id}),
+        frozenset({XINGHENG_EN.id, XINGHENG_ZH.id}),
+    }
+
+
+def test_cross_language_pairs_need_closeness_in_time() -> None:
+    late = QUILL_ZH.model_copy(update={"published": QUILL_EN.published + timedelta(days=5)})
+    assert _cross_pairs([*BACKGROUND, QUILL_EN, late]) == set()
+
+
+def test_chinese_roundup_does_not_chain_two_english_stories() -> None:
+    roundup = make_doc(
+        "zh-roundup", "早报｜Quill-2 Mini 开源；Beacon CLI 修复令牌泄露",
+        "Corvid Labs 开源 Quill-2 Mini，总参数 360 亿、激活 42 亿，PatchBench-300 得分 61.5%，"
+        "吞吐 3600 tokens/秒。另外，Beacon 发布安全公告 BX-SA-2026-04，Beacon CLI 3.2.0 至 3.4.1 "
+        "会泄露 API 令牌，请升级到 3.4.2，报告者获得 8500 美元奖励。", "早报站", hours=8)
+    events = cluster_documents([*BACKGROUND, QUILL_EN, ADVISORY_EN, roundup, QUILL_ZH])
+    assert together(events, QUILL_EN, QUILL_ZH)
+    assert not together(events, QUILL_EN, ADVISORY_EN)
+
+
+def test_cross_language_stage_scales_without_all_pairs() -> None:
+    """2,000 English and 500 Chinese documents that share chance figures: no pair is compared
+    unless it shares a distinctive key, chance figures join nothing, and a translation still
+    finds its original."""
+    from deepdaily.cluster import crosslang
+
+    rng = random.Random(9)
+    vocab = [w for d in [*BACKGROUND, SPARK_A, SPARK_B] for w in d.text.split()]
+    hanzi = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工"
+    english = [make_doc(f"e{i}", " ".join(rng.choices(vocab, k=8)),
+                        " ".join(rng.choices(vocab, k=40)), f"site{i % 50}") for i in range(2000)]
+    chinese = [make_doc(f"c{i}", "".join(rng.choices(hanzi, k=14)),
+                        "".join(rng.choices(hanzi, k=60)) + f" {rng.randrange(10, 99)}% "
+                        + "".join(rng.choices(hanzi, k=30)), f"zh{i % 20}") for i in range(500)]
+    pool = [*english, *chinese, QUILL_EN, QUILL_ZH]
+    index = crosslang.AnchorIndex(pool, [doc_features(d) for d in pool])
+    left, _ = index.candidates()
+    assert len(left) < 5_000  # far from the 1,000,000 cross pairs
+    events = cluster_documents(pool)
+    assert together(events, QUILL_EN, QUILL_ZH)
+    english_ids = {d.id for d in english}
+    chinese_ids = {d.id for d in chinese}
+    for event in events:  # chance figures never join an English and a Chinese document
+        ids = {d.id for d in event.documents}
+        assert not (ids & english_ids and ids & chinese_ids)

@@ -169,6 +169,7 @@ class DigestItem(BaseModel):
     model: str = ""
     note: str = ""  # e.g. why an LLM result was replaced by the offline engine
     selection_reason: str = ""
+    follow_up: str = ""  # the watch topic this event follows up (deepdaily.watch), one sentence
 
 
 class Trend(BaseModel):

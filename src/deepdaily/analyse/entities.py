@@ -1,18 +1,27 @@
 """Which organisation an event is about, found without a model.
 
 A small built-in gazetteer maps well-known organisations, their products and their domains to
-one display name (``Claude`` and ``anthropic.com`` both mean ``Anthropic``). For an event's lead
-document the organisation is, in this order:
+one display name (``Claude`` and ``anthropic.com`` both mean ``Anthropic``). A title that leads
+with ``Name: ...`` usually names a product (``Tandem: speculative decoding...``,
+``Agents SDK 0.15: ...``), not its maker, so for an event's lead document the organisation is,
+in this order:
 
-1. the gazetteer entity named first in the title;
-2. a proper name the title leads with, as in ``Acme Labs: ...`` or ``Acme Labs launches ...``
-   or ``星河智能发布...``;
-3. a gazetteer entity named in the source's configured name;
-4. the gazetteer owner of the document's domain;
-5. the source's name itself, up to a separator (``Orrery engineering: 38-second restores``
-   gives ``Orrery engineering``).
+1. the gazetteer entity named first in the title (a known organisation);
+2. a proper name the title leads with when an announcement verb follows it with an object
+   (``Acme Labs launches ...``, ``星河智能发布 Orion-7``, ``Lumenforge 开源 Lumen-3 Flash``) or
+   when it owns what follows (``Lumenforge's Lumen-3 Flash ...``); a name with digits
+   (``澜川-R2 正式发布``) is a product, and so is a name the verb ends on (``X released:``);
+3. the organisation of the source (:func:`source_organisation`: ``Fernwork changelog`` is
+   ``Fernwork``, ``澜川智能博客`` is ``澜川智能``), written as the title writes it when the
+   title starts with it (``Lumen Labs: ...`` from ``lumen-blog``; ``Kestrel at ...`` from
+   ``Kestrel AI Research`` gives ``Kestrel``, so a heading never says the name twice);
+4. a gazetteer entity named in the source's configured name;
+5. the gazetteer owner of the document's domain;
+6. the source's name itself.
 
-It never guesses beyond that: an unknown source is named as configured.
+For a news outlet, a preprint server or an aggregator, steps 1 and 2 find an organisation the
+title names; without one the outlet is named (``OpenPrint cs.LG`` gives ``OpenPrint``). It
+never guesses beyond that: an unknown source is named as configured.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ __all__ = [
     "entities_in",
     "find_organisation",
     "mentions",
+    "source_organisation",
     "split_title_prefix",
 ]
 
@@ -93,17 +103,43 @@ _NOT_NAMES = frozenset({
     "watch", "live", "interview", "report", "ai",
 })
 _PREFIX_RE = re.compile(r"^(?P<name>[^:：|｜]{2,40}?)\s*[:：]\s*(?P<rest>\S.*)$")
-_VERB_RE = re.compile(
-    r"^(?P<name>(?:[A-Z][\w.&'-]*\s){0,2}[A-Z][\w.&'-]*)\s+(?:announces|launches|releases|"
-    r"introduces|unveils|open-sources|ships|debuts|publishes|unveiled|launched|released)\b"
+# Verbs after which the title's leading name is the organisation that acts.
+_EN_VERBS = (
+    r"announces|launches|releases|introduces|unveils|open-sources|ships|debuts|publishes|"
+    r"rolls out|adds|patches|fixes|updates|expands|acquires|raises|opens|deprecates|"
+    r"announced|launched|released|introduced|unveiled|open-sourced|shipped|debuted|published|"
+    r"rolled out|added|patched|fixed|updated|expanded|acquired|raised|opened|deprecated"
 )
+_VERB_RE = re.compile(
+    r"^(?P<name>(?:[A-Z][\w.&'-]*\s){0,2}[A-Z][\w.&'-]*)\s+(?:" + _EN_VERBS + r")\b(?P<rest>.*)$"
+)
+_POSSESSIVE_RE = re.compile(r"^(?P<name>(?:[A-Z][\w.&-]*\s){0,2}[A-Z][\w.&-]*)['’]s\s+\S")
 _ZH_VERB_RE = re.compile(
     r"^(?P<name>[\u4e00-\u9fffA-Za-z0-9][\u4e00-\u9fffA-Za-z0-9.\- ]{1,11}?)\s*(?:正式)?"
-    r"(?:发布|推出|开源|上线|宣布)"
+    r"(?:发布|推出|开源|上线|宣布)(?P<rest>.*)$"
 )
 # A Chinese "name" holding one of these is a phrase ("澜川-R2 正式发布"), not a name.
 _ZH_NOT_NAME_RE = re.compile(r"发布|推出|开源|上线|宣布|正式|如何|为什么|怎么|我们|今天|解读|实测")
+# After the verb: nothing, or the end of a clause: the name was what got released.
+_PASSIVE_RE = re.compile(r"^\s*(?:$|[:：,，。.!！?？;；、|｜\-–—(（])")
 _SOURCE_SUFFIX_RE = re.compile(r"\s*(?:[:：|｜]|\s[-–—]\s).*$")
+# Words that name a part of a site rather than its owner: "Fernwork changelog", "澜川智能博客".
+_SITE_WORDS_RE = re.compile(
+    r"(?:[\s_-]+(?:official\s+)?(?:blog|news|newsroom|press|press room|changelog|release notes|"
+    r"releases|engineering|engineering blog|community|forum|forums|docs|documentation|updates|"
+    r"newsletter|podcast|feed|rss|site|website|homepage)|"
+    r"(?:[a-z]{2,8}\.[A-Z]{2,4}|\[[^\]]*\]))$"  # "cs.LG": a preprint server's category
+    r"|(?:官方)?(?:博客|新闻中心|新闻|官网|社区|论坛|频道|动态|公众号|更新日志)$",
+    re.IGNORECASE,
+)
+# Words that follow the distinctive part of an organisation's name.
+_ORG_WORDS = frozenset({
+    "ai", "labs", "lab", "research", "inc", "inc.", "ltd", "llc", "technologies", "technology",
+    "systems", "compute", "computing", "corp", "corporation", "company", "co", "co.", "group",
+    "studio", "studios", "foundation", "institute",
+})
+_ZH_ORG_SUFFIX_RE = re.compile(r"(?:智能|科技|实验室|公司|集团|研究院|技术|人工智能)+$")
+_WORD_RE = re.compile(r"[A-Za-z0-9]+|[\u4e00-\u9fff]+")
 
 
 def mentions(text: str) -> list[tuple[int, int, str]]:
@@ -137,11 +173,74 @@ def _proper_name(name: str) -> bool:
     return 1 <= len(words) <= 4 and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
-def _title_name(title: str) -> str:
-    for regex in (_PREFIX_RE, _VERB_RE, _ZH_VERB_RE):
+def _acting_name(title: str) -> str:
+    """The proper name a title leads with when it acts (announces, releases, owns) rather than
+    being what is released; ``""`` otherwise."""
+    for regex in (_VERB_RE, _ZH_VERB_RE, _POSSESSIVE_RE):
         match = regex.match(title)
-        if match and _proper_name(match.group("name")):
-            return match.group("name").strip()
+        if not match or not _proper_name(match.group("name")):
+            continue
+        name = match.group("name").strip()
+        if any(c.isdigit() for c in name):
+            continue  # "Lumen-3 Flash launches", "澜川-R2 正式发布": a product
+        if "rest" in match.groupdict() and _PASSIVE_RE.match(match.group("rest")):
+            continue  # "X released: ...": X is what was released
+        return name
+    return ""
+
+
+def source_organisation(source: str) -> str:
+    """The organisation behind a source's configured name: without a subtitle, a section word
+    or a preprint category (``Fernwork changelog`` -> ``Fernwork``, ``OpenPrint cs.LG`` ->
+    ``OpenPrint``, ``澜川智能博客`` -> ``澜川智能``). A name that would be left lower-case
+    (``my-blog``) is kept as configured."""
+    name = _SOURCE_SUFFIX_RE.sub("", source).strip() or source.strip()
+    while True:
+        cut = _SITE_WORDS_RE.sub("", name).strip(" -_")
+        if cut == name or not cut:
+            break
+        name = cut
+    if not (name[:1].isupper() or re.match(r"[\u4e00-\u9fff]", name)):
+        return source.strip()
+    return name
+
+
+def _core_names(organisation: str) -> list[str]:
+    """The ways a title may start with ``organisation``: in full, then without the words that
+    follow a distinctive name (``Kestrel AI Research`` -> ``Kestrel``, ``澜川智能`` -> ``澜川``)."""
+    names = [organisation]
+    words = organisation.split()
+    while len(words) > 1 and words[-1].casefold() in _ORG_WORDS:
+        words.pop()
+        names.append(" ".join(words))
+    if re.fullmatch(r"[\u4e00-\u9fff]+", organisation):
+        core = _ZH_ORG_SUFFIX_RE.sub("", organisation)
+        if 2 <= len(core) < len(organisation):
+            names.append(core)
+    return names
+
+
+def _starts_with(title: str, name: str) -> bool:
+    if not title.casefold().startswith(name.casefold()):
+        return False
+    after = title[len(name) : len(name) + 1]
+    return not after or not (after.isascii() and after.isalnum()) or not name[-1:].isascii()
+
+
+def _title_names_source(title: str, source: str, organisation: str) -> str:
+    """How the title names the source's organisation when it starts with it, else ``""``:
+    a ``Name:`` prefix whose first word is the source's (``Lumen Labs: ...`` from
+    ``lumen-blog``), or the organisation or its distinctive part (``Kestrel at ...``)."""
+    match = _PREFIX_RE.match(title)
+    if match and _proper_name(match.group("name")):
+        prefix = match.group("name").strip()
+        first = _WORD_RE.findall(prefix.casefold())[:1]
+        source_words = set(_WORD_RE.findall(source.casefold()))
+        if first and first[0] in source_words and not any(c.isdigit() for c in prefix):
+            return prefix
+    for name in _core_names(organisation):
+        if name and _starts_with(title, name):
+            return title[: len(name)]
     return ""
 
 
@@ -156,13 +255,21 @@ def _domain_owner(url: str) -> str:
 def find_organisation(title: str, source: str, url: str) -> str:
     """The organisation of a document, by the rules in the module docstring."""
     named = entities_in(title)
+    if named and named[0][0] == 0:
+        return named[0][1]  # the title leads with a known organisation
+    acting = _acting_name(title)
+    if acting:
+        return acting
     if named:
         return named[0][1]
+    own = source_organisation(source)
+    in_title = _title_names_source(title, source, own)
+    if in_title:
+        return in_title
     return (
-        _title_name(title)
-        or next((name for _, name in entities_in(source)), "")
+        next((name for _, name in entities_in(source)), "")
         or _domain_owner(url)
-        or _SOURCE_SUFFIX_RE.sub("", source)
+        or own
         or source
     )
 

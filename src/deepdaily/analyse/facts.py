@@ -59,8 +59,17 @@ _NOT_PROPER = frozenset({
     "Team", "Group", "Foundation", "Blog", "News", "Forum", "Community",
 })
 
-# Terms too common in an AI digest to call a shared topic.
-GENERIC_TERMS = frozenset({"ai", "人工智能", "model", "models", "模型", "release", "paper", "llm"})
+# Terms too common in an AI digest to call a shared topic: two items that both say "model",
+# "training" or "GPU" share nothing a reader would call a trend.
+GENERIC_TERMS = frozenset({
+    "ai", "人工智能", "model", "models", "模型", "大模型", "release", "releases", "paper",
+    "papers", "llm", "llms", "training", "训练", "inference", "推理", "context", "上下文",
+    "gpu", "gpus", "cpu", "api", "apis", "sdk", "agent", "agents", "智能体", "open source",
+    "开源", "benchmark", "benchmarks", "evaluation", "评测", "dataset", "datasets", "data",
+    "framework", "security", "安全", "safety", "latency", "performance", "research", "json",
+    "url", "python", "typescript", "javascript", "github", "token", "tokens", "version",
+    "update", "发布", "数据", "技术", "公司",
+})
 
 
 def _distinct(matches: Iterable[str]) -> set[str]:

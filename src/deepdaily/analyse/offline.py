@@ -4,11 +4,16 @@ For one event it quotes, never writes:
 
 - **lead document**: the most authoritative document (``Document.authority``), ties going to
   the earliest published, then to document order;
-- **title**: the lead document's title without a site suffix (``... | Blog``) and without
-  links; the event's or another document's title when the lead's is empty or an instruction;
-- **organisation**: see :mod:`deepdaily.analyse.entities`;
-- **what**: the lead document's first one or two sentences, trimmed to ``what_chars`` at a
-  sentence, clause or word boundary;
+- **title**: the lead document's title without a site suffix (``... | Blog``), without a
+  preprint id (``. (arXiv:2602.01234v2 [cs.LG])``) and without links; the event's or another
+  document's title when the lead's is empty or an instruction;
+- **organisation**: see :mod:`deepdaily.analyse.entities` (a ``Name: ...`` title prefix is
+  usually the product, so the source's organisation comes first);
+- **what**: the lead document's feed summary (``Document.summary``) when it is a substantive,
+  sentence-level summary (:func:`substantive_summary`: over :data:`SUMMARY_MIN_CHARS`, ending
+  a sentence, not a teaser cut with "…", not the title again, nothing to distrust), else its
+  first one or two sentences; trimmed to ``what_chars`` at a sentence, clause or word
+  boundary;
 - **technical**: up to ``max_points`` sentences that carry facts
   (:func:`~deepdaily.analyse.facts.fact_score`) from all of the event's documents, lead first,
   near-duplicates removed, in reading order;
@@ -43,7 +48,9 @@ from deepdaily.config.settings import Profile
 from deepdaily.errors import AnalysisError
 from deepdaily.models import Claim, DigestItem, Document, Event, Synthesis
 
-__all__ = ["OfflineAnalyser"]
+__all__ = ["SUMMARY_MIN_CHARS", "OfflineAnalyser", "clean_title", "substantive_summary"]
+
+SUMMARY_MIN_CHARS = 60  # a CJK character counts twice
 
 _SITE_WORDS = re.compile(
     r"\b(blog|news|newsroom|press|forum|forums|community|docs|documentation|magazine|journal)\b"
@@ -59,6 +66,16 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+# A preprint server's id after a title: ". (openprint:2611.05088v1 [cs.CL])", " (arXiv:2602.01234v2
+# [cs.LG])"; the period before it goes too, other parentheses stay.
+_PREPRINT_ID_RE = re.compile(
+    r"\.?\s*[(（]\s*(?:[A-Za-z][\w.-]*:\s*\d{4}\.\d{4,5}(?:v\d+)?(?:\s*\[[^\]]{1,20}\])?"
+    r"|\d{4}\.\d{4,5}(?:v\d+)?\s*\[[^\]]{1,20}\])\s*[)）]\s*$"
+)
+# A figure glued to a unit or a bracket before it, as when table cells lose their borders.
+_GLUED_CELLS_RE = re.compile(r"(?:[)）]|\d\s?(?:GB|MB|TB|KB|%|ms|s|x|B|K|M))\d")
+_TEASER_END = ("…", "...", "[…]", "[...]", "[…]", "……", "more", "More")
+_SENTENCE_END = tuple(".!?。！？") + tuple("”’」』）)\"'")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*")
 _VERBATIM = "verbatim extract"
 
@@ -103,6 +120,7 @@ def _is_site_name(tail: str, sep: str, doc: Document) -> bool:
 def clean_title(title: str, doc: Document) -> str:
     """A title without links and without trailing site names (``Title | Site Blog``)."""
     title = strip_links(normalise(title))
+    title = _PREPRINT_ID_RE.sub("", title).strip()
     while match := _SUFFIX_RE.match(title):
         head, sep, tail = match.group("head"), match.group("sep"), match.group("tail").strip()
         if len(head.strip()) < 8 or not _is_site_name(tail, sep, doc):
@@ -116,11 +134,36 @@ def _quotable(sentence: str, title: str) -> bool:
         return False
     if sentence.count("|") >= 2:
         return False  # a table row flattened by extraction, not a sentence
+    if not sentence.endswith(_SENTENCE_END) and _GLUED_CELLS_RE.search(sentence):
+        return False  # table cells run together: "KV cache (BF16)16.0 GB7.1 GB"
     if normalise(sentence).casefold() == normalise(title).casefold():
         return False
     if _CJK_RE.search(sentence):
         return len(_CJK_RE.findall(sentence)) >= 8
     return len(sentence.split()) >= 4
+
+
+def _weighted_length(text: str) -> int:
+    return len(text) + len(_CJK_RE.findall(text))
+
+
+def substantive_summary(doc: Document, title: str = "") -> str:
+    """The document's feed summary when it reads as a summary of the article, else ``""``.
+
+    It must be longer than :data:`SUMMARY_MIN_CHARS`, end a sentence (a teaser cut with "…"
+    or "[...]" does not), differ from the title, and hold nothing the engine may not quote
+    (an instruction, a link, boilerplate)."""
+    summary = normalise(doc.summary)
+    if _weighted_length(summary) <= SUMMARY_MIN_CHARS:
+        return ""
+    if summary.endswith(_TEASER_END) or not summary.endswith(_SENTENCE_END):
+        return ""
+    if summary.casefold() in {normalise(t).casefold() for t in (doc.title, title) if t}:
+        return ""
+    sentences = split_sentences(summary)
+    if not sentences or not all(_quotable(s, doc.title) for s in sentences):
+        return ""
+    return summary
 
 
 def _sentences(doc: Document, rank: int) -> list[_Sentence]:
@@ -174,14 +217,23 @@ class OfflineAnalyser:
         sentences = [s for rank, doc in enumerate(docs) for s in _sentences(doc, rank)]
 
         claims: list[Claim] = []
-        what_used = self._what_sentences(sentences)
-        if what_used:
+        summary = substantive_summary(lead, title)
+        what_used = [] if summary else self._what_sentences(sentences)
+        if summary:
+            what = trim_at_boundary(summary, self.what_chars)
+            claims.append(self._claim(what, summary, lead))
+            shown = {normalise(s) for s in split_sentences(what)}
+            what_used = [s for s in sentences if s.doc is lead and normalise(s.text) in shown]
+            quoted = [*shown]
+        elif what_used:
             passage = join_sentences([s.text for s in what_used])
             what = trim_at_boundary(passage, self.what_chars)
             claims.append(self._claim(what, passage, what_used[0].doc))
+            quoted = [s.text for s in what_used]
         else:
             what = labels.no_extract
-        points = self._technical(sentences, what_used)
+            quoted = []
+        points = self._technical(sentences, what_used, quoted)
         claims.extend(self._claim(p.text, p.text, p.doc) for p in points)
         sources = list(dict.fromkeys([lead.canonical_url, *event.urls]))
         return DigestItem(
@@ -215,8 +267,10 @@ class OfflineAnalyser:
             return own
         return own[:1]
 
-    def _technical(self, sentences: list[_Sentence], used: list[_Sentence]) -> list[_Sentence]:
-        taken = [_shingles(s.text) for s in used]
+    def _technical(
+        self, sentences: list[_Sentence], used: list[_Sentence], quoted: list[str]
+    ) -> list[_Sentence]:
+        taken = [_shingles(text) for text in quoted]
         used_keys = {(s.doc_rank, s.index) for s in used}
         scored = [
             (fact_score(s.text), s)

@@ -1,18 +1,25 @@
 """Keyword synthesis: trends and a watch list counted, not judged.
 
 Each item's terms (:func:`~deepdaily.analyse.facts.terms_in`) come from what a reader sees of
-it, its organisation, title, *what* and technical points, plus the tags of its event's documents.
+it, its title, *what* and technical points, plus the tags of its event's documents. Its
+organisation is not read: it names a source, not a topic.
 
+- A term is never a lead when it is a generic word (``GENERIC_TERMS``: "model", "training",
+  "GPU"...) or the name of a source, an outlet or a fragment of one ("OpenPrint", "LG" of
+  ``cs.LG``, a preprint category tag): those say where items come from, not what they share.
 - A **trend** is a term shared by two or more items. Terms shared by exactly the same items are
   merged into one lead (at most two names); a term every item shares, on a day with three or
-  more items, says nothing and is skipped, as are the words in ``GENERIC_TERMS``. At most
-  ``max_trends``, the widest first. With fewer than two items there is no trend.
-- A **watch** entry is a term that occurs at least twice but is not already a trend lead, the
-  most widespread and most frequent first, and its text says it was picked by frequency.
+  more items, says nothing and is skipped. Distinctive entities come first (model, product and
+  benchmark names such as ``RepoFix-500``), then technical topics and names (``FP8``,
+  ``speculative decoding``), then single-word interests; within a tier, the widest first. At
+  most ``max_trends``. With fewer than two items there is no trend.
+- A **watch** entry is a term that occurs at least twice but is not already a trend lead,
+  ranked the same way, and its text says it was picked by frequency.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +32,10 @@ from deepdaily.models import DigestItem, Event, Synthesis, Trend, WatchItem
 
 __all__ = ["synthesise_keywords"]
 
-_PRIORITY = {"model": 0, "benchmark": 0, "name": 1, "organisation": 2, "interest": 3, "tag": 3}
+# Number formats and accelerators are technical topics, not one story's entities.
+_COMMON_MODEL_RE = re.compile(r"^(?:fp|bf|int|tf|mx|nf)\d+|^[a-z]{1,2}\d{2,3}[a-z]{0,2}$", re.I)
+_CATEGORY_RE = re.compile(r"^[a-z]{2,8}\.[a-z]{2,4}$", re.I)  # cs.LG, stat.ML: preprint lists
+_SOURCE_SPLIT_RE = re.compile(r"[\s:：|｜/()（）\[\],，]+")
 
 
 @dataclass
@@ -36,12 +46,22 @@ class _Seen:
     items: set[int] = field(default_factory=set)
     count: int = 0
 
+    @property
+    def tier(self) -> int:
+        """0: a distinctive entity (a model, product or benchmark name); 1: a technical topic
+        or a name (FP8, KV, a multi-word interest or tag); 2: a single-word interest or tag."""
+        if self.kind in ("model", "benchmark"):
+            return 1 if _COMMON_MODEL_RE.match(self.display) else 0
+        if self.kind in ("name", "organisation") or " " in self.display.strip():
+            return 1
+        return 2
+
     def rank(self) -> tuple[int, int, int, int]:
-        return (-len(self.items), -self.count, _PRIORITY.get(self.kind, 3), self.first)
+        return (self.tier, -len(self.items), -self.count, self.first)
 
 
 def _item_terms(item: DigestItem, event: Event | None, profile: Profile) -> Counter[Term]:
-    text = " \n".join([item.organisation, item.title, item.what, *item.technical])
+    text = " \n".join([item.title, item.what, *item.technical])
     terms = terms_in(text, profile.interests)
     if event is not None:
         for tag in dict.fromkeys(t for doc in event.documents for t in doc.tags):
@@ -49,14 +69,41 @@ def _item_terms(item: DigestItem, event: Event | None, profile: Profile) -> Coun
     return terms
 
 
+def _source_fragments(items: Sequence[DigestItem], events: Sequence[Event]) -> set[str]:
+    """Every source name of the day's events and items, and each word and part of one."""
+    names = {doc.source for event in events for doc in event.documents}
+    names.update(item.organisation for item in items)
+    fragments: set[str] = set()
+    for name in names:
+        folded = name.strip().casefold()
+        if not folded:
+            continue
+        fragments.add(folded)
+        for word in _SOURCE_SPLIT_RE.split(folded):
+            if word:
+                fragments.add(word)
+                fragments.update(part for part in re.split(r"[.\-_]+", word) if part)
+    return fragments
+
+
+def _is_lead(term: Term, sources: set[str]) -> bool:
+    """Whether ``term`` may name a trend or a watch entry (module docstring)."""
+    key = term.key.strip()
+    if key in GENERIC_TERMS or key in sources or _CATEGORY_RE.match(key):
+        return False
+    words = key.split()
+    return not (len(words) > 1 and all(w in sources or w in GENERIC_TERMS for w in words))
+
+
 def _collect(
     items: Sequence[DigestItem], events: Sequence[Event], profile: Profile
 ) -> dict[str, _Seen]:
     by_id = {event.id: event for event in events}
+    sources = _source_fragments(items, events)
     seen: dict[str, _Seen] = {}
     for number, item in enumerate(items, start=1):
         for term, count in _item_terms(item, by_id.get(item.event_id), profile).items():
-            if term.key in GENERIC_TERMS:
+            if not _is_lead(term, sources):
                 continue
             entry = seen.setdefault(term.key, _Seen(term.display, term.kind, len(seen)))
             entry.items.add(number)

@@ -44,6 +44,7 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 # Names, identifiers and figures that any technical text may use: never evidence of one story.
+# fmt: off
 GENERIC = frozenset(
     (
         # acronyms and names of tools, formats, hardware
@@ -64,19 +65,20 @@ GENERIC = frozenset(
         "azure", "transformer", "transformers", "attention", "benchmark", "benchmarks",
         "token", "tokens", "agent", "agents", "model", "models", "prompt", "prompts", "chat",
         "chatbot", "copilot", "beta", "alpha", "preview", "release", "update", "the", "and",
-        "mit", "bsd", "gpl", "2d", "3d", "4d", "5g", "wi-fi", "wifi", "usb", "usb-c", "v1",
-        "v2", "v3", "v4", "v5", "gen2", "gen3", "4k", "8k", "1080p", "720p", "top-1", "top-5",
+        "apache", "apache 2.0", "mit", "bsd", "gpl", "2d", "3d", "4d", "5g", "wi-fi", "wifi",
+        "usb", "usb-c", "v1", "v2", "v3", "v4", "v5", "gen2", "gen3", "4k", "8k", "1080p", "720p",
+        "top-1", "top-5",
         "top-k", "top-p", "pass@1", "pass@k", "q1", "q2", "q3", "q4", "h1", "h2", "web",
         "app", "apps", "ml", "nlp", "cv", "asr", "tts", "ocr", "vlm", "vla", "e2e", "p2p",
         # product tiers: shared by unrelated models
         "pro", "flash", "lite", "max", "mini", "plus", "ultra", "turbo", "base", "nano",
         "instruct", "large", "small", "medium", "air", "edge",
-        # powers of two and context lengths: too common to identify a story
-        "n:1024", "n:2048", "n:4096", "n:8192", "n:16384", "n:32768", "n:65536", "n:131072",
+        # context lengths: too common to identify a story
         "n:4000", "n:8000", "n:16000", "n:32000", "n:64000", "n:128000", "n:200000",
         "n:256000", "n:1e+06", "n:2e+06", "%:100", "%:50", "x:2",
     )
 )
+# fmt: on
 
 
 class Anchor(NamedTuple):
@@ -87,17 +89,18 @@ class Anchor(NamedTuple):
 
 
 def script(text: str) -> Script:
-    """``"cjk"`` when Chinese/Japanese/Korean characters outnumber Latin words, ``"latin"``
-    when there are Latin words, else ``""``."""
+    """``"cjk"`` when Chinese/Japanese/Korean characters are at least as many as Latin words,
+    ``"latin"`` when there are Latin words, else ``""``."""
+    if not _CJK_CHAR.search(text):  # the common case, and a quick one
+        return "latin" if _LATIN_WORD.search(text) else ""
     cjk = len(_CJK_CHAR.findall(text))
     latin = len(_LATIN_WORD.findall(text))
-    if cjk and cjk >= 2 * latin:
-        return "cjk"
-    return "latin" if latin else ("cjk" if cjk else "")
+    return "cjk" if cjk >= latin else "latin"
 
 
 # --- figures -------------------------------------------------------------------------------
 
+# fmt: off
 _MAGNITUDE = {
     "k": 1e3, "thousand": 1e3, "千": 1e3, "万": 1e4, "m": 1e6, "mn": 1e6, "million": 1e6,
     "百万": 1e6, "千万": 1e7, "b": 1e9, "bn": 1e9, "billion": 1e9, "亿": 1e8, "十亿": 1e9,
@@ -108,12 +111,13 @@ _UNIT = {
     "milliseconds": "ms", "毫秒": "ms", "s": "s", "sec": "s", "secs": "s", "second": "s",
     "seconds": "s", "秒": "s", "min": "min", "mins": "min", "minute": "min", "minutes": "min",
     "分钟": "min", "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "小时": "h",
-    "day": "d", "days": "d", "天": "d", "week": "wk", "weeks": "wk", "周": "wk", "kb": "kb",
-    "mb": "mb", "gb": "gb", "tb": "tb", "pb": "pb", "gib": "gb", "tib": "tb", "gb/s": "gb/s",
-    "tb/s": "tb/s", "mb/s": "mb/s", "gbps": "gb/s", "美元": "usd", "dollars": "usd",
+    "day": "day", "days": "day", "天": "day", "week": "wk", "weeks": "wk", "周": "wk",
+    "kb": "kb", "mb": "mb", "gb": "gb", "tb": "tb", "pb": "pb", "gib": "gb", "tib": "tb",
+    "gb/s": "gb/s", "tb/s": "tb/s", "mb/s": "mb/s", "gbps": "gb/s", "美元": "usd", "dollars": "usd",
     "dollar": "usd", "usd": "usd", "元": "cny", "yuan": "cny", "rmb": "cny", "cny": "cny",
     "欧元": "eur", "euros": "eur", "eur": "eur",
 }
+# fmt: on
 _CURRENCY = {"$": "usd", "¥": "cny", "€": "eur", "£": "gbp"}
 _EN_MAGNITUDE = r"thousand|million|billion|trillion|mn|bn|[kmbt](?![a-z0-9])"
 _EN_UNIT = (
@@ -127,13 +131,15 @@ _ZH_UNIT = r"%|倍|毫秒|秒|分钟|小时|天|周|美元|欧元|元"
 # A number not glued to a name (Lumen-3, R2, H100, 2611.05088 are identifiers, not figures),
 # an optional magnitude and an optional unit, in either language.
 _FIGURE = re.compile(
-    r"(?<![A-Za-z0-9_.\-/@#])(?P<cur>[$¥€£])?[ \t]?(?P<num>\d+(?:\.\d+)?)(?![\d.]*\.\d)"
+    r"(?=[$¥€£0-9])"  # a quick test at every position, before the costly ones
+    r"(?:(?<![A-Za-z0-9_.\-/@#$¥€£])(?P<cur>[$¥€£])[ \t]?|(?<![A-Za-z0-9_.\-/@#$¥€£]))"
+    r"(?P<num>\d+(?:\.\d+)?)(?![\d.]*\.\d)"
     r"(?:[ \t]?-?[ \t]?(?:(?P<zmag>" + _ZH_MAGNITUDE + r")|(?P<emag>" + _EN_MAGNITUDE + r")))?"
     r"(?:[ \t]?-?[ \t]?(?:(?P<zunit>" + _ZH_UNIT + r")|(?P<eunit>" + _EN_UNIT + r")))?"
     r"(?![A-Za-z0-9_])",
     re.IGNORECASE,
 )
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}(?!\d))")
 
 
 def _number_key(value: float) -> str:
@@ -151,8 +157,11 @@ def _figures(text: str) -> set[Anchor]:
         num = m["num"]
         magnitude_word = (m["zmag"] or m["emag"] or "").lower()
         unit_word = (m["zunit"] or m["eunit"] or "").lower()
-        if magnitude_word in ("m", "t", "b") and m["emag"] and m["emag"].islower() and not (
-            m["cur"] or unit_word
+        if (
+            magnitude_word in ("m", "t", "b")
+            and m["emag"]
+            and m["emag"].islower()
+            and not (m["cur"] or unit_word)
         ):
             magnitude_word = ""  # "5 m", "2 t", "3 b": not millions, billions, trillions
         value = float(num) * _MAGNITUDE.get(magnitude_word, 1.0)
@@ -164,7 +173,7 @@ def _figures(text: str) -> set[Anchor]:
         elif magnitude_word:
             key = f"n:{_number_key(value)}"  # 47B = 470 亿 = 47 billion, parameters or tokens
         elif "." in num and len(num.replace(".", "").lstrip("0")) >= 3:
-            key = f"d:{num}"  # a score such as 84.7
+            key = f"v:{num}"  # a score such as 84.7
         elif "." not in num and len(num) >= 4 and not (1900 <= int(num) <= 2100):
             key = f"n:{_number_key(value)}"  # a count such as 2,048 or 201,088
         else:
@@ -176,70 +185,82 @@ def _figures(text: str) -> set[Anchor]:
 # --- names and identifiers ---------------------------------------------------------------------
 
 # A Latin-script token: letters, digits and the joiners of product names and code identifiers.
-_TOKEN = re.compile(r"(?<![A-Za-z0-9_@./\-])[A-Za-z0-9@][A-Za-z0-9_@./\-]*")
+# Only tokens that can be keys: with a capital, a digit, ``_`` or ``@`` before any joiner
+# (lower-case prose words are skipped by the expression itself, which keeps this fast).
+_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9_@./])(?<![A-Za-z0-9_.]-)(?=[a-z./\-]*[A-Z0-9_@])[A-Za-z0-9@][A-Za-z0-9_@./\-]*"
+)
 _VERSION = re.compile(r"^v?\d+(?:\.\d+){2,3}$")  # 0.14.2: a release, not a score
 _PAPER_ID = re.compile(r"^\d{4}\.\d{4,5}(?:v\d+)?$")  # 2611.05088v1
 _SHORT_VERSION = re.compile(r"^v?\d{1,3}\.\d{1,2}$")
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z]{2,}|[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{3,})$")
 
 
-def _ident(token: str) -> Anchor | None:
-    """A product name with digits, a version, a paper id or a code identifier, else None."""
+_VERSION_AFTER_NAME = "version"  # a token such as 2.0 that names a release after a name
+_CLASSES: dict[str, Anchor | str | None] = {}
+_MEMO_LIMIT = 200_000  # the memo stops growing here, so memory stays bounded
+
+
+def _classify(token: str) -> Anchor | str | None:
+    """A token as a key (an identifier or a name), as a possible version, or as nothing."""
     key = token.lower()
     if key in GENERIC:
         return None
-    has_digit = any(c.isdigit() for c in token)
-    has_alpha = any(c.isalpha() for c in token)
     if _VERSION.match(token) or _PAPER_ID.match(token):
-        return Anchor(key.removeprefix("v"), "ident")
+        return Anchor(key.removeprefix("v"), "ident")  # 0.14.2, 2611.05088
     if token[0].isdigit():
-        return None  # 47B, 128K-token, 400B-parameter: figures, read by _figures
-    if has_digit and has_alpha:
-        return Anchor(key, "ident")  # Lumen-3, FW-SA-2026-07, R2-Lite, RepoFix-500
-    if has_alpha and not has_digit and ("_" in token or "@" in token) and len(token) >= 5:
+        # 2.0 after a name is a release; 47B, 128K-token, 400B-parameter are figures
+        return _VERSION_AFTER_NAME if _SHORT_VERSION.match(token) else None
+    has_digit = any(c.isdigit() for c in token)
+    if has_digit:
+        return _VERSION_AFTER_NAME if _SHORT_VERSION.match(token) else Anchor(key, "ident")
+    if ("_" in token or "@" in token) and len(token) >= 5:
         return Anchor(key, "ident")  # thinking_budget, @fernwork/agents
-    if has_alpha and not has_digit and "-" in token and any(c.isupper() for c in token):
+    if "-" in token and any(c.isupper() for c in token):
         return Anchor(key, "name")  # MathStep-Hard, C-Reason
-    return None
-
-
-def _tokens(text: str) -> list[tuple[str, int]]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        token = m.group().rstrip("./-_@")
-        if token:
-            out.append((token, m.start()))
-    return out
+    return Anchor(key, "name") if _NAME_WORD.match(token) else None
 
 
 def anchors(text: str) -> frozenset[Anchor]:
     """The language-independent keys of ``text`` (a title and the head of a body)."""
-    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text[: ANCHOR_CHARS + 500]))
-    found = {a for a in _figures(text) if a.key not in GENERIC}
-    previous: tuple[str, int] | None = None
-    for token, start in _tokens(text):
-        ident = _ident(token)
-        if ident is not None:
-            found.add(ident)
-        elif _SHORT_VERSION.match(token) and previous is not None:
-            # "Apache 2.0", "Agents SDK 0.15", "Serve 4.12": a version after a name
-            name, end = previous
-            if _NAME_WORD.match(name) and text[end:start].strip() == "":
-                found.add(Anchor(f"{name.lower()} {token.lower().removeprefix('v')}", "ident"))
-        elif _NAME_WORD.match(token) and token.lower() not in GENERIC:
-            found.add(Anchor(token.lower(), "name"))
-        previous = (token, start + len(token))
-    return frozenset(found)
+    text = unicodedata.normalize("NFKC", text[: ANCHOR_CHARS + 500])
+    text = _THOUSANDS.sub("", text)
+    found = _figures(text)
+    previous, previous_end = "", -1
+    classes = _CLASSES
+    for match in _TOKEN.finditer(text):
+        token = match.group().rstrip("./-_@")
+        if not token:
+            continue
+        kind = classes.get(token, "")
+        if kind == "":
+            kind = _classify(token)
+            if len(classes) < _MEMO_LIMIT:
+                classes[token] = kind
+        if kind == _VERSION_AFTER_NAME:
+            # "Apache 2.0", "Agents SDK 0.15", "Serve 4.12": a release of the name before it
+            if _NAME_WORD.match(previous) and not text[previous_end : match.start()].strip():
+                found.add(Anchor(f"{previous.lower()} {token.lower().removeprefix('v')}", "ident"))
+        elif isinstance(kind, Anchor):
+            found.add(kind)
+        previous, previous_end = token, match.start() + len(token)
+    return frozenset(a for a in found if a.key not in GENERIC)
 
 
 def precision(anchor: Anchor) -> float:
     """How specific a key is within its kind: a figure by its significant digits (``88.5%``
-    more than ``2%``), an identifier by its length (``R2`` less than ``R2-Lite``)."""
+    more than ``2%``; a power of two such as 1024 hardly at all), an identifier or a name by
+    its length (``R2`` less than ``R2-Lite``, ``thinking_budget`` more than ``Lumen-3``)."""
     if anchor.kind == "figure":
         digits = _significant(anchor.key)
         scale = {1: 0.35, 2: 0.75}.get(digits, 1.0)
-        return scale * (0.8 if anchor.key.startswith("n:") and "e" not in anchor.key else 1.0)
-    if anchor.kind in ("ident", "name") and len(anchor.key) <= 3:
+        if anchor.key.startswith("n:") and "e" not in anchor.key:
+            value = int(anchor.key[2:])
+            scale *= 0.3 if value & (value - 1) == 0 else 0.8  # 1024, 32768: sizes, not news
+        return scale
+    if anchor.kind == "ident":
+        return min(1.5, max(0.25, len(anchor.key) / 8))
+    if anchor.kind == "name" and len(anchor.key) <= 3:
         return 0.5
     return 1.0
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from typing import NamedTuple
 
 import numpy as np
@@ -55,10 +56,14 @@ __all__ = [
 MAX_HOURS = 72.0  # two reports of one story appear within three days of each other
 MIN_KEYS = 3
 MIN_SCORE = 5.0
-MIN_OVERLAP = 0.25
-CENTROID_MIN = 0.25
+MIN_OVERLAP = 0.30
+CENTROID_MIN = 0.30
 MAX_POSTINGS = 64
 SCRIPT_CHARS = 600  # the head of a document read to tell its script
+# Kinds of key that count towards a document's weight even when no other document holds them:
+# an unshared figure or identifier is content the other report lacks; an unshared link (the
+# document's own URL) or capitalised word (the first word of an English sentence) is not.
+_ALWAYS_COUNTED = frozenset({"ident", "figure"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,18 +72,20 @@ class CrossEvidence:
     overlap: float  # share of the smaller document's key weight that the other holds
     shared: tuple[str, ...]  # shared keys, heaviest first
     hours: float
+    names_only: bool  # every shared key is a plain name
+    subject: bool  # one document's title names nothing the other lacks
 
     @property
     def same_story(self) -> bool:
         return is_same_story(self)
 
 
-def is_same_story(ev: CrossEvidence, kinds: Sequence[str] = ()) -> bool:
-    """The rule of the module docstring (``kinds``: the kinds of the shared keys, if known)."""
-    if kinds and all(kind == "name" for kind in kinds):
-        return False
+def is_same_story(ev: CrossEvidence) -> bool:
+    """The rule of the module docstring."""
     return (
         ev.hours <= MAX_HOURS
+        and ev.subject
+        and not ev.names_only
         and len(ev.shared) >= MIN_KEYS
         and ev.score >= MIN_SCORE
         and ev.overlap >= MIN_OVERLAP
@@ -93,7 +100,13 @@ class CrossPair(NamedTuple):
 
 def _time(doc: Document) -> float:
     moment = doc.published or doc.fetched_at
-    return moment.timestamp() if moment.tzinfo else moment.replace(tzinfo=None).timestamp()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _title_keys(title: str, title_script: str) -> frozenset[str]:
+    """What a title names: identifiers and figures, and in a Chinese title also the Latin
+    names (in an English title a capitalised word may just start the headline)."""
+    return frozenset(a.key for a in anchors(title) if a.kind != "name" or title_script == "cjk")
 
 
 class AnchorIndex:
@@ -116,8 +129,12 @@ class AnchorIndex:
         self.df.update(key for keys in self.keys for key in {a.key for a in keys})
         self.times = [_time(doc) for doc in documents]
         self.sources = [feat.source for feat in features]
+        self.titles = [doc.title for doc in documents]
         self._weights: dict[Anchor, float] = {}
-        self.totals = [sum(self.weight(a) for a in keys) for keys in self.keys]
+        self.totals = [
+            sum(self.weight(a) for a in keys if a.kind in _ALWAYS_COUNTED or self.df[a.key] > 1)
+            for keys in self.keys
+        ]
 
     def weight(self, anchor: Anchor) -> float:
         value = self._weights.get(anchor)
@@ -128,15 +145,28 @@ class AnchorIndex:
         return value
 
     def vector(self, index: int) -> dict[str, float]:
-        """The document's keys and weights, L2-normalised."""
+        """The document's keys held by other documents too, with their weights, L2-normalised
+        (a key no other document holds cannot tell two groups apart)."""
         weights: dict[str, float] = {}
         for anchor in self.keys[index]:
-            weights[anchor.key] = max(weights.get(anchor.key, 0.0), self.weight(anchor))
+            if self.df[anchor.key] > 1:
+                weights[anchor.key] = max(weights.get(anchor.key, 0.0), self.weight(anchor))
         norm = sum(w * w for w in weights.values()) ** 0.5
         return {k: w / norm for k, w in weights.items()} if norm else {}
 
-    def evidence(self, i: int, j: int) -> tuple[CrossEvidence, list[str]]:
-        """How strongly documents ``i`` and ``j`` say "one story", and the shared keys' kinds."""
+    def _subject(self, i: int, j: int) -> bool:
+        """True unless each title names an identifier, figure (or, in Chinese, a name) that the
+        other document never mentions: a rival's launch that quotes this one's score is about
+        another product, and its title says so."""
+        keys_i = {a.key for a in self.keys[i]}
+        keys_j = {a.key for a in self.keys[j]}
+        return (
+            _title_keys(self.titles[i], self.scripts[i]) <= keys_j
+            or _title_keys(self.titles[j], self.scripts[j]) <= keys_i
+        )
+
+    def evidence(self, i: int, j: int) -> CrossEvidence:
+        """How strongly documents ``i`` and ``j`` say "one story"."""
         by_key: dict[str, Anchor] = {}
         other = {a.key for a in self.keys[j]}
         for anchor in self.keys[i]:
@@ -147,14 +177,13 @@ class AnchorIndex:
         shared = sorted(by_key.values(), key=lambda a: (-self.weight(a), a.key))
         score = sum(self.weight(a) for a in shared)
         smaller = min(self.totals[i], self.totals[j])
-        return (
-            CrossEvidence(
-                score=score,
-                overlap=score / smaller if smaller else 0.0,
-                shared=tuple(a.key for a in shared),
-                hours=abs(self.times[i] - self.times[j]) / 3600.0,
-            ),
-            [a.kind for a in shared],
+        return CrossEvidence(
+            score=score,
+            overlap=score / smaller if smaller else 0.0,
+            shared=tuple(a.key for a in shared),
+            hours=abs(self.times[i] - self.times[j]) / 3600.0,
+            names_only=all(a.kind == "name" for a in shared),
+            subject=self._subject(i, j),
         )
 
     def candidates(self) -> tuple[np.ndarray, np.ndarray]:
@@ -223,8 +252,8 @@ def cross_language_pairs(index: AnchorIndex) -> list[CrossPair]:
             continue  # one outlet's two pages stay two items, as in stories.py
         if abs(index.times[i] - index.times[j]) > MAX_HOURS * 3600.0:
             continue
-        ev, kinds = index.evidence(i, j)
-        if is_same_story(ev, kinds):
+        ev = index.evidence(i, j)
+        if ev.same_story:
             pairs.append(CrossPair(ev.overlap + ev.score / 10.0, i, j))
     pairs.sort(key=lambda p: (-p.strength, p.left, p.right))
     return pairs

@@ -4,7 +4,9 @@ Three stages feed one union-find over the documents and the documents of known e
 
 1. exact duplicates (``exact.py``): same id, canonical URL or normalised text;
 2. near duplicates (``near.py``): MinHash LSH on shingles, confirmed by exact Jaccard;
-3. the same story told differently (``stories.py``): TF-IDF cosine with shared entities or links.
+3. the same story told differently (``stories.py``): TF-IDF cosine with shared entities or links;
+   and, across languages (``crosslang.py``), shared language-independent anchors: versioned
+   names, identifiers, links and figures in any notation (47B = 470 亿).
 
 Story merging must see the duplicate merges, but scoring story pairs need not: on a large batch
 stage 2 runs in a second process (``parallel.py``) while stage 3 scores its pairs.
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from deepdaily.cluster.crosslang import AnchorIndex, cross_language_pairs, merge_cross_pairs
 from deepdaily.cluster.exact import merge_exact_duplicates
 from deepdaily.cluster.features import doc_features
 from deepdaily.cluster.parallel import NearDuplicateJob
@@ -97,11 +100,14 @@ def cluster_documents(documents: Sequence[Document], known: Sequence[Event] = ()
     features = [doc_features(doc, with_shingles=not near.in_background) for doc in pool]
     space = TfidfSpace([f.terms for f in features])
     stories = story_pairs(features, space)
+    anchors = AnchorIndex(pool, features)  # empty unless the batch mixes scripts
+    across = cross_language_pairs(anchors)
     uf = UnionFind(len(pool), labels)
     merge_exact_duplicates(pool, features, uf)
     for i, j, _ in near.result(features):
         uf.union(i, j)
     merge_story_pairs(stories, space, uf)
+    merge_cross_pairs(across, anchors, uf)
     events = [
         _event([pool[i] for i in group], uf.label(group[0]))
         for group in uf.groups()

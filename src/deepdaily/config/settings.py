@@ -31,6 +31,7 @@ __all__ = [
     "Settings",
     "SourceSpec",
     "StoreSettings",
+    "WatchSettings",
     "load_settings",
 ]
 
@@ -138,6 +139,19 @@ class AnalysisSettings(_Strict):
     judge: str = ""  # name of an [[llm]] entry used as a second-opinion judge
 
 
+class WatchSettings(_Strict):
+    """How the watch list is followed up (``deepdaily.watch``).
+
+    A topic boosts matching events by ``boost`` on the total score until ``horizon_days``
+    days pass without a match; ``min_overlap`` is the key weight an event must reach to match.
+    """
+
+    enabled: bool = True
+    horizon_days: int = Field(default=14, ge=1, le=365)
+    boost: float = Field(default=0.1, ge=0.0, le=1.0)
+    min_overlap: float = Field(default=1.0, gt=0.0)
+
+
 class StoreSettings(_Strict):
     url: str = ""
 
@@ -159,6 +173,7 @@ class Settings(_Strict):
     sources: list[SourceSpec] = Field(default_factory=list)
     llm: list[LLMSpec] = Field(default_factory=list)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
     config_path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("sources")

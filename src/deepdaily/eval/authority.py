@@ -37,8 +37,10 @@ def first_party_authority(records: Sequence[Mapping[str, Any]]) -> list[float]:
     code hosts, preprint servers) keeps :data:`DEFAULT_AUTHORITY`. Reads only ``source`` and the
     texts, never labels, so it emulates what a user would set in ``SourceSpec.authority``.
     """
-    texts = [(str(r.get("source") or ""), f"{r.get('title') or ''} {r.get('synopsis') or ''}")
-             for r in records]
+    texts = [
+        (str(r.get("source") or ""), f"{r.get('title') or ''} {r.get('synopsis') or ''}")
+        for r in records
+    ]
     values: list[float] = []
     for source, _ in texts:
         words = source.split()

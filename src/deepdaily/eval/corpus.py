@@ -100,16 +100,21 @@ def _root(data: DatasetFile, record_id: str, refs: dict[str, str]) -> str:
     seen = [record_id]
     while (parent := refs.get(seen[-1])) is not None:
         if parent in seen:
-            raise DatasetError(f"{data.path}:{data.lines[record_id]}: 'near_duplicate_of' "
-                               f"forms a cycle ({' -> '.join([*seen, parent])})")
+            raise DatasetError(
+                f"{data.path}:{data.lines[record_id]}: 'near_duplicate_of' "
+                f"forms a cycle ({' -> '.join([*seen, parent])})"
+            )
         seen.append(parent)
     return seen[-1]
 
 
 def _groups(data: DatasetFile, ref_items: dict[str, int]) -> dict[GroupKey, frozenset[str]]:
     groups: dict[GroupKey, set[str]] = defaultdict(set)
-    refs = {r["id"]: r["near_duplicate_of"] for r in data.records
-            if isinstance(r.get("near_duplicate_of"), str)}
+    refs = {
+        r["id"]: r["near_duplicate_of"]
+        for r in data.records
+        if isinstance(r.get("near_duplicate_of"), str)
+    }
     for record in data.records:
         ref = record.get("near_duplicate_of")
         if isinstance(ref, int):
@@ -121,6 +126,7 @@ def _groups(data: DatasetFile, ref_items: dict[str, int]) -> dict[GroupKey, froz
             number = ref_items.get(record["url"].rstrip("/"))
             if number is not None:
                 groups[number].add(record["id"])
+
     def order(key: GroupKey) -> tuple[bool, int, str]:
         return isinstance(key, str), key if isinstance(key, int) else 0, str(key)
 
@@ -164,16 +170,16 @@ def load_labelled_day(
     ref_items = _reference_items(ref_path) if ref_path else {}
 
     inputs = [{k: record.get(k) for k in INPUT_FIELDS} for record in data.records]
-    authorities = (
-        authority(inputs) if callable(authority) else [float(authority)] * len(inputs)
-    )
+    authorities = authority(inputs) if callable(authority) else [float(authority)] * len(inputs)
     documents: list[Document] = []
     corpus_ids: dict[str, str] = {}
     for record, fields, value in zip(data.records, inputs, authorities, strict=True):
         doc = _document(fields, fetched_at, value)
         if doc.id in corpus_ids:
-            raise DatasetError(f"{data.path}:{data.lines[record['id']]}: same url and synopsis "
-                               f"as {corpus_ids[doc.id]!r}")
+            raise DatasetError(
+                f"{data.path}:{data.lines[record['id']]}: same url and synopsis "
+                f"as {corpus_ids[doc.id]!r}"
+            )
         documents.append(doc)
         corpus_ids[doc.id] = record["id"]
     return LabelledDay(

@@ -45,8 +45,15 @@ LABELS = frozenset({"gold", "distractor"})
 MAX_WINDOW_HOURS = 24 * 14
 _DAY_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _HEADER_FIELDS = frozenset({"date", "window_hours", "history", "description"})
-_OPTIONAL_TEXT = ("published", "source", "kind", "language", "synopsis", "adversarial",
-                  "follow_up_of")
+_OPTIONAL_TEXT = (
+    "published",
+    "source",
+    "kind",
+    "language",
+    "synopsis",
+    "adversarial",
+    "follow_up_of",
+)
 
 
 class DatasetError(UsageError):
@@ -94,20 +101,26 @@ def _header(path: Path, line: int, raw: Any) -> Header:
         raise _fail(path, line, f"the header's {HEADER_KEY!r} must be an object")
     unknown = sorted(set(raw) - _HEADER_FIELDS)
     if unknown:
-        raise _fail(path, line, f"unknown header field {unknown[0]!r} "
-                                f"(known: {', '.join(sorted(_HEADER_FIELDS))})")
+        raise _fail(
+            path,
+            line,
+            f"unknown header field {unknown[0]!r} (known: {', '.join(sorted(_HEADER_FIELDS))})",
+        )
     day = None
     if raw.get("date") is not None:
         try:
             day = date.fromisoformat(str(raw["date"]))
         except ValueError:
-            raise _fail(path, line, f"header 'date' must be YYYY-MM-DD, not {raw['date']!r}")
+            raise _fail(
+                path, line, f"header 'date' must be YYYY-MM-DD, not {raw['date']!r}"
+            ) from None
     hours = raw.get("window_hours")
     if hours is not None and (
         not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= MAX_WINDOW_HOURS
     ):
-        raise _fail(path, line, f"header 'window_hours' must be 1..{MAX_WINDOW_HOURS}, "
-                                f"not {hours!r}")
+        raise _fail(
+            path, line, f"header 'window_hours' must be 1..{MAX_WINDOW_HOURS}, not {hours!r}"
+        )
     history = raw.get("history") or []
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
         raise _fail(path, line, "header 'history' must be a list of file paths")
@@ -126,16 +139,18 @@ def _check_record(path: Path, line: int, record: dict[str, Any]) -> None:
     if not isinstance(record.get("title"), str):
         raise _fail(path, line, "missing 'title' (a string)")
     if record.get("label") not in LABELS:
-        raise _fail(path, line, f"'label' must be \"gold\" or \"distractor\", "
-                                f"not {record.get('label')!r}")
+        raise _fail(
+            path, line, f'\'label\' must be "gold" or "distractor", not {record.get("label")!r}'
+        )
     for name in _OPTIONAL_TEXT:
         if record.get(name) is not None and not isinstance(record[name], str):
             raise _fail(path, line, f"{name!r} must be a string or null")
     try:
         parse_published(record.get("published"))
     except ValueError:
-        raise _fail(path, line, f"'published' is not an ISO date or time: "
-                                f"{record['published']!r}")
+        raise _fail(
+            path, line, f"'published' is not an ISO date or time: {record['published']!r}"
+        ) from None
     ref = record.get("near_duplicate_of")
     if ref is not None and (isinstance(ref, bool) or not isinstance(ref, int | str)):
         raise _fail(path, line, "'near_duplicate_of' must be an item number, a record id or null")
@@ -150,8 +165,12 @@ def _day_of(path: Path, header: Header) -> date:
             return date.fromisoformat(named.group(1))
         except ValueError:
             pass
-    raise _fail(path, None, "no digest date: name the file day-YYYY-MM-DD.jsonl or give a "
-                            f'header {{"{HEADER_KEY}": {{"date": "YYYY-MM-DD"}}}}')
+    raise _fail(
+        path,
+        None,
+        "no digest date: name the file day-YYYY-MM-DD.jsonl or give a "
+        f'header {{"{HEADER_KEY}": {{"date": "YYYY-MM-DD"}}}}',
+    )
 
 
 def read_dataset(path: Path | str) -> DatasetFile:
@@ -184,8 +203,9 @@ def read_dataset(path: Path | str) -> DatasetFile:
             continue
         _check_record(path, number, record)
         if record["id"] in lines:
-            raise _fail(path, number, f"duplicate id {record['id']!r} "
-                                      f"(first on line {lines[record['id']]})")
+            raise _fail(
+                path, number, f"duplicate id {record['id']!r} (first on line {lines[record['id']]})"
+            )
         lines[record["id"]] = number
         records.append(record)
     if not records:
@@ -193,7 +213,11 @@ def read_dataset(path: Path | str) -> DatasetFile:
     for record in records:
         ref = record.get("near_duplicate_of")
         if isinstance(ref, str) and ref not in lines:
-            raise _fail(path, lines[record["id"]],
-                        f"'near_duplicate_of' names {ref!r}, which is not a record of this file")
-    return DatasetFile(path=path, header=header, day=_day_of(path, header), records=records,
-                       lines=lines)
+            raise _fail(
+                path,
+                lines[record["id"]],
+                f"'near_duplicate_of' names {ref!r}, which is not a record of this file",
+            )
+    return DatasetFile(
+        path=path, header=header, day=_day_of(path, header), records=records, lines=lines
+    )

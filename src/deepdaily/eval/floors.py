@@ -135,8 +135,11 @@ def _dataset(path: Path, root: Path, number: int, raw: Any) -> PinnedDataset:
         raise _fail(path, f"{where} ({raw['path']}): 'metrics' must be a table")
     for name, value in metrics.items():
         if name not in GATED_METRICS:
-            raise _fail(path, f"{where} ({raw['path']}): unknown metric {name!r} "
-                              f"(known: {', '.join(GATED_METRICS)})")
+            raise _fail(
+                path,
+                f"{where} ({raw['path']}): unknown metric {name!r} "
+                f"(known: {', '.join(GATED_METRICS)})",
+            )
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise _fail(path, f"{where} ({raw['path']}): metric {name!r} must be a number")
     return PinnedDataset(
@@ -209,7 +212,7 @@ def update_floors(path: Path | str = DEFAULT_FLOORS, *, allow_lower: bool = Fals
     if loosened and not allow_lower:
         return UpdateResult(changes, loosened, written=False)
     document = _read(floors.path)
-    for table, (_, values) in zip(document["dataset"], measured, strict=True):  # type: ignore[arg-type]
+    for table, (_, values) in zip(document["dataset"], measured, strict=True):
         if "metrics" not in table:
             table["metrics"] = tomlkit.table()
         pins = table["metrics"]

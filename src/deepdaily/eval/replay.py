@@ -123,10 +123,12 @@ def replay(
     k: int = DEFAULT_K,
     window_hours: int | None = None,
     history: Sequence[LabelledDay] | None = None,
+    window: tuple[datetime, datetime] | None = None,
 ) -> Replay:
     """Cluster and select ``day`` after its history days; score the top ``k``.
 
-    ``history`` replaces the days named in the header (``None``: load those).
+    ``history`` replaces the days named in the header (``None``: load those); ``window``, if
+    given, replaces the digest window of ``day`` altogether.
     """
     profile = default_profile(k)
     earlier = load_history(day) if history is None else sorted(history, key=lambda d: d.day)
@@ -136,7 +138,7 @@ def replay(
     memory = _Memory()
     for past in earlier:
         _select(past, profile, window_of(past, profile), memory)
-    window = window_of(day, profile, window_hours)
+    window = window or window_of(day, profile, window_hours)
     events, selections = _select(day, profile, window, memory)
     by_id = {event.id: event for event in events}
     chosen = sorted((s for s in selections if s.selected), key=lambda s: s.rank or 0)

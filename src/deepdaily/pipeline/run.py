@@ -38,6 +38,7 @@ from deepdaily.pipeline.manifest import Manifest, StageTiming
 from deepdaily.rank import digest_window, select_events
 from deepdaily.render import post_filename, render_json, render_markdown
 from deepdaily.store import Store
+from deepdaily.watch import open_listed_topics, plan_follow_ups
 
 __all__ = ["Hooks", "RunResult", "run_digest"]
 
@@ -141,8 +142,14 @@ async def run_digest(
         with _timed(manifest, "select", hooks):
             published_on = store.published_event_ids(profile.name, day.isoformat())
             published = _as_published(store.events_by_id(published_on), published_on, profile)
+            follow_ups = plan_follow_ups(store, settings, day, events)  # the watch list
             selections = select_events(
-                events, profile, (start, end), published=published, published_on=published_on
+                events,
+                profile,
+                (start, end),
+                published=published,
+                published_on=published_on,
+                boosts=follow_ups.boosts,
             )
             store.save_selections(run_id, selections)
             chosen = sorted((s for s in selections if s.selected), key=lambda s: s.rank or 0)
@@ -156,7 +163,12 @@ async def run_digest(
                 engine.analyser, chosen_events, profile, settings.analysis.concurrency
             )
             items: list[DigestItem] = [
-                item.model_copy(update={"selection_reason": sel.reason})
+                item.model_copy(
+                    update={
+                        "selection_reason": sel.reason,
+                        "follow_up": follow_ups.follow_up(sel.event_id),
+                    }
+                )
                 for item, sel in zip(analysed, chosen, strict=True)
             ]
             synthesis = await engine.analyser.synthesise(items, chosen_events, profile)
@@ -178,6 +190,8 @@ async def run_digest(
                 digest, run_id=run_id, path=str(path), markdown=markdown, json_text=json_text
             )
             manifest.digest_hash = content_id(markdown, length=64)
+            follow_ups.record(item.event_id for item in digest.items)  # topics followed up
+            open_listed_topics(store, settings, digest)  # the watch list becomes state
     except BaseException as exc:
         message = str(exc) if isinstance(exc, DeepdailyError) else f"{type(exc).__name__}: {exc}"
         manifest.errors.append(message)

@@ -15,6 +15,10 @@ and ``profile.min_score`` reads on the same scale.
   to :data:`SPAM_DILUTION` (by share of documents): selecting the event would carry it along.
 * **recency**: 0.5 at the window's start to 1.0 at its end, by the newest document inside it.
 * **novelty**: set by the caller from the published events (1.0 when new).
+
+A :class:`Boost` from outside the score (a watch-list follow-up, ``deepdaily.watch``) is added
+to ``total`` by :func:`apply_boost`, so a boosted total may exceed 1; the caller writes its
+reason into the selection reason.
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ __all__ = [
     "W_NOVELTY",
     "W_RECENCY",
     "W_RELEVANCE",
+    "Boost",
     "EventScore",
+    "apply_boost",
     "document_relevance",
     "independent_sources",
     "score_event",
@@ -82,6 +88,19 @@ class EventScore:
     @property
     def total(self) -> float:
         return self.breakdown.total
+
+
+@dataclass(frozen=True, slots=True)
+class Boost:
+    """An amount added to an event's total from outside the score, and why (one phrase)."""
+
+    amount: float
+    reason: str
+
+
+def apply_boost(score: EventScore, boost: Boost) -> None:
+    """Add ``boost`` to the total in place (before the minimum score and the MMR picks)."""
+    score.breakdown.total = round(score.breakdown.total + boost.amount, 4)
 
 
 def document_relevance(doc: Document, interests: Sequence[str]) -> DocRelevance:

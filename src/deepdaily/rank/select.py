@@ -14,6 +14,8 @@
    story as a pick is rejected as its near-duplicate and takes no slot.
 
 Every event gets a :class:`~deepdaily.models.Selection` with a one-sentence reason.
+``boosts`` (event id -> :class:`~deepdaily.rank.score.Boost`, from the watch list) are added to
+the totals before step 2, and each one's reason is appended to its event's reason.
 Settings: ``profile.items``, ``profile.min_score``, ``profile.interests``, ``profile.timezone``.
 """
 
@@ -27,7 +29,7 @@ import numpy as np
 from deepdaily.config.settings import Profile
 from deepdaily.models import Event, Selection
 from deepdaily.rank import reasons
-from deepdaily.rank.score import EventScore, score_event
+from deepdaily.rank.score import Boost, EventScore, apply_boost, score_event
 from deepdaily.rank.similar import EventSpace
 
 __all__ = [
@@ -76,11 +78,13 @@ def select_events(
     *,
     published: Sequence[Event] = (),
     published_on: Mapping[str, str] | None = None,
+    boosts: Mapping[str, Boost] | None = None,
 ) -> list[Selection]:
     """One Selection per event, selected ones ranked 1..n (n <= ``profile.items``).
 
     ``published_on`` maps a published event's id to the date of the digest that carried it,
-    for the reasons; without it the event's last local day is named.
+    for the reasons; without it the event's last local day is named. ``boosts`` raise the
+    totals of the events they name (see the module docstring).
     """
     if not events:
         return []
@@ -90,6 +94,10 @@ def select_events(
         score_event(event, profile.interests, window, nov)
         for event, (nov, _) in zip(events, novelty, strict=True)
     ]
+    boosts = boosts or {}
+    for event, score in zip(events, scores, strict=True):
+        if event.id in boosts:
+            apply_boost(score, boosts[event.id])
     reason: dict[int, str] = {}
     eligible: list[int] = []
     for i, score in enumerate(scores):
@@ -108,6 +116,9 @@ def select_events(
         match = novelty[i][1]
         follow_up = _local_day(match.last_seen, profile) if match is not None else ""
         reason[i] = reasons.selected(position, scores[i], follow_up)
+    for i, event in enumerate(events):
+        if event.id in boosts:
+            reason[i] = f"{reason[i]}; {boosts[event.id].reason}"
     rank = {index: position for position, index in enumerate(picked, start=1)}
     return [
         _selection(event, scores[i], reason[i], rank.get(i)) for i, event in enumerate(events)

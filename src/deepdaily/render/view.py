@@ -10,6 +10,8 @@ Templates stay layout-only; every decision is made here, where it is tested:
 - sections: one entry renders inline after its label, several as sub-bullets; a judgement
   section that is ``None`` or empty says so in one line (the offline engine's note, or "not
   generated" for an LLM item) instead of being invented or silently missing;
+- a watch-list follow-up (``DigestItem.follow_up``) closes the bullets as ``- **跟进**：…``
+  (``- **Follow-up**: …``);
 - every string is passed through :mod:`deepdaily.render.sanitise`.
 
 Templates also receive the raw ``digest`` for anything this view does not lay out.
@@ -27,6 +29,9 @@ from deepdaily.models import Claim, Digest, DigestItem
 from deepdaily.render.sanitise import md_emphasis, md_heading, md_label, md_text, md_url
 
 __all__ = ["BulletView", "ItemView", "ListEntry", "digest_context"]
+
+# The label of the watch-list follow-up bullet, by Labels.language (deepdaily.watch).
+_FOLLOW_UP_LABELS = {"zh": "跟进", "en": "Follow-up"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,13 @@ def _bullets(item: DigestItem, labels: Labels) -> list[BulletView]:
     return [section for section in sections if section is not None]
 
 
+def _follow_up(item: DigestItem, labels: Labels) -> list[BulletView]:
+    if not item.follow_up.strip():
+        return []
+    label = _FOLLOW_UP_LABELS.get(labels.language, _FOLLOW_UP_LABELS["en"])
+    return [BulletView(md_label(label), md_text(item.follow_up))]
+
+
 def _item_view(number: int, item: DigestItem, labels: Labels) -> ItemView:
     title = md_heading(item.title)
     organisation = item.organisation.strip()
@@ -112,7 +124,7 @@ def _item_view(number: int, item: DigestItem, labels: Labels) -> ItemView:
         heading=heading,
         sources=[md_url(url) for url in dict.fromkeys(item.sources) if url.strip()],
         note=md_emphasis(item.note) if item.note.strip() else "",
-        bullets=_bullets(item, labels),
+        bullets=[*_bullets(item, labels), *_follow_up(item, labels)],
         item=item,
     )
 

@@ -66,7 +66,8 @@ def _pattern(form: str) -> re.Pattern[str]:
 
 def _keys(topic: WatchTopic) -> list[_Key]:
     keys: dict[str, _Key] = {}
-    for value, explicit in [*((t, True) for t in topic.terms), *((e, False) for e in topic.entities)]:
+    tagged = [*((t, True) for t in topic.terms), *((e, False) for e in topic.entities)]
+    for value, explicit in tagged:
         form = key_form(value)
         if form and form not in keys:
             weight = WEIGHT_STRONG if explicit or has_digit(form) else WEIGHT_GENERAL
@@ -83,13 +84,13 @@ def event_text(event: Event) -> str:
 
 
 def _best(matches: Iterable[TopicMatch]) -> TopicMatch | None:
-    ranked = sorted(
-        matches, key=lambda m: (-m.weight, -m.topic.opened_on.toordinal(), m.topic.id)
-    )
+    ranked = sorted(matches, key=lambda m: (-m.weight, -m.topic.opened_on.toordinal(), m.topic.id))
     return ranked[0] if ranked else None
 
 
-def _match(text: str, topic: WatchTopic, keys: Sequence[_Key], threshold: float) -> TopicMatch | None:
+def _match(
+    text: str, topic: WatchTopic, keys: Sequence[_Key], threshold: float
+) -> TopicMatch | None:
     found = [key for key in keys if key.pattern.search(text)]
     weight = sum(key.weight for key in found)
     if not found or weight < threshold:
@@ -114,9 +115,7 @@ def match_events(
     matched: dict[str, TopicMatch] = {}
     for event in events:
         text = event_text(event)
-        best = _best(
-            m for topic, keys in compiled if (m := _match(text, topic, keys, min_overlap))
-        )
+        best = _best(m for topic, keys in compiled if (m := _match(text, topic, keys, min_overlap)))
         if best is not None:
             matched[event.id] = best
     return matched

@@ -6,8 +6,8 @@ the digest of day D:
 
 * new lead: inserted, ``open``, opened on D;
 * already listed by D itself (a re-render): its text and keys are refreshed, nothing else; the
-  topics D listed before and no longer lists are deleted unless a match was recorded, so the
-  stored topics of a day mirror that day's current digest;
+  topics D listed before and no longer lists are deleted unless a match was recorded or they
+  were closed by hand, so the stored topics of a day mirror that day's current digest;
 * closed by hand: left closed (the reader's decision wins);
 * fresh (``topics.is_fresh``) on D: kept as it is, opened on the earlier of the two days;
 * expired on D: reopened as a new topic opened on D.
@@ -105,9 +105,9 @@ class WatchStore:
     def find(self, profile: str, prefix: str) -> WatchTopic:
         """The topic of ``profile`` whose id starts with ``prefix`` (at least 4 characters)."""
         prefix = prefix.strip().lower()
-        candidates = [t for t in self.topics(profile) if t.id.startswith(prefix)] if len(
-            prefix
-        ) >= 4 else []
+        if len(prefix) < 4:
+            raise UsageError(f"watch topic id {prefix!r}: give at least 4 characters")
+        candidates = [t for t in self.topics(profile) if t.id.startswith(prefix)]
         if len(candidates) != 1:
             problem = "matches several topics" if candidates else "matches no topic"
             raise UsageError(f"watch topic id {prefix!r} {problem} of profile {profile!r}")
@@ -132,10 +132,9 @@ class WatchStore:
             conn.execute(watch_topics.insert().values(**row))
 
     def save_listed(
-        self, listed: Sequence[WatchTopic], day: date, horizon_days: int
+        self, profile: str, day: date, listed: Sequence[WatchTopic], horizon_days: int
     ) -> list[WatchTopic]:
         """Store the topics the digest of ``day`` lists (module rules); return them as stored."""
-        profiles = {topic.profile for topic in listed}
         ids = [topic.id for topic in listed]
         with self.engine.begin() as conn:
             existing = {
@@ -149,42 +148,36 @@ class WatchStore:
                 if new is not None:
                     self._put(conn, new, exists=old is not None)
                 stored.append(new or old or topic)
-            for profile in profiles:
-                conn.execute(
-                    watch_topics.delete().where(
-                        (watch_topics.c.profile == profile)
-                        & (watch_topics.c.source_date == day.isoformat())
-                        & watch_topics.c.last_matched_on.is_(None)
-                        & watch_topics.c.id.not_in(ids)
-                    )
-                )
-        return stored
-
-    def clear_listed(self, profile: str, day: date) -> None:
-        """Forget the unmatched topics listed by the digest of ``day`` (it lists none now)."""
-        with self.engine.begin() as conn:
             conn.execute(
                 watch_topics.delete().where(
                     (watch_topics.c.profile == profile)
                     & (watch_topics.c.source_date == day.isoformat())
+                    & (watch_topics.c.status != "closed")
                     & watch_topics.c.last_matched_on.is_(None)
+                    & watch_topics.c.id.not_in(ids)
                 )
             )
+        return stored
 
     def add(self, topic: WatchTopic, horizon_days: int) -> WatchTopic:
         """Store a topic added by hand (module rules); return it as stored."""
         with self.engine.begin() as conn:
             row = conn.execute(select(watch_topics).where(watch_topics.c.id == topic.id)).first()
             old = _topic(row._mapping) if row else None
-            if old is None or old.status == "closed" or not is_fresh(
-                old, topic.opened_on, horizon_days
+            if (
+                old is None
+                or old.status == "closed"
+                or not is_fresh(old, topic.opened_on, horizon_days)
             ):
                 new = topic
             else:
                 keys = topic_keys(old.lead, topic.text or old.text, [*old.terms, *topic.terms])
                 new = old.model_copy(
-                    update={"text": topic.text or old.text, "terms": keys.terms,
-                            "entities": keys.entities}
+                    update={
+                        "text": topic.text or old.text,
+                        "terms": keys.terms,
+                        "entities": keys.entities,
+                    }
                 )
             self._put(conn, new, exists=old is not None)
         return new
@@ -203,9 +196,7 @@ class WatchStore:
 
     def expire(self, profile: str, day: date, horizon_days: int) -> list[WatchTopic]:
         """Mark the open topics not fresh on ``day`` expired; return them."""
-        stale = [
-            t for t in self.topics(profile, ["open"]) if not is_fresh(t, day, horizon_days)
-        ]
+        stale = [t for t in self.topics(profile, ["open"]) if not is_fresh(t, day, horizon_days)]
         reason = f"no match for {horizon_days} days"
         with self.engine.begin() as conn:
             for topic in stale:

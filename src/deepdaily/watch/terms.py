@@ -58,7 +58,7 @@ _WORD_RE = re.compile(rf"(?<![\w.+-])(?:{_LATIN_WORD})(?![\w+-])")
 _VERSIONED_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z][A-Za-z0-9.+_-]*$")
 _QUANTITY_RE = re.compile(r"^\d")  # 80GB, 34B, 3.2.1: quantities and bare versions
 _NAMED_VERSION_RE = re.compile(
-    r"(?<![\w.-])([A-Z][A-Za-z]+) (\d{1,2}(?:\.\d+)*[A-Za-z]?)(?![\w.-]|\.\d)"
+    r"(?<![\w.-])([A-Z][A-Za-z]+) (\d{1,2}(?:\.\d+)*[A-Za-z]?)(?![\w-]|\.\d)"
 )
 _ACRONYM_RE = re.compile(r"^[A-Z]{2,}[a-z]?$")
 _ACRONYM_PLURAL_RE = re.compile(r"^([A-Z]{2,})s$")

@@ -1,5 +1,5 @@
 """Each module registers its commands on :data:`deepdaily.cli.app.app`."""
 
-from deepdaily.cli.commands import demo, digest, doctor, llm, run, sources
+from deepdaily.cli.commands import demo, digest, doctor, eval, llm, run, sources, watch
 
-__all__ = ["demo", "digest", "doctor", "llm", "run", "sources"]
+__all__ = ["demo", "digest", "doctor", "eval", "llm", "run", "sources", "watch"]

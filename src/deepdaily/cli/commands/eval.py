@@ -18,9 +18,23 @@ from deepdaily.errors import UsageError
 from deepdaily.eval import load_labelled_day, replay, run_gate, update_floors
 from deepdaily.eval.floors import DEFAULT_FLOORS
 from deepdaily.eval.replay import DEFAULT_K
-from deepdaily.eval.report import gate_text, replay_json, replay_text, update_text
+from deepdaily.eval.report import (
+    gate_json,
+    gate_text,
+    replay_json,
+    replay_text,
+    update_json,
+    update_text,
+)
 
 __all__ = ["eval_command"]
+
+
+def _echo(output: str | object) -> None:
+    """Text as is; anything else as indented JSON."""
+    typer.echo(
+        output if isinstance(output, str) else json.dumps(output, ensure_ascii=False, indent=2)
+    )
 
 
 def _check_modes(datasets: list[Path], gate: bool, update: bool, allow_lower: bool) -> None:
@@ -39,6 +53,7 @@ def eval_command(
     datasets: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="DATASET",
             help="Labelled day files (JSONL), e.g. ../shared/corpus/day-2026-02-12.jsonl."
         ),
     ] = None,
@@ -62,6 +77,9 @@ def eval_command(
             "replaces the header's history).",
         ),
     ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Replay without the header's history days.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
     gate: Annotated[
         bool,
@@ -75,27 +93,34 @@ def eval_command(
     ] = False,
     floors: Annotated[Path, typer.Option("--floors", help="The floors file.")] = DEFAULT_FLOORS,
 ) -> None:
-    """Replay labelled days through clustering and selection and score the picks."""
+    """Replay labelled days through clustering and selection and score the picks.
+
+    Per dataset: gold recall in the top k, precision at k, duplicate rate, clustering pairwise
+    precision and recall, and whether an adversarial item was selected. --gate replays the
+    datasets of the floors file and exits 1 below a floor; --update-floors pins new figures.
+    """
     paths = list(datasets or [])
     _check_modes(paths, gate, update, allow_lower)
     if gate:
         result = run_gate(floors)
-        typer.echo(gate_text(result))
+        _echo(gate_json(result) if as_json else gate_text(result))
         if not result.passed:
             raise typer.Exit(1)
         return
     if update:
         outcome = update_floors(floors, allow_lower=allow_lower)
-        typer.echo(update_text(outcome))
+        _echo(update_json(outcome) if as_json else update_text(outcome))
         if not outcome.written:
             raise typer.Exit(1)
         return
-    earlier = [load_labelled_day(path) for path in history] if history else None
+    if history and no_history:
+        raise UsageError("use --history or --no-history, not both")
+    earlier = [] if no_history else [load_labelled_day(p) for p in history] if history else None
     runs = [
         replay(load_labelled_day(path), k=k, window_hours=window_hours, history=earlier)
         for path in paths
     ]
     if as_json:
-        typer.echo(json.dumps([replay_json(run) for run in runs], ensure_ascii=False, indent=2))
+        _echo([replay_json(run) for run in runs])
     else:
-        typer.echo("\n\n".join(replay_text(run) for run in runs))
+        _echo("\n\n".join(replay_text(run) for run in runs))
