@@ -87,3 +87,38 @@ def test_env_errors_name_the_environment(tmp_path: Path, monkeypatch: pytest.Mon
 def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "nope.toml", environ={})
+
+
+def test_profiles_override_the_default_profile(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[profile]\nitems = 6\n[profiles.infra]\nlanguage = "en"\ntitle = "Infra | {date}"\n'
+        'source_tags = ["infra"]\npost_path = "content/infra/{date}.md"\n',
+    )
+    settings = load_settings(path, environ={})
+    assert settings.profile_names() == ["zh", "infra"]
+    infra = settings.for_profile("infra").profile
+    assert (infra.name, infra.language, infra.items, infra.source_tags) == (
+        "infra",
+        "en",
+        6,
+        ["infra"],
+    )
+    assert settings.post_path_for(infra) == "content/infra/{date}.md"
+    with pytest.raises(ConfigError, match="no profile named 'ops'"):
+        settings.profile_named("ops")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[profiles.infra]\nitemz = 3\npost_path = "x/{profile}.md"\n',
+            "profiles: infra.itemz: unknown key",
+        ),
+        ('[profiles.infra]\nlanguage = "en"\n', "profiles.infra: writes to the same file as"),
+    ],
+)
+def test_bad_profiles_are_one_line_errors(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_settings(write(tmp_path, text), environ={})

@@ -34,15 +34,18 @@ class State:
     config: Path | None = None
     db: str | None = None
     out: Path | None = None
+    profile: str | None = None
 
     def settings(self, **overrides: Any) -> Settings:
+        """The layered settings, with ``--profile`` applied when given."""
         layer: dict[str, Any] = {}
         if self.db:
             layer["store"] = {"url": self.db}
         if self.out:
             layer["output_dir"] = str(self.out)
         layer.update(overrides)
-        return load_settings(self.config, overrides=layer)
+        settings = load_settings(self.config, overrides=layer)
+        return settings.for_profile(self.profile) if self.profile else settings
 
     def store(self, settings: Settings) -> Store:
         return Store(settings.store.resolved_url())
@@ -76,6 +79,14 @@ def _root(
             help="Output directory (overrides output_dir).",
         ),
     ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Profile to use: [profile] (default) or a [profiles.NAME] table.",
+        ),
+    ] = None,
 ) -> None:
     """deepdaily: only the key updates, with verifiable analysis and next steps."""
-    state.config, state.db, state.out = config, db, out
+    state.config, state.db, state.out, state.profile = config, db, out, profile

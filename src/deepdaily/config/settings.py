@@ -19,7 +19,14 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from deepdaily.errors import ConfigError
 
@@ -69,7 +76,10 @@ class Profile(_Strict):
     min_score: float = Field(default=0.3, ge=0.0, le=1.0)
     tags: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
-    interests: list[str] = Field(default_factory=list)
+    interests: list[str] = Field(default_factory=list)  # terms and names, matched in text
+    audience: str = ""  # who the digest is for, in a phrase (used by the LLM prompt)
+    source_tags: list[str] = Field(default_factory=list)  # only sources with one of these tags
+    post_path: str = ""  # overrides Settings.post_path for this profile
 
     @field_validator("timezone")
     @classmethod
@@ -174,6 +184,8 @@ class Settings(_Strict):
     llm: list[LLMSpec] = Field(default_factory=list)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    # More profiles from the same store: each table overrides the keys of [profile] it sets.
+    profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
     config_path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("sources")
@@ -185,6 +197,55 @@ class Settings(_Strict):
                 raise ValueError(f"duplicate source name {spec.name!r}")
             seen.add(spec.name)
         return value
+
+    @field_validator("profiles")
+    @classmethod
+    def _profiles_are_partial_profiles(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name, override in value.items():
+            if not isinstance(override, dict):
+                raise ValueError(f"{name}: expected a table of profile keys")
+            try:
+                Profile.model_validate({**override, "name": name})
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                key = ".".join(str(part) for part in first["loc"])
+                msg = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+                raise ValueError(f"{name}.{key}: {msg.removeprefix('Value error, ')}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_file_per_profile(self) -> Settings:
+        paths: dict[str, str] = {}
+        for name in self.profile_names():
+            pattern = self.post_path_for(self.profile_named(name))
+            if "{profile}" not in pattern and pattern in paths:
+                raise ValueError(
+                    f"profiles.{name}: writes to the same file as profile {paths[pattern]!r}; "
+                    "set post_path with a {profile} placeholder"
+                )
+            paths[pattern] = name
+        return self
+
+    def profile_names(self) -> list[str]:
+        """The default profile first, then ``[profiles.<name>]`` in file order."""
+        return [self.profile.name, *(n for n in self.profiles if n != self.profile.name)]
+
+    def profile_named(self, name: str) -> Profile:
+        """A profile: the default ``[profile]`` with ``[profiles.<name>]`` laid over it."""
+        if name == self.profile.name:
+            return self.profile
+        if name not in self.profiles:
+            known = ", ".join(self.profile_names())
+            raise ConfigError(f"profiles: no profile named {name!r} (known: {known})")
+        base = self.profile.model_dump(exclude={"post_path"})
+        return Profile.model_validate({**base, **self.profiles[name], "name": name})
+
+    def for_profile(self, name: str) -> Settings:
+        """These settings with ``profile`` set to the named profile."""
+        return self.model_copy(update={"profile": self.profile_named(name)})
+
+    def post_path_for(self, profile: Profile) -> str:
+        return profile.post_path or self.post_path
 
     def source(self, name: str) -> SourceSpec:
         for spec in self.sources:
@@ -263,11 +324,11 @@ def _describe(error: dict[str, Any], origin: str, data: Mapping[str, Any]) -> st
         else:
             parts.append(str(step))
             node = node.get(step) if isinstance(node, Mapping) else None
-    key = ".".join(parts) or "(root)"
+    key = ".".join(parts)
     msg = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         msg = "unknown key"
-    return f"{origin}: {key}: {msg}"
+    return f"{origin}: {key}: {msg}" if key else f"{origin}: {msg}"
 
 
 def load_settings(

@@ -7,9 +7,11 @@ from datetime import date, datetime
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from deepdaily.cli.app import app, console, state
 from deepdaily.cli.report import print_summary, progress_hooks
+from deepdaily.config import Profile, Settings
 from deepdaily.errors import ConfigError, UsageError
 from deepdaily.pipeline import run_digest
 
@@ -70,14 +72,16 @@ def run(
             help="Use the offline engine even when [[llm]] entries are configured.",
         ),
     ] = False,
+    all_profiles: Annotated[
+        bool,
+        typer.Option(
+            "--all-profiles",
+            help="One digest per profile; sources are fetched once, for the first.",
+        ),
+    ] = False,
 ) -> None:
     """Collect, group, select, analyse and render one day's digest."""
-    profile: dict[str, object] = {}
-    if items is not None:
-        profile["items"] = items
-    if language is not None:
-        profile["language"] = language
-    overrides: dict[str, object] = {"profile": profile} if profile else {}
+    overrides: dict[str, object] = {}
     if llm:
         overrides["llm"] = [parse_llm_flag(value) for value in llm]
     settings = state.settings(**overrides)
@@ -86,9 +90,36 @@ def run(
             f"{settings.config_path or 'deepdaily.toml'}: sources: none configured; "
             "add one with `deepdaily sources add URL` or run `deepdaily demo`"
         )
-    target = parse_day(day, settings.profile.timezone)
+    names = settings.profile_names() if all_profiles else [settings.profile.name]
+    flags = {k: v for k, v in (("items", items), ("language", language)) if v is not None}
     with state.store(settings) as store, progress_hooks(console) as hooks:
-        result = asyncio.run(
-            run_digest(settings, store, target, fetch=fetch, offline=offline, hooks=hooks)
-        )
-    print_summary(console, result.manifest)
+        results = []
+        for index, name in enumerate(names):
+            chosen = _with_flags(settings.for_profile(name), flags)
+            target = parse_day(day, chosen.profile.timezone)
+            results.append(
+                asyncio.run(
+                    run_digest(
+                        chosen,
+                        store,
+                        target,
+                        fetch=fetch and index == 0,
+                        offline=offline,
+                        hooks=hooks,
+                    )
+                )
+            )
+    for result in results:
+        print_summary(console, result.manifest)
+
+
+def _with_flags(settings: Settings, flags: dict[str, object]) -> Settings:
+    """The settings with ``--items``/``--language`` laid over the chosen profile."""
+    if not flags:
+        return settings
+    try:
+        profile = Profile.model_validate({**settings.profile.model_dump(), **flags})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UsageError(f"--{first['loc'][0]}: {first['msg']}") from None
+    return settings.model_copy(update={"profile": profile})
