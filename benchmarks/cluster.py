@@ -241,7 +241,8 @@ def measure_all(sizes: list[int], seed: int, traced: bool) -> dict[str, Any]:
 
 
 def _cell(row: Row, key: str, fmt: str) -> str:
-    return format(row[key], fmt) if key in row else "-"
+    width = int(fmt.split(".")[0])
+    return format(row[key], fmt) if key in row else "-".rjust(width)
 
 
 def table(report: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ line with ``id``, ``url``, ``title``, ``published``, ``source``, ``kind``, ``lab
 
 ``near_duplicate_of`` is either a reference digest's item number (an integer, as in the shared
 corpus) or the ``id`` of another record of the same file (a string), which names the story's
-group. Any other field (``kind`` included) is kept but never checked.
+group. Fields beyond these (the volume files' ``ai_keyword_match``, ``authors`` ...) are ignored.
 
 Every problem raises :class:`DatasetError` naming the file and the line, e.g.
 ``day.jsonl:7: 'label' must be "gold" or "distractor", not 'maybe'``.
