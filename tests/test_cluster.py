@@ -493,3 +493,51 @@ def test_cross_language_stage_scales_without_all_pairs() -> None:
     for event in events:  # chance figures never join an English and a Chinese document
         ids = {d.id for d in event.documents}
         assert not (ids & english_ids and ids & chinese_ids)
+
+
+# --- the demo snapshot's stories in two languages -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_event_of(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Title -> stored event id of every document of a full demo run (both days)."""
+    import asyncio
+    import sqlite3
+
+    from deepdaily.demo.runner import demo_settings, run_demo
+
+    out = tmp_path_factory.mktemp("demo")
+    asyncio.run(run_demo(demo_settings(out)))
+    with sqlite3.connect(out / "deepdaily.db") as conn:
+        rows = conn.execute("SELECT title, event_id FROM documents").fetchall()
+    return {title: event_id for title, event_id in rows}
+
+
+def _event(event_of: dict[str, str], prefix: str) -> str:
+    (event_id,) = {e for title, e in event_of.items() if title.startswith(prefix)}
+    return event_id
+
+
+@pytest.mark.parametrize(("chinese", "english"), [
+    ("Lumenforge 开源 Lumen-3 Flash", "Introducing Lumen-3 Flash"),
+    ("Fernwork 智能体 SDK 曝高危漏洞", "Security advisory FW-SA-2026-07"),
+    ("澜川-R2 正式发布", "Lanchuan-R2 Technical Report"),
+    ("澜川-R2 API 接入指南", "Lanchuan-R2 Technical Report"),
+    ("解读 Orrery 的检查点方案", "Restoring a 400B-parameter training run in 38 seconds"),
+])
+def test_demo_stories_in_two_languages_are_one_event(
+    demo_event_of: dict[str, str], chinese: str, english: str
+) -> None:
+    assert _event(demo_event_of, chinese) == _event(demo_event_of, english)
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("澜川智能发布推理模型澜川-R2", "Introducing Lumen-3 Flash"),  # mentions Lumenforge's licence
+    ("Lumenforge 开源 Lumen-3 Flash", "How much of RepoFix-500 is already in the training data"),
+    ("开放平台价格调整公告", "Lanchuan-R2 Technical Report"),  # the same company, another story
+    ("解读 Orrery 的检查点方案", "Lanchuan-R2 Technical Report"),  # 88.5% in both, by chance
+])
+def test_demo_related_stories_stay_apart(
+    demo_event_of: dict[str, str], one: str, other: str
+) -> None:
+    assert _event(demo_event_of, one) != _event(demo_event_of, other)

@@ -101,6 +101,10 @@ _NOT_NAMES = frozenset({
     "show hn", "ask hn", "tell hn", "launch hn", "breaking", "update", "news", "opinion", "review",
     "exclusive", "analysis", "tutorial", "guide", "how to", "explainer", "podcast", "video",
     "watch", "live", "interview", "report", "ai",
+    # words that start a headline ("What's new", "This week ships") without naming anyone
+    "what", "here", "there", "that", "this", "it", "who", "why", "how", "where", "when",
+    "today", "tomorrow", "yesterday", "everyone", "everything", "nobody", "nothing", "let",
+    "one", "this week", "next week", "the", "a", "an",
 })
 _PREFIX_RE = re.compile(r"^(?P<name>[^:：|｜]{2,40}?)\s*[:：]\s*(?P<rest>\S.*)$")
 # Verbs after which the title's leading name is the organisation that acts.
@@ -192,16 +196,16 @@ def _acting_name(title: str) -> str:
 def source_organisation(source: str) -> str:
     """The organisation behind a source's configured name: without a subtitle, a section word
     or a preprint category (``Fernwork changelog`` -> ``Fernwork``, ``OpenPrint cs.LG`` ->
-    ``OpenPrint``, ``澜川智能博客`` -> ``澜川智能``). A name that would be left lower-case
-    (``my-blog``) is kept as configured."""
+    ``OpenPrint``, ``澜川智能博客`` -> ``澜川智能``). A name that would be left without a
+    capital (``my`` of ``my-blog``) is kept as configured."""
     name = _SOURCE_SUFFIX_RE.sub("", source).strip() or source.strip()
     while True:
         cut = _SITE_WORDS_RE.sub("", name).strip(" -_")
         if cut == name or not cut:
             break
         name = cut
-    if not (name[:1].isupper() or re.match(r"[\u4e00-\u9fff]", name)):
-        return source.strip()
+    if not any(c.isupper() or "\u4e00" <= c <= "\u9fff" for c in name):
+        return source.strip()  # "my" of "my-blog" is no name
     return name
 
 

@@ -39,6 +39,19 @@ _MODEL_RE = re.compile(
     r"(?:-[A-Za-z0-9.]+)*"
 )
 _VERSION_RE = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)*(?![\w])")
+# A model name with its tier ("Lumen-3 Flash", "Lumen-2 Pro") is one product, not two terms.
+_TIERED_MODEL_RE = re.compile(
+    _MODEL_RE.pattern + r"\s(?:Flash|Pro|Lite|Mini|Max|Ultra|Turbo|Plus|Nano|Air|Instruct|"
+    r"Chat|Coder|Base|Vision)(?![\w-])"
+)
+# A product and its release ("Serve 4.12", "SDK 0.15"): one term, not a word and a number.
+_VERSIONED_NAME_RE = re.compile(
+    r"(?<![\w.-])([A-Z][A-Za-z]+|[A-Z]{2,})\s(v?\d+\.\d+(?:\.\d+)?)(?![\w.])"
+)
+_NOT_PRODUCTS = frozenset({
+    "Version", "Release", "Update", "Step", "Chapter", "Figure", "Table", "Section", "Phase",
+    "Stage", "Part", "Level", "Tier", "Round", "Day", "Week", "Page", "Apache", "CVSS", "Score",
+})
 _NAME_RE = re.compile(
     r"(?<![\w-])(?:[A-Z]{2,}[a-z]?|[a-z]+[A-Z][A-Za-z]+|[A-Z][a-z]+[A-Z][A-Za-z]*)(?![\w-])"
 )
@@ -68,7 +81,7 @@ GENERIC_TERMS = frozenset({
     "开源", "benchmark", "benchmarks", "evaluation", "评测", "dataset", "datasets", "data",
     "framework", "security", "安全", "safety", "latency", "performance", "research", "json",
     "url", "python", "typescript", "javascript", "github", "token", "tokens", "version",
-    "update", "发布", "数据", "技术", "公司",
+    "update", "发布", "数据", "技术", "公司", "utc", "gmt", "pst", "est", "cet",
 })
 
 
@@ -134,23 +147,34 @@ def _spans(regex: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
 def terms_in(text: str, interests: Iterable[str] = ()) -> Counter[Term]:
     """Every term in ``text`` with its number of occurrences.
 
-    Extractors run from the most to the least specific (benchmarks, model names, gazetteer
-    names as written, acronyms and CamelCase, capitalised words, the profile's interests); a
-    stretch of text counts for the first one that claims it.
+    Extractors run from the most to the least specific (benchmarks, model names with their
+    tier or release, model names, gazetteer names as written, acronyms and CamelCase,
+    capitalised words, the profile's interests); a stretch of text counts for the first one
+    that claims it.
     """
     counts: Counter[Term] = Counter()
     known: dict[str, Term] = {}
     taken: list[tuple[int, int]] = []
 
-    def add(start: int, end: int, display: str, kind: str) -> None:
+    def add(start: int, end: int, display: str, kind: str) -> bool:
         if any(start < b and a < end for a, b in taken):
-            return
+            return False
         taken.append((start, end))
         term = known.setdefault(display.casefold(), Term(display.casefold(), display, kind))
         counts[term] += 1
+        return True
 
     for start, end, bench in _spans(_BENCHMARK_RE, text):
         add(start, end, bench, "benchmark")
+    for start, end, model in _spans(_TIERED_MODEL_RE, text):
+        if add(start, end, model, "model"):
+            base = model.rsplit(None, 1)[0]  # "Lumen-3 Flash" is also "Lumen-3"
+            counts[known.setdefault(base.casefold(), Term(base.casefold(), base, "model"))] += 1
+    for match in _VERSIONED_NAME_RE.finditer(text):
+        name = match.group(1)
+        if name not in _NOT_PRODUCTS and add(match.start(), match.end(), match.group(), "model"):
+            # "Tessel 2.0.1" is also "Tessel", which another item may name in another version
+            counts[known.setdefault(name.casefold(), Term(name.casefold(), name, "name"))] += 1
     for start, _end, model in _spans(_MODEL_RE, text):
         model = model.rstrip(".")
         add(start, start + len(model), model, "model")

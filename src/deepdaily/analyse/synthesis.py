@@ -69,6 +69,12 @@ def _item_terms(item: DigestItem, event: Event | None, profile: Profile) -> Coun
     return terms
 
 
+def _same_thing(a: _Seen, b: _Seen) -> bool:
+    """``Lumen-3`` and ``Lumen-3 Flash`` in the same items are one entry, not two."""
+    short, long = sorted((a.display.casefold(), b.display.casefold()), key=len)
+    return a.items == b.items and long.startswith(short + " ")
+
+
 def _source_fragments(items: Sequence[DigestItem], events: Sequence[Event]) -> set[str]:
     """Every source name of the day's events and items, and each word and part of one."""
     names = {doc.source for event in events for doc in event.documents}
@@ -150,6 +156,12 @@ def synthesise_keywords(
     seen = _collect(items, events, profile)
     trends, leads = _trends(seen, items, labels, max_trends)
     candidates = [e for key, e in seen.items() if key not in leads and e.count >= 2]
+    picked: list[_Seen] = []
+    for entry in sorted(candidates, key=_Seen.rank):
+        if len(picked) >= max_watch:
+            break
+        if not any(_same_thing(entry, other) for other in picked):
+            picked.append(entry)
     watch = [
         WatchItem(
             lead=entry.display,
@@ -158,6 +170,6 @@ def synthesise_keywords(
             ),
             terms=[entry.display],
         )
-        for entry in sorted(candidates, key=_Seen.rank)[:max_watch]
+        for entry in picked
     ]
     return Synthesis(trends=trends, watch=watch)
