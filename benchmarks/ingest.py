@@ -471,6 +471,8 @@ def _summary(results: dict[str, Any]) -> dict[str, Any]:
         return out
     wall = dd["wall"]
     out["documents_stored"] = dd["documents"]
+    # Every page is a distinct article, so exactly one document per page is expected.
+    out["documents_ok"] = dd["documents"] == out["documents_expected"]
     if "baseline" in m:
         out["baseline_over_deepdaily"] = m["baseline"]["wall"] / wall
         out["speedup_target_met"] = out["baseline_over_deepdaily"] >= TARGET_SPEEDUP
@@ -566,7 +568,8 @@ def render_table(results: dict[str, Any]) -> str:
         lines.append(
             f"documents stored                  {dd['documents']} of {s['documents_expected']} "
             f"pages ({dd['entries']} feed entries, {dd['sources_failed']} sources failed, "
-            f"{dd['extraction_failures']} extraction failures)")
+            f"{dd['extraction_failures']} extraction failures)"
+            + ("" if s["documents_ok"] else "   CHECK FAILED: one document per page expected"))
     rr = m.get("deepdaily_rerun")
     if rr:
         sources = rr["sources_ok"] + rr["sources_failed"]

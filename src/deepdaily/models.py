@@ -150,7 +150,9 @@ class DigestItem(BaseModel):
     """One analysed event as rendered: ``## N) 机构：标题`` and its bullets.
 
     ``why``, ``impact`` and ``advice`` are judgement; the offline engine leaves them ``None``
-    and the renderer says they need an LLM instead of inventing them.
+    and the renderer says they need an LLM instead of inventing them. An item with
+    ``update_of`` is the update of an event an earlier digest carried, analysed from the
+    coverage that came after it (``deepdaily.pipeline.history``).
     """
 
     event_id: str
@@ -170,6 +172,8 @@ class DigestItem(BaseModel):
     note: str = ""  # e.g. why an LLM result was replaced by the offline engine
     selection_reason: str = ""
     follow_up: str = ""  # the watch topic this event follows up (deepdaily.watch), one sentence
+    update_of: str = ""  # YYYY-MM-DD of the digest that first carried this event, for an update
+    update_url: str = ""  # that digest's page on the site, e.g. /posts/2026-11-26/
 
 
 class Trend(BaseModel):

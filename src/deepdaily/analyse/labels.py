@@ -46,6 +46,9 @@ class Labels:
     last_sep: str
     title_sep: str
     end: str
+    update: str  # label of the bullet that opens an update of an earlier digest's item
+    update_text: str  # {date} of the earlier digest, {link}: update_link or nothing
+    update_link: str  # {url}
 
     def items_phrase(self, numbers: Sequence[int]) -> str:
         """``第 1、3 条`` in Chinese, ``item 1`` or ``items 1, 3 and 4`` in English."""
@@ -96,6 +99,9 @@ ZH = Labels(
     last_sep="、",
     title_sep="；",
     end="。",
+    update="更新",
+    update_text="此事件已在 {date} 的日报中报道{link}，以下为新进展。",
+    update_link="（[链接]({url})）",
 )
 
 EN = Labels(
@@ -135,6 +141,9 @@ EN = Labels(
     last_sep=" and ",
     title_sep="; ",
     end=".",
+    update="Update",
+    update_text="first covered in the {date} digest{link}; what is new follows.",
+    update_link=" ([link]({url}))",
 )
 
 

@@ -22,18 +22,18 @@ from deepdaily.analyse.base import Analyser
 from deepdaily.analyse.factory import Engine, build_engine
 from deepdaily.analyse.llm import analyse_many
 from deepdaily.cluster import cluster_documents
-from deepdaily.config import Profile, Settings
+from deepdaily.config import Settings
 from deepdaily.errors import DeepdailyError
 from deepdaily.models import (
     Digest,
     DigestItem,
-    Event,
     Selection,
     SourceOutcome,
     Synthesis,
     content_id,
 )
 from deepdaily.pipeline.collect import collect
+from deepdaily.pipeline.history import read_history
 from deepdaily.pipeline.manifest import Manifest, StageTiming
 from deepdaily.rank import digest_window, select_events
 from deepdaily.render import post_filename, render_json, render_markdown
@@ -140,16 +140,16 @@ async def run_digest(
             manifest.events = len(events)
 
         with _timed(manifest, "select", hooks):
-            published_on = store.published_event_ids(profile.name, day.isoformat())
-            published = _as_published(store.events_by_id(published_on), published_on, profile)
+            history = read_history(store, settings, day, events)  # updates and repeats
             follow_ups = plan_follow_ups(store, settings, day, events)  # the watch list
             selections = select_events(
                 events,
                 profile,
                 (start, end),
-                published=published,
-                published_on=published_on,
+                published=history.published,
+                published_on=history.published_on,
                 boosts=follow_ups.boosts,
+                newness=history.newness,
             )
             store.save_selections(run_id, selections)
             chosen = sorted((s for s in selections if s.selected), key=lambda s: s.rank or 0)
@@ -158,7 +158,7 @@ async def run_digest(
 
         with _timed(manifest, "analyse", hooks):
             by_id = {ev.id: ev for ev in events}
-            chosen_events = [by_id[s.event_id] for s in chosen]
+            chosen_events = [history.to_analyse(by_id[s.event_id]) for s in chosen]
             analysed = await analyse_many(
                 engine.analyser, chosen_events, profile, settings.analysis.concurrency
             )
@@ -167,6 +167,7 @@ async def run_digest(
                     update={
                         "selection_reason": sel.reason,
                         "follow_up": follow_ups.follow_up(sel.event_id),
+                        **history.update_fields(sel.event_id),
                     }
                 )
                 for item, sel in zip(analysed, chosen, strict=True)
@@ -180,7 +181,7 @@ async def run_digest(
             digest = _digest(settings, day, items, synthesis, used, start, end)
             markdown = render_markdown(digest, template_dir=settings.template_dir)
             json_text = render_json(digest)
-            relative = post_filename(digest, settings.post_path)
+            relative = post_filename(digest, settings.post_path_for(profile))
             path = settings.output_dir / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(markdown, encoding="utf-8")
@@ -203,17 +204,6 @@ async def run_digest(
     return RunResult(
         manifest=manifest, digest=digest, selections=selections, markdown=markdown, path=path
     )
-
-
-def _as_published(
-    events: list[Event], published_on: dict[str, str], profile: Profile
-) -> list[Event]:
-    """Each published event as it stood when its digest went out (later coverage removed)."""
-    trimmed = (
-        ev.as_of(digest_window(date.fromisoformat(published_on[ev.id]), profile)[1])
-        for ev in events
-    )
-    return [ev for ev in trimmed if ev is not None]
 
 
 def _digest(

@@ -10,7 +10,9 @@ __all__ = [
     "duplicate_of",
     "not_in_top",
     "outside_window",
+    "repeat_of",
     "selected",
+    "update_of",
 ]
 
 STRONG_RELEVANCE = 0.5
@@ -52,6 +54,16 @@ def outside_window() -> str:
 
 def already_published(day: str) -> str:
     return f"rejected: already published on {day}"
+
+
+def repeat_of(day: str) -> str:
+    """A published event whose later coverage adds nothing (``deepdaily.rank.novelty``)."""
+    return f"rejected: repeat of the item published on {day}, nothing new"
+
+
+def update_of(day: str, what: str) -> str:
+    """The clause appended to the reason of a published event's update: what is new."""
+    return f"follow-up of the item published on {day}: {what}"
 
 
 def duplicate_of(rank: int) -> str:

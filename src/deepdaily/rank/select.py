@@ -3,7 +3,10 @@
 1. Score every event (``score.py``); novelty comes from the published events: the same event
    id, or the same story by the clustering rule, means "already published" (novelty 0, never
    selected); a close relative (cosine >= :data:`FOLLOW_UP_COSINE`) is a follow-up (novelty
-   :data:`FOLLOW_UP_NOVELTY`).
+   :data:`FOLLOW_UP_NOVELTY`). A published event whose later coverage was assessed
+   (``newness``, from :func:`deepdaily.rank.novelty.assess_newness`) is an update of the
+   published item (novelty :data:`~deepdaily.rank.novelty.UPDATE_NOVELTY`, the new facts named
+   in its reason) or a plain repeat (novelty 0, "repeat of the item published on ...").
 2. Reject events with no document inside the window, already published ones, and those whose
    total is below ``profile.min_score`` (so a quiet day yields fewer items).
 3. Pick greedily, MMR style, by ``total - MMR_LAMBDA * max similarity to the events already
@@ -29,6 +32,7 @@ import numpy as np
 from deepdaily.config.settings import Profile
 from deepdaily.models import Event, Selection
 from deepdaily.rank import reasons
+from deepdaily.rank.novelty import UPDATE_NOVELTY, Newness
 from deepdaily.rank.score import Boost, EventScore, apply_boost, score_event
 from deepdaily.rank.similar import EventSpace
 
@@ -47,7 +51,10 @@ FOLLOW_UP_NOVELTY = 0.5
 
 
 def _novelty(
-    space: EventSpace, events: Sequence[Event], published: Sequence[Event]
+    space: EventSpace,
+    events: Sequence[Event],
+    published: Sequence[Event],
+    newness: Mapping[str, Newness],
 ) -> list[tuple[float, Event | None]]:
     """Per candidate: novelty and the published event it resembles (if any)."""
     by_id = {event.id: event for event in published}
@@ -55,7 +62,8 @@ def _novelty(
     out: list[tuple[float, Event | None]] = []
     for i, (event, (j, cos)) in enumerate(zip(events, space.closest_published(), strict=True)):
         if event.id in by_id:
-            out.append((0.0, by_id[event.id]))
+            match = by_id[event.id]
+            out.append((UPDATE_NOVELTY if _is_update(event, match, newness) else 0.0, match))
         elif j < 0:
             out.append((1.0, None))
         elif space.same_story(i, n + j, cos):
@@ -65,6 +73,11 @@ def _novelty(
         else:
             out.append((1.0, None))
     return out
+
+
+def _is_update(event: Event, match: Event, newness: Mapping[str, Newness]) -> bool:
+    """``event`` is the published ``match`` come back with later coverage that is new."""
+    return match.id == event.id and event.id in newness and newness[event.id].is_update
 
 
 def _local_day(moment: datetime, profile: Profile) -> str:
@@ -79,17 +92,24 @@ def select_events(
     published: Sequence[Event] = (),
     published_on: Mapping[str, str] | None = None,
     boosts: Mapping[str, Boost] | None = None,
+    newness: Mapping[str, Newness] | None = None,
 ) -> list[Selection]:
     """One Selection per event, selected ones ranked 1..n (n <= ``profile.items``).
 
     ``published_on`` maps a published event's id to the date of the digest that carried it,
     for the reasons; without it the event's last local day is named. ``boosts`` raise the
-    totals of the events they name (see the module docstring).
+    totals of the events they name; ``newness`` says what the later coverage of a published
+    event adds (see the module docstring).
     """
     if not events:
         return []
+    newness = newness or {}
     space = EventSpace(events, published)
-    novelty = _novelty(space, events, published)
+    novelty = _novelty(space, events, published, newness)
+
+    def published_day(match: Event) -> str:
+        return (published_on or {}).get(match.id) or _local_day(match.last_seen, profile)
+
     scores = [
         score_event(event, profile.interests, window, nov)
         for event, (nov, _) in zip(events, novelty, strict=True)
@@ -105,8 +125,9 @@ def select_events(
         if not score.in_window:
             reason[i] = reasons.outside_window()
         elif score.breakdown.novelty == 0.0 and match is not None:
-            day = (published_on or {}).get(match.id) or _local_day(match.last_seen, profile)
-            reason[i] = reasons.already_published(day)
+            repeat = match.id == events[i].id and events[i].id in newness
+            day = published_day(match)
+            reason[i] = reasons.repeat_of(day) if repeat else reasons.already_published(day)
         elif score.total < profile.min_score:
             reason[i] = reasons.below_minimum(score, profile.min_score)
         else:
@@ -114,9 +135,14 @@ def select_events(
     picked = _pick_diverse(space, events, scores, eligible, profile.items, reason)
     for position, i in enumerate(picked, start=1):
         match = novelty[i][1]
-        follow_up = _local_day(match.last_seen, profile) if match is not None else ""
+        related = match is not None and match.id != events[i].id
+        follow_up = _local_day(match.last_seen, profile) if match and related else ""
         reason[i] = reasons.selected(position, scores[i], follow_up)
     for i, event in enumerate(events):
+        match = novelty[i][1]
+        if match is not None and scores[i].in_window and _is_update(event, match, newness):
+            update = reasons.update_of(published_day(match), newness[event.id].describe())
+            reason[i] = f"{reason[i]}; {update}"
         if event.id in boosts:
             reason[i] = f"{reason[i]}; {boosts[event.id].reason}"
     rank = {index: position for position, index in enumerate(picked, start=1)}

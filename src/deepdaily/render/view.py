@@ -12,6 +12,10 @@ Templates stay layout-only; every decision is made here, where it is tested:
   generated" for an LLM item) instead of being invented or silently missing;
 - a watch-list follow-up (``DigestItem.follow_up``) closes the bullets as ``- **跟进**：…``
   (``- **Follow-up**: …``);
+- an update of an event an earlier digest carried (``DigestItem.update_of``) opens the bullets
+  with ``- **更新**：此事件已在 2026-11-26 的日报中报道（[链接](/posts/...)），以下为新进展。``
+  (``- **Update**: first covered in the 2026-11-26 digest ([link](...)); what is new follows.``),
+  the link left out when ``update_url`` is empty;
 - every string is passed through :mod:`deepdaily.render.sanitise`.
 
 Templates also receive the raw ``digest`` for anything this view does not lay out.
@@ -107,6 +111,15 @@ def _bullets(item: DigestItem, labels: Labels) -> list[BulletView]:
     return [section for section in sections if section is not None]
 
 
+def _update(item: DigestItem, labels: Labels) -> list[BulletView]:
+    if not item.update_of.strip():
+        return []
+    url = md_url(item.update_url).replace("(", "%28").replace(")", "%29")
+    link = labels.update_link.format(url=url) if url else ""
+    text = labels.update_text.format(date=md_text(item.update_of), link=link)
+    return [BulletView(md_label(labels.update), text)]
+
+
 def _follow_up(item: DigestItem, labels: Labels) -> list[BulletView]:
     if not item.follow_up.strip():
         return []
@@ -124,7 +137,7 @@ def _item_view(number: int, item: DigestItem, labels: Labels) -> ItemView:
         heading=heading,
         sources=[md_url(url) for url in dict.fromkeys(item.sources) if url.strip()],
         note=md_emphasis(item.note) if item.note.strip() else "",
-        bullets=[*_bullets(item, labels), *_follow_up(item, labels)],
+        bullets=[*_update(item, labels), *_bullets(item, labels), *_follow_up(item, labels)],
         item=item,
     )
 

@@ -397,6 +397,20 @@ class Store:
         with self._tx() as conn:
             return {row.event_id: row.date for row in conn.execute(query)}
 
+    def published_event_dates(self, profile: str, before: str) -> dict[str, list[str]]:
+        """Event id -> dates (oldest first) of every digest of ``profile`` before ``before``
+        that carried it."""
+        query = (
+            select(t.digest_events.c.event_id, t.digest_events.c.date)
+            .where((t.digest_events.c.profile == profile) & (t.digest_events.c.date < before))
+            .order_by(t.digest_events.c.date)
+        )
+        dates: dict[str, list[str]] = {}
+        with self._tx() as conn:
+            for row in conn.execute(query):
+                dates.setdefault(row.event_id, []).append(row.date)
+        return dates
+
 
 def _document_row(doc: Document) -> dict[str, Any]:
     row = doc.model_dump()
