@@ -132,7 +132,8 @@ async def run_digest(
             known = store.events_since(start - EVENT_MEMORY)
             events = cluster_documents(documents, known)
             store.save_events(events)
-            window_ids = {doc.id for doc in documents}
+            readable = _profile_sources(settings)
+            window_ids = {d.id for d in documents if readable is None or d.source in readable}
             in_window = (
                 ev.as_of(end) for ev in events if any(d.id in window_ids for d in ev.documents)
             )
@@ -204,6 +205,18 @@ async def run_digest(
     return RunResult(
         manifest=manifest, digest=digest, selections=selections, markdown=markdown, path=path
     )
+
+
+def _profile_sources(settings: Settings) -> set[str] | None:
+    """The sources the profile reads (``profile.source_tags``), or None for all of them.
+
+    Clustering stays profile-independent; a profile only sees events that at least one of
+    its own sources covers (the event keeps all its coverage).
+    """
+    tags = set(settings.profile.source_tags)
+    if not tags:
+        return None
+    return {spec.name for spec in settings.sources if tags & set(spec.tags)}
 
 
 def _digest(
