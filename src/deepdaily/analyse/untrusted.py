@@ -35,7 +35,10 @@ _EN_PATTERNS = [
     r"\b(respond|reply|answer|output|print|say|write)\s+(only\s+)?(with|the following|exactly)\b",
     r"\b(do not|don't|never)\s+(mention|reveal|disclose|tell|summari[sz]e)\b",
     r"\b(rank|place|put|list)\s+(this|it)\b.{0,30}\b(first|top|rank one|number one|#1)\b",
-    r"\b(jailbreak|developer mode|dan mode)\b",
+    # An imperative mode switch; "jailbreak" alone is a topic of security news, not an order.
+    r"\b(enter|enable|activate|switch\s+(on|to)|you\s+are\s+(now\s+)?in)\s+(the\s+)?"
+    r"(jailbreak|developer|dan|god)\s+mode\b",
+    r"\bjailbreak\s+(yourself|the\s+(assistant|model|ai))\b",
     r"\b(send|share|enter|paste)\s+(us\s+)?(your\s+)?(password|api key|credentials|seed phrase|"
     r"private key|token)s?\b",
 ]

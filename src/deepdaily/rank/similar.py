@@ -9,6 +9,7 @@ clusterer kept apart can still be recognised as one story at selection time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,7 +17,7 @@ from numpy.typing import NDArray
 
 from deepdaily.cluster.features import DocFeatures, doc_features
 from deepdaily.cluster.stories import EntityStats, evidence
-from deepdaily.cluster.text import Entity
+from deepdaily.cluster.text import Entity, entities
 from deepdaily.cluster.vectors import TfidfSpace
 from deepdaily.models import Event
 
@@ -49,6 +50,7 @@ class EventSpace:
             self._entities.append(frozenset(ents))
         self._space = TfidfSpace(term_lists)
         self._stats = EntityStats(self._entities)
+        self._title_products = [_title_products(event) for event in [*events, *published]]
 
     def cosines(self, index: int) -> NDArray[np.float64]:
         """Cosine of event ``index`` against every event (candidates, then published)."""
@@ -72,7 +74,30 @@ class EventSpace:
         return best
 
     def same_story(self, a: int, b: int, cosine: float) -> bool:
+        """The clustering rule, or both events' headlines naming the same versioned product.
+
+        The second test works across languages ("Veridian 发布 Atlas 3" and "Introducing
+        Atlas 3"): a digest has no room for two items about one release on one day.
+        """
+        if self._title_products[a] & self._title_products[b]:
+            return True
         return evidence(self._entities[a], self._entities[b], cosine, self._stats).same_story
 
     def shared_entities(self, a: int, b: int, cosine: float) -> tuple[str, ...]:
         return evidence(self._entities[a], self._entities[b], cosine, self._stats).shared
+
+
+_QUANTITY = re.compile(r"^[\d.,]+\s*[a-z%]{0,3}$")
+
+
+def _title_products(event: Event) -> frozenset[str]:
+    """Versioned product names (``Atlas 3``, ``GPT-5.3-Codex``) in the event's titles."""
+    found: set[str] = set()
+    for doc in event.documents:
+        for entity in entities(doc.title):
+            key = entity.key
+            if entity.kind == "model" and any(c.isdigit() for c in key) and not _QUANTITY.match(
+                key
+            ):
+                found.add(key.split()[-2] + " " + key.split()[-1] if " " in key else key)
+    return frozenset(found)
