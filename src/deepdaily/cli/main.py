@@ -32,7 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130
+    finally:
+        _stop_extraction_workers()
     return 0
+
+
+def _stop_extraction_workers() -> None:
+    """Stop the extraction process pool now, not in an atexit hook (which never runs when the
+    CLI itself is called from a multiprocessing child)."""
+    documents = sys.modules.get("deepdaily.extract.documents")
+    if documents is not None:
+        documents.shutdown_workers()
 
 
 if __name__ == "__main__":

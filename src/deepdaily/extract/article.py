@@ -139,13 +139,17 @@ def _text_and_links(body: etree._Element | None, url: str) -> tuple[str, tuple[s
     return text.strip(), tuple(found)
 
 
-def extract_article(html: str, url: str) -> Article | None:
-    """The main text and metadata of the page ``html`` fetched from ``url``; None if empty."""
+def extract_article(html: str, url: str, *, metadata: bool = True) -> Article | None:
+    """The main text and metadata of the page ``html`` fetched from ``url``; None if empty.
+
+    ``metadata=False`` skips title, author and date extraction (about a quarter of the CPU per
+    page, measured by ``benchmarks/ingest.py``) for entries whose feed already gave them.
+    """
     if not html or not html.strip():
         return None
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_links=True, include_comments=False
+            html, url=url, with_metadata=metadata, include_links=True, include_comments=False
         )
     except Exception:  # trafilatura raises assorted errors on hostile markup
         doc = None
@@ -156,7 +160,7 @@ def extract_article(html: str, url: str) -> Article | None:
             return None
     match = _LANG.search(html[:4096])
     language = (getattr(doc, "language", None) or (match.group(1) if match else "")).lower()
-    published = _page_date(html, url)
+    published = _page_date(html, url) if metadata else None
     links = links or tuple(links_in_html(html, url))
     own = canonical_url(url)
     return Article(

@@ -26,6 +26,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from deepdaily.errors import SourceError
 from deepdaily.extract.article import Article, extract_article, html_to_text
@@ -83,19 +84,20 @@ class _Extractor:
         # Fetched pages wait here rather than pile up in the pool's queue.
         self._slots = asyncio.Semaphore(max(2, 2 * self.workers))
 
-    async def __call__(self, html: str, url: str) -> Article | None:
+    async def __call__(self, html: str, url: str, *, metadata: bool = True) -> Article | None:
         if not _FULL_PAGE.search(html[:4096]):
             return _fragment_article(html, url)
+        work = partial(extract_article, html, url, metadata=metadata)
         async with self._slots:
             try:
                 if self.workers == 0:
-                    return await asyncio.to_thread(extract_article, html, url)
+                    return await asyncio.to_thread(work)
                 executor: Executor = _pool(self.workers)
                 loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(executor, extract_article, html, url)
+                return await loop.run_in_executor(executor, work)
             except BrokenProcessPool:
                 _POOLS.pop(self.workers, None)  # a worker died (e.g. out of memory): start afresh
-                return await asyncio.to_thread(extract_article, html, url)
+                return await asyncio.to_thread(work)
             except Exception:  # one hostile page must not sink the batch; it has no text then
                 return None
 
@@ -126,7 +128,10 @@ async def _page_article(
         return None, str(exc)
     if response.content_type not in _HTML_TYPES and "html" not in response.content_type:
         return None, f"{job.entry.url}: page is {response.content_type}, not HTML"
-    article = await extract(response.text, response.final_url)
+    # The feed's title and date win over the page's, so don't extract what would be dropped
+    # (the page's author is lost then; the digest never shows authors).
+    needs_metadata = not (job.entry.title and job.entry.published)
+    article = await extract(response.text, response.final_url, metadata=needs_metadata)
     if article is None:
         return None, f"{job.entry.url}: no main text found in the page"
     return article, ""
