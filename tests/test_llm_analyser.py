@@ -631,3 +631,18 @@ async def test_prompts_are_versioned_and_sent_with_requests(
     assert cache_key(seen[0], "m") != cache_key(
         seen[0].model_copy(update={"prompt_version": "old"}), "m"
     )
+
+
+async def test_schema_invalid_after_reasks_passes_to_the_next_provider(
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
+    """Regression: an answer still invalid after the re-asks used to send the item offline even
+    when the chain had another provider."""
+    with ScriptedLLMServer(default=answer({"title": "no other fields"})) as stubborn:
+        server.script(GOOD)
+        llm = analyser(chain(stubborn, server, log=log), log)
+        item = await llm.analyse(flint_event(), ZH)
+    assert item.engine == "llm" and item.model == "p1/model-1"
+    assert stubborn.request_count == REASKS + 1
+    assert server.request_count == 1
+    assert any("another provider answered" in r for r in llm.reports["ev-1"].reasons)

@@ -25,6 +25,7 @@ from deepdaily.analyse.providers.base import (
     ChatResponse,
     Provider,
     ProviderBadOutput,
+    ProviderError,
 )
 from deepdaily.analyse.providers.budget import Budget
 from deepdaily.analyse.schema import AnswerError, parse_answer, response_schema
@@ -107,4 +108,43 @@ class JsonAsker:
             )
             if not self.affordable(conversation):
                 raise BudgetTight(f"{purpose}: the budget does not allow re-asking")
+        answered = await self._other_members(messages, model, purpose, sources_hash, provider)
+        if answered is not None:
+            report.reason(
+                f"{purpose}: invalid JSON after {REASKS} re-asks; another provider answered"
+            )
+            return answered
         raise ProviderBadOutput(f"{purpose}: no valid JSON after {REASKS} re-asks: {error}")
+
+    async def _other_members(
+        self,
+        messages: list[ChatMessage],
+        model: type[Model],
+        purpose: str,
+        sources_hash: str,
+        provider: Provider | None,
+    ) -> tuple[Model, ChatResponse] | None:
+        """After the re-asks failed, each other provider of the chain gets the request once."""
+        chain = provider or self.provider
+        inner = getattr(chain, "inner", chain)  # through a CachingProvider
+        members = getattr(inner, "providers", None)
+        if not members or len(members) < 2:
+            return None
+        request = ChatRequest(
+            messages=list(messages),
+            json_schema=response_schema(model),
+            schema_name=model.__name__,
+            max_tokens=self.max_tokens,
+            purpose=purpose,
+            sources_hash=sources_hash,
+            prompt_version=PROMPT_VERSION,
+        )
+        for member in members[1:]:
+            if not self.affordable(messages):
+                return None
+            try:
+                response = await chain.complete(request, only=member.name)  # type: ignore[call-arg]
+                return parse_answer(response.text, model), response
+            except (ProviderError, AnswerError):
+                continue
+        return None
