@@ -77,6 +77,14 @@ class Document(BaseModel):
     links: list[str] = Field(default_factory=list)
     event_id: str | None = None
 
+    @property
+    def outlet(self) -> str:
+        """Who published it: the ``outlet:`` tag a collection source (a JSONL file, an
+        aggregator) sets per item, else the source itself. Independence is counted by outlet."""
+        return next(
+            (t.removeprefix("outlet:") for t in self.tags if t.startswith("outlet:")), self.source
+        )
+
 
 class Event(BaseModel):
     """One story, with every document that covers it."""
@@ -89,8 +97,8 @@ class Event(BaseModel):
 
     @property
     def sources(self) -> list[str]:
-        """Distinct source names, in document order."""
-        return list(dict.fromkeys(doc.source for doc in self.documents))
+        """Distinct outlets, in document order."""
+        return list(dict.fromkeys(doc.outlet for doc in self.documents))
 
     @property
     def urls(self) -> list[str]:

@@ -1,7 +1,8 @@
 """Choose the analysis engine for a run from the settings.
 
 With usable ``[[llm]]`` entries the run gets an :class:`~deepdaily.analyse.llm.LLMAnalyser` over
-the provider chain (cached in the store, accounted in a :class:`CallLog`); otherwise, or with
+the provider chain (cached in the store, accounted in a :class:`CallLog`; also exposed as
+``Engine.provider`` for the select stage's relevance judgement); otherwise, or with
 ``offline=True``, the :class:`~deepdaily.analyse.offline.OfflineAnalyser`. Governed by
 ``[[llm]]`` and ``[analysis]``.
 """
@@ -29,6 +30,7 @@ class Engine:
     notes: list[str] = field(default_factory=list)
     closers: list[Any] = field(default_factory=list)
     log: Any = None  # CallLog when an LLM is configured
+    provider: Any = None  # the run's LLM chain (a CachingProvider with a store); None offline
 
     def manifest(self) -> dict[str, Any]:
         summary: dict[str, Any] = {"notes": self.notes}
@@ -82,4 +84,4 @@ def build_engine(
     analyser = LLMAnalyser(
         chain, settings=settings.analysis, fallback=offline_engine, log=log, judge=judge
     )
-    return Engine(analyser, notes=notes, closers=closers, log=log)
+    return Engine(analyser, notes=notes, closers=closers, log=log, provider=chain)

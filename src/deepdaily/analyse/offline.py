@@ -231,7 +231,11 @@ class OfflineAnalyser:
         docs = _rank_documents(event)
         lead = docs[0]
         title = self._title(event, docs)
-        organisation = find_organisation(title, lead.source, lead.canonical_url)
+        # A collection source (a JSONL file, an aggregator) names each item's outlet in a tag.
+        outlet = next(
+            (t.removeprefix("outlet:") for t in lead.tags if t.startswith("outlet:")), lead.source
+        )
+        organisation = find_organisation(title, outlet, lead.canonical_url)
         title = split_title_prefix(title, organisation)
         sentences = [s for rank, doc in enumerate(docs) for s in _sentences(doc, rank)]
 

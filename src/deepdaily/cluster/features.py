@@ -86,5 +86,5 @@ def doc_features(doc: Document, *, with_shingles: bool = True) -> DocFeatures:
         fingerprint=content_id("text", text_print) if len(text_print) >= MIN_FINGERPRINT_CHARS
         else "",
         links=specific_links(doc),
-        source=doc.source.strip().lower(),
+        source=doc.outlet.strip().lower(),
     )

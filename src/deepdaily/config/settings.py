@@ -43,6 +43,8 @@ __all__ = [
 ]
 
 SourceType = Literal["auto", "feed", "html", "discourse", "jsonl"]
+#: The score components a profile may weight (``Profile.weights``; see ``rank/score.py``).
+WEIGHT_KEYS = ("authority", "coverage", "relevance", "recency", "novelty")
 ENV_PREFIX = "DEEPDAILY_"
 CONFIG_FILENAME = "deepdaily.toml"
 
@@ -80,6 +82,19 @@ class Profile(_Strict):
     audience: str = ""  # who the digest is for, in a phrase (used by the LLM prompt)
     source_tags: list[str] = Field(default_factory=list)  # only sources with one of these tags
     post_path: str = ""  # overrides Settings.post_path for this profile
+    # Score weights by component (WEIGHT_KEYS); a missing key keeps rank/score.py's default.
+    weights: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("weights")
+    @classmethod
+    def _known_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, weight in value.items():
+            if key not in WEIGHT_KEYS:
+                known = ", ".join(WEIGHT_KEYS)
+                raise ValueError(f"unknown weight {key!r}, expected one of {known}")
+            if weight < 0:
+                raise ValueError(f"weight {key!r} must be >= 0, got {weight:g}")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -147,6 +162,7 @@ class AnalysisSettings(_Strict):
     budget_tokens: int = Field(default=0, ge=0)  # 0 = unlimited
     budget_cost: float = Field(default=0.0, ge=0)  # 0 = unlimited
     judge: str = ""  # name of an [[llm]] entry used as a second-opinion judge
+    judge_relevance: bool = True  # one LLM relevance judgement of the candidates (rank/judge.py)
 
 
 class WatchSettings(_Strict):

@@ -140,7 +140,7 @@ def _earlier(earlier: Sequence[Document], days: set[date]) -> _Earlier:
 
 def _outlet_keys(doc: Document) -> set[str]:
     host = urlsplit(doc.canonical_url or doc.url).hostname or ""
-    return {key for key in (fold(doc.source), fold(host)) if key}
+    return {key for key in (fold(doc.outlet), fold(host)) if key}
 
 
 def _is_new_sentence(sentence: str, vocabulary: set[str]) -> bool:

@@ -16,15 +16,20 @@ and ``profile.min_score`` reads on the same scale.
 * **recency**: 0.5 at the window's start to 1.0 at its end, by the newest document inside it.
 * **novelty**: set by the caller from the published events (1.0 when new).
 
-A :class:`Boost` from outside the score (a watch-list follow-up, ``deepdaily.watch``) is added
-to ``total`` by :func:`apply_boost`, so a boosted total may exceed 1; the caller writes its
-reason into the selection reason.
+A profile may set its own weights (``Profile.weights``, by component name); a component it does
+not name keeps the module default, so the default profile scores exactly as above. Weights that
+do not sum to 1 move ``total`` off the ``min_score`` scale: keep them summing to 1.
+
+A :class:`Boost` from outside the score (a watch-list follow-up, ``deepdaily.watch``; the LLM
+relevance judgement, ``rank/judge.py``) is added to ``total`` by :func:`apply_boost`, so a
+boosted total may exceed 1; the caller writes its reason into the selection reason. Boosts from
+several sources for one event are combined by :func:`merge_boosts`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,6 +42,7 @@ from deepdaily.rank.signals import Signals, read_signals
 from deepdaily.rank.window import position_in_window, times_in_window
 
 __all__ = [
+    "DEFAULT_WEIGHTS",
     "W_AUTHORITY",
     "W_COVERAGE",
     "W_NOVELTY",
@@ -47,6 +53,7 @@ __all__ = [
     "apply_boost",
     "document_relevance",
     "independent_sources",
+    "merge_boosts",
     "score_event",
 ]
 
@@ -55,6 +62,13 @@ W_COVERAGE = 0.20
 W_RELEVANCE = 0.50  # the digest is for engineers and researchers: substance first
 W_RECENCY = 0.05  # the window already filters; inside it, age matters little
 W_NOVELTY = 0.10
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "authority": W_AUTHORITY,
+    "coverage": W_COVERAGE,
+    "relevance": W_RELEVANCE,
+    "recency": W_RECENCY,
+    "novelty": W_NOVELTY,
+}
 
 COVERAGE_SCALE = 2.0
 INTEREST_SCALE = 3.0  # interests matched for 63 % of the interest part
@@ -103,6 +117,21 @@ def apply_boost(score: EventScore, boost: Boost) -> None:
     score.breakdown.total = round(score.breakdown.total + boost.amount, 4)
 
 
+def merge_boosts(*boosts: Mapping[str, Boost]) -> dict[str, Boost]:
+    """One boost per event id: the amounts added, the reasons joined with ``"; "`` in order."""
+    merged: dict[str, Boost] = {}
+    for mapping in boosts:
+        for event_id, boost in mapping.items():
+            if event_id in merged:
+                before = merged[event_id]
+                boost = Boost(
+                    amount=round(before.amount + boost.amount, 4),
+                    reason=f"{before.reason}; {boost.reason}",
+                )
+            merged[event_id] = boost
+    return merged
+
+
 def document_relevance(doc: Document, interests: Sequence[str]) -> DocRelevance:
     sig = read_signals(
         f"{doc.title}\n{document_text(doc)[:MAX_BODY_CHARS]}", interests, title=doc.title
@@ -136,7 +165,7 @@ def independent_sources(documents: Sequence[Document]) -> int:
     """Distinct sources, not counting near-verbatim copies of another source's document."""
     counted: list[tuple[str, np.ndarray]] = []
     for doc in documents:
-        source = doc.source.strip().lower()
+        source = doc.outlet.strip().lower()
         if any(source == s for s, _ in counted):
             continue
         body = doc_shingles(doc)
@@ -158,7 +187,10 @@ def score_event(
     interests: Sequence[str],
     window: tuple[datetime, datetime],
     novelty: float = 1.0,
+    weights: Mapping[str, float] | None = None,
 ) -> EventScore:
+    """The event's score; ``weights`` (by component name) override :data:`DEFAULT_WEIGHTS`."""
+    w = {**DEFAULT_WEIGHTS, **(weights or {})}
     readings = [document_relevance(doc, interests) for doc in event.documents]
     clean = [r for r in readings if not r.signals.spam]
     spam = len(readings) - len(clean)
@@ -173,11 +205,11 @@ def score_event(
     authority = max((doc.authority for doc in event.documents), default=0.0)
     recency, in_window = _recency(event, window)
     total = (
-        W_AUTHORITY * authority
-        + W_COVERAGE * coverage
-        + W_RELEVANCE * relevance
-        + W_RECENCY * recency
-        + W_NOVELTY * novelty
+        w["authority"] * authority
+        + w["coverage"] * coverage
+        + w["relevance"] * relevance
+        + w["recency"] * recency
+        + w["novelty"] * novelty
     )
     breakdown = ScoreBreakdown(
         authority=round(authority, 4),

@@ -17,9 +17,10 @@
    story as a pick is rejected as its near-duplicate and takes no slot.
 
 Every event gets a :class:`~deepdaily.models.Selection` with a one-sentence reason.
-``boosts`` (event id -> :class:`~deepdaily.rank.score.Boost`, from the watch list) are added to
-the totals before step 2, and each one's reason is appended to its event's reason.
-Settings: ``profile.items``, ``profile.min_score``, ``profile.interests``, ``profile.timezone``.
+``boosts`` (event id -> :class:`~deepdaily.rank.score.Boost`, from the watch list and the LLM
+relevance judgement) are added to the totals before step 2, and each one's reason is appended
+to its event's reason. Settings: ``profile.items``, ``profile.min_score``, ``profile.interests``,
+``profile.weights``, ``profile.timezone``.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def select_events(
         return (published_on or {}).get(match.id) or _local_day(match.last_seen, profile)
 
     scores = [
-        score_event(event, profile.interests, window, nov)
+        score_event(event, profile.interests, window, nov, profile.weights)
         for event, (nov, _) in zip(events, novelty, strict=True)
     ]
     boosts = boosts or {}
