@@ -213,3 +213,20 @@ def translate_sdk_error(
                                  provider=label)
     return ProviderError(f"{label}: {type(exc).__name__}: {one_line(exc, secret=secret)}",
                          provider=label)
+
+
+class EndpointIdentity:
+    """What every endpoint provider records about its ``[[llm]]`` entry (never the key's
+    value outside ``_secret``, which only error scrubbing reads)."""
+
+    def _bind(self, spec: Any, api_key: str | None, index: int) -> None:
+        from deepdaily.analyse.providers.presets import Endpoint, resolve
+
+        self.endpoint: Endpoint = spec if isinstance(spec, Endpoint) else resolve(spec, index)
+        self.spec = self.endpoint.spec
+        self.name = self.endpoint.name
+        self.model = self.endpoint.model
+        self.label = self.endpoint.label
+        self.api_key_env = self.endpoint.api_key_env
+        self.max_retries = self.spec.max_retries
+        self._secret = api_key

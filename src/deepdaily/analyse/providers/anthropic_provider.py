@@ -23,6 +23,7 @@ from typing import Any
 
 from deepdaily.analyse.providers._common import (
     KEYLESS,
+    EndpointIdentity,
     extract_json,
     schema_instruction,
     tool_name,
@@ -35,13 +36,13 @@ from deepdaily.analyse.providers.base import (
     ProviderError,
     Usage,
 )
-from deepdaily.analyse.providers.presets import Endpoint, resolve
+from deepdaily.analyse.providers.presets import Endpoint
 from deepdaily.config import LLMSpec
 
 __all__ = ["AnthropicProvider"]
 
 
-class AnthropicProvider:
+class AnthropicProvider(EndpointIdentity):
     """One Anthropic (or Anthropic-compatible) endpoint and model."""
 
     def __init__(
@@ -54,14 +55,7 @@ class AnthropicProvider:
     ) -> None:
         import anthropic  # the optional 'llm' extra
 
-        self.endpoint = spec if isinstance(spec, Endpoint) else resolve(spec, index)
-        self.spec = self.endpoint.spec
-        self.name = self.endpoint.name
-        self.model = self.endpoint.model
-        self.label = self.endpoint.label
-        self.api_key_env = self.endpoint.api_key_env
-        self.max_retries = self.spec.max_retries
-        self._secret = api_key
+        self._bind(spec, api_key, index)
         self._sdk = anthropic
         # An explicit key (even the placeholder) stops the SDK from reading credentials from
         # the environment or its own config files.

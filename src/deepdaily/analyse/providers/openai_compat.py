@@ -18,6 +18,7 @@ from typing import Any
 
 from deepdaily.analyse.providers._common import (
     KEYLESS,
+    EndpointIdentity,
     extract_json,
     schema_instruction,
     tool_name,
@@ -29,13 +30,13 @@ from deepdaily.analyse.providers.base import (
     ProviderBadOutput,
     Usage,
 )
-from deepdaily.analyse.providers.presets import Endpoint, resolve
+from deepdaily.analyse.providers.presets import Endpoint
 from deepdaily.config import LLMSpec
 
 __all__ = ["OpenAICompatProvider"]
 
 
-class OpenAICompatProvider:
+class OpenAICompatProvider(EndpointIdentity):
     """One OpenAI-compatible endpoint and model.
 
     ``api_key`` is ``None`` for endpoints without authentication; a placeholder is then sent so
@@ -53,14 +54,7 @@ class OpenAICompatProvider:
     ) -> None:
         import openai  # the optional 'llm' extra
 
-        self.endpoint = spec if isinstance(spec, Endpoint) else resolve(spec, index)
-        self.spec = self.endpoint.spec
-        self.name = self.endpoint.name
-        self.model = self.endpoint.model
-        self.label = self.endpoint.label
-        self.api_key_env = self.endpoint.api_key_env
-        self.max_retries = self.spec.max_retries
-        self._secret = api_key
+        self._bind(spec, api_key, index)
         self._sdk = openai
         self._client = openai.AsyncOpenAI(
             base_url=self.endpoint.base_url,
