@@ -6,10 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from site_support import DAY
 
 from deepdaily.cli.main import main
 from deepdaily.testing import FixtureServer
+from site_support import DAY
 
 
 def test_all_profiles_fetch_once_and_write_one_digest_each(

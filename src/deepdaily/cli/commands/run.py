@@ -91,7 +91,9 @@ def run(
             "add one with `deepdaily sources add URL` or run `deepdaily demo`"
         )
     names = settings.profile_names() if all_profiles else [settings.profile.name]
-    flags = {k: v for k, v in (("items", items), ("language", language)) if v is not None}
+    flags: dict[str, object] = {
+        k: v for k, v in (("items", items), ("language", language)) if v is not None
+    }
     with state.store(settings) as store, progress_hooks(console) as hooks:
         results = []
         for index, name in enumerate(names):
