@@ -228,3 +228,16 @@ def test_injection_cannot_win_a_slot_on_its_own() -> None:
 
 def test_no_events() -> None:
     assert select_events([], PROFILE, WINDOW) == []
+
+
+def test_title_genres_mark_announcements_and_roundups() -> None:
+    """Regression: job ads, event announcements and link roundups full of technical terms used
+    to fill a demo digest's last slots."""
+    from deepdaily.rank.signals import title_genres
+
+    assert title_genres("We're hiring: inference kernel engineers in Lisbon") == ["hiring"]
+    assert title_genres("Webinar on December 3: fine-tuning with LoRA") == ["event"]
+    assert title_genres("Reading list: process rewards and energy per token") == ["roundup"]
+    assert title_genres("深流开发者沙龙杭州站报名开启") == ["event"]
+    assert title_genres("Restoring a 400B-parameter training run in 38 seconds") == []
+    assert title_genres("Tandem: speculative decoding without a draft model") == []

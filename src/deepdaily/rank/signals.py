@@ -121,6 +121,9 @@ TITLE_GENRES: dict[str, str] = {
               r"residency|internships?|careers?|applications? (?:are )?open)\b|招聘|岗位|校招",
     "event": r"\b(?:webinar|meetup|office hours|workshop|summit|livestream|AMA|podcast|"
              r"episode \d+)\b|报名|沙龙|直播|峰会",
+    # A list of other stories is not a story: each of them is a candidate in its own right.
+    "roundup": r"\b(?:reading list|round-?up|digest|newsletter|this week in|week in review|"
+               r"money moves|links? of the (?:day|week))\b|周报|速览|汇总|一周回顾",
 }
 _GENRES = {name: re.compile(p, re.IGNORECASE) for name, p in TITLE_GENRES.items()}
 
