@@ -29,6 +29,7 @@ from deepdaily.testing.llm_server import ScriptedLLMServer, ScriptedRequest, fau
 PROFILE = Profile(
     items=2,
     min_score=0.0,
+    min_relevance=0.0,  # these tests are about order, not about the relevance floor
     audience="inference engineers",
     interests=["GPU", "inference", "latency", "compiler"],
 )

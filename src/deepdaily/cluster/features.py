@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from deepdaily.cluster.text import Entity, entities, shingles, tokens, words_of
+from deepdaily.cluster.text import Entity, entities, shingles, title_genres, tokens, words_of
 from deepdaily.models import Document, content_id
 
 __all__ = ["DocFeatures", "doc_features", "doc_shingles", "document_text", "specific_links"]
@@ -34,6 +34,7 @@ class DocFeatures:
     fingerprint: str  # hash of the normalised text; "" when too short to identify a document
     links: frozenset[str]
     source: str
+    announcement: bool = False  # the title declares a job ad, event or roundup (title_genres)
 
 
 def document_text(doc: Document) -> str:
@@ -87,4 +88,5 @@ def doc_features(doc: Document, *, with_shingles: bool = True) -> DocFeatures:
         else "",
         links=specific_links(doc),
         source=doc.outlet.strip().lower(),
+        announcement=bool(title_genres(doc.title)),
     )

@@ -281,6 +281,10 @@ def story_pairs(features: Sequence[DocFeatures], space: TfidfSpace) -> list[Stor
     outlet_ids: dict[str, int] = {}
     outlets = np.array([outlet_ids.setdefault(f.source, len(outlet_ids)) for f in features])
     keep = outlets[left] != outlets[right]  # one outlet's two pages stay two items
+    # A job ad, an event announcement or a roundup mentions a story without being it: it joins
+    # one only as a (near) copy, never by similarity.
+    announcement = np.array([f.announcement for f in features])
+    keep &= ~(announcement[left] | announcement[right])
     left, right = left[keep], right[keep]
     stats = EntityStats([f.entities for f in features])
     bound = _PairFilter(features, stats)

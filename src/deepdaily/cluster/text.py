@@ -21,10 +21,12 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 __all__ = [
+    "TITLE_GENRES",
     "Entity",
     "EntityKind",
     "entities",
     "shingles",
+    "title_genres",
     "tokens",
     "words",
     "words_of",
@@ -274,3 +276,22 @@ def entities(text: str) -> set[Entity]:
     for match in _QUOTED_CJK.finditer(text):
         found.add(Entity(match.group(1).lower(), "multiword"))
     return found
+
+
+# What a piece *is*, read from its title alone: an announcement of jobs or of an event is not an
+# update, however technical its vocabulary (a kernel-engineer job ad is full of CUDA terms).
+TITLE_GENRES: dict[str, str] = {
+    "hiring": r"\b(?:we'?re hiring|hiring|jobs?|job openings?|job board|open roles?|new roles|"
+              r"residency|internships?|careers?|applications? (?:are )?open)\b|招聘|岗位|校招",
+    "event": r"\b(?:webinars?|meetups?|office hours|workshops?|summits?|livestreams?|AMA|"
+             r"podcasts?|episode \d+|what's on|events calendar)\b|报名|沙龙|直播|峰会",
+    # A list of other stories is not a story: each of them is a candidate in its own right.
+    "roundup": r"\b(?:reading list|round-?up|digest|newsletter|this week in|week in review|"
+               r"money moves|links? of the (?:day|week))\b|周报|速览|汇总|一周回顾",
+}
+_GENRES = {name: re.compile(p, re.IGNORECASE) for name, p in TITLE_GENRES.items()}
+
+
+def title_genres(title: str) -> list[str]:
+    """The announcement genres (hiring, event) a title declares, empty for ordinary updates."""
+    return [name for name, pattern in _GENRES.items() if pattern.search(title)]

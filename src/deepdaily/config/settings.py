@@ -76,6 +76,8 @@ class Profile(_Strict):
     window_hours: int = Field(default=24, ge=1, le=24 * 14)
     items: int = Field(default=8, ge=1, le=50)
     min_score: float = Field(default=0.3, ge=0.0, le=1.0)
+    # Events less related than this to the interests are never picked, however authoritative.
+    min_relevance: float = Field(default=0.3, ge=0.0, le=1.0)
     tags: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
     interests: list[str] = Field(default_factory=list)  # terms and names, matched in text

@@ -9,6 +9,7 @@ __all__ = [
     "below_minimum",
     "duplicate_of",
     "not_in_top",
+    "not_relevant",
     "outside_window",
     "repeat_of",
     "selected",
@@ -68,6 +69,16 @@ def update_of(day: str, what: str) -> str:
 
 def duplicate_of(rank: int) -> str:
     return f"rejected: near-duplicate of selected #{rank} (diversity)"
+
+
+def not_relevant(score: EventScore, minimum: float) -> str:
+    parts = [_relevance(score)]
+    if score.low_value:
+        parts.append(f"low-value signals ({', '.join(score.low_value)})")
+    return (
+        f"rejected: quiet day: relevance {score.breakdown.relevance:.2f} below "
+        f"{minimum:.2f}; " + ", ".join(parts)
+    )
 
 
 def below_minimum(score: EventScore, minimum: float) -> str:

@@ -131,6 +131,9 @@ def select_events(
             reason[i] = reasons.repeat_of(day) if repeat else reasons.already_published(day)
         elif score.total < profile.min_score:
             reason[i] = reasons.below_minimum(score, profile.min_score)
+        elif score.breakdown.relevance < profile.min_relevance:
+            # Authority, recency and novelty alone must not fill a quiet day's last slots.
+            reason[i] = reasons.not_relevant(score, profile.min_relevance)
         else:
             eligible.append(i)
     picked = _pick_diverse(space, events, scores, eligible, profile.items, reason)

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from deepdaily.cluster.text import entities
+from deepdaily.cluster.text import entities, title_genres
 
 __all__ = ["Lexicon", "Signals", "read_signals", "spam_signals"]
 
@@ -113,25 +113,6 @@ LOW_VALUE: dict[str, tuple[str, ...]] = {
         "tutorial", "how-to", "step-by-step", "guide", "tips", "content factory",
     ),
 }
-
-# What a piece *is*, read from its title alone: an announcement of jobs or of an event is not an
-# update, however technical its vocabulary (a kernel-engineer job ad is full of CUDA terms).
-TITLE_GENRES: dict[str, str] = {
-    "hiring": r"\b(?:we'?re hiring|hiring|jobs?|job openings?|job board|open roles?|new roles|"
-              r"residency|internships?|careers?|applications? (?:are )?open)\b|招聘|岗位|校招",
-    "event": r"\b(?:webinar|meetup|office hours|workshop|summit|livestream|AMA|podcast|"
-             r"episode \d+)\b|报名|沙龙|直播|峰会",
-    # A list of other stories is not a story: each of them is a candidate in its own right.
-    "roundup": r"\b(?:reading list|round-?up|digest|newsletter|this week in|week in review|"
-               r"money moves|links? of the (?:day|week))\b|周报|速览|汇总|一周回顾",
-}
-_GENRES = {name: re.compile(p, re.IGNORECASE) for name, p in TITLE_GENRES.items()}
-
-
-def title_genres(title: str) -> list[str]:
-    """The announcement genres (hiring, event) a title declares, empty for ordinary updates."""
-    return [name for name, pattern in _GENRES.items() if pattern.search(title)]
-
 
 SPAM_PATTERNS = (
     r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,40}\b(?:instructions?|prompts?|rules)\b",
