@@ -3,17 +3,15 @@
 Each stage reads what the previous ones stored and writes its result back, so running the
 same day twice adds no rows and re-extracts nothing, and a crashed run is resumed by running
 it again. The manifest records what every stage did. Governed by the whole settings object;
-the profile decides the window, the item count and the language. With an LLM chain and
-``analysis.judge_relevance``, the select stage adds the chain's relevance judgement of the top
-candidates (``rank/judge.py``) to the watch-list boosts; without an answer it selects as if
-no LLM were configured.
+the profile decides the window, the item count and the language. The select stage is
+:mod:`deepdaily.pipeline.choose`.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -25,26 +23,23 @@ from deepdaily.analyse.base import Analyser
 from deepdaily.analyse.factory import Engine, build_engine
 from deepdaily.analyse.llm import analyse_many
 from deepdaily.cluster import cluster_documents
-from deepdaily.config import Profile, Settings
+from deepdaily.config import Settings
 from deepdaily.errors import DeepdailyError
 from deepdaily.models import (
     Digest,
     DigestItem,
-    Event,
     Selection,
     SourceOutcome,
     Synthesis,
     content_id,
 )
+from deepdaily.pipeline.choose import choose
 from deepdaily.pipeline.collect import collect
-from deepdaily.pipeline.history import read_history
 from deepdaily.pipeline.manifest import Manifest, StageTiming
-from deepdaily.rank import digest_window, select_events
-from deepdaily.rank.judge import judge_relevance
-from deepdaily.rank.score import Boost, merge_boosts
+from deepdaily.rank import digest_window
 from deepdaily.render import post_filename, render_json, render_markdown
 from deepdaily.store import Store
-from deepdaily.watch import open_listed_topics, plan_follow_ups
+from deepdaily.watch import open_listed_topics
 
 __all__ = ["Hooks", "RunResult", "run_digest"]
 
@@ -147,33 +142,16 @@ async def run_digest(
             manifest.events = len(events)
 
         with _timed(manifest, "select", hooks):
-            history = read_history(store, settings, day, events)  # updates and repeats
-            follow_ups = plan_follow_ups(store, settings, day, events)  # the watch list
-            boosts = follow_ups.boosts
-
-            def select(boosts: dict[str, Boost]) -> list[Selection]:
-                return select_events(
-                    events,
-                    profile,
-                    (start, end),
-                    published=history.published,
-                    published_on=history.published_on,
-                    boosts=boosts,
-                    newness=history.newness,
-                )
-
-            if engine.provider is not None and settings.analysis.judge_relevance:
-                judged = await _judge(engine, events, select(boosts), profile)
-                boosts = merge_boosts(boosts, judged)
-            selections = select(boosts)
+            choice = await choose(store, settings, day, events, (start, end), engine)
+            selections = choice.selections
             store.save_selections(run_id, selections)
-            chosen = sorted((s for s in selections if s.selected), key=lambda s: s.rank or 0)
+            chosen = choice.chosen
             manifest.selected = [s.event_id for s in chosen]
             manifest.rejected = len(selections) - len(chosen)
 
         with _timed(manifest, "analyse", hooks):
             by_id = {ev.id: ev for ev in events}
-            chosen_events = [history.to_analyse(by_id[s.event_id]) for s in chosen]
+            chosen_events = [choice.history.to_analyse(by_id[s.event_id]) for s in chosen]
             analysed = await analyse_many(
                 engine.analyser, chosen_events, profile, settings.analysis.concurrency
             )
@@ -181,8 +159,8 @@ async def run_digest(
                 item.model_copy(
                     update={
                         "selection_reason": sel.reason,
-                        "follow_up": follow_ups.follow_up(sel.event_id),
-                        **history.update_fields(sel.event_id),
+                        "follow_up": choice.follow_ups.follow_up(sel.event_id),
+                        **choice.history.update_fields(sel.event_id),
                     }
                 )
                 for item, sel in zip(analysed, chosen, strict=True)
@@ -206,7 +184,7 @@ async def run_digest(
                 digest, run_id=run_id, path=str(path), markdown=markdown, json_text=json_text
             )
             manifest.digest_hash = content_id(markdown, length=64)
-            follow_ups.record(item.event_id for item in digest.items)  # topics followed up
+            choice.follow_ups.record(item.event_id for item in digest.items)  # topics followed up
             open_listed_topics(store, settings, digest)  # the watch list becomes state
     except BaseException as exc:
         message = str(exc) if isinstance(exc, DeepdailyError) else f"{type(exc).__name__}: {exc}"
@@ -218,22 +196,6 @@ async def run_digest(
     store.finish_run(run_id, "ok", manifest.model_dump(mode="json"))
     return RunResult(
         manifest=manifest, digest=digest, selections=selections, markdown=markdown, path=path
-    )
-
-
-async def _judge(
-    engine: Engine, events: Sequence[Event], first: list[Selection], profile: Profile
-) -> dict[str, Boost]:
-    """The LLM relevance boosts for the candidates of ``first`` (a selection without them).
-
-    Candidates are the events still in play: inside the window and not already published
-    (novelty above 0), ranked by their total with the watch-list boosts.
-    """
-    totals = {
-        s.event_id: s.score.total for s in first if s.score.recency > 0 and s.score.novelty > 0
-    }
-    return await judge_relevance(
-        engine.provider, events, profile, totals=totals, notes=engine.notes
     )
 
 
