@@ -287,14 +287,6 @@ class Store:
             row = conn.execute(select(t.runs).where(t.runs.c.id == run_id)).first()
             return dict(row._mapping) if row else None
 
-    def latest_run(self, profile: str, digest_date: str | None = None) -> dict[str, Any] | None:
-        query = select(t.runs).where(t.runs.c.profile == profile)
-        if digest_date:
-            query = query.where(t.runs.c.digest_date == digest_date)
-        with self._tx() as conn:
-            row = conn.execute(query.order_by(t.runs.c.started_at.desc()).limit(1)).first()
-            return dict(row._mapping) if row else None
-
     def save_selections(self, run_id: str, selections: Sequence[Selection]) -> None:
         with self._tx() as conn:
             conn.execute(t.selections.delete().where(t.selections.c.run_id == run_id))
@@ -388,14 +380,6 @@ class Store:
         )
         with self._tx() as conn:
             return [StoredDigest(row._mapping) for row in conn.execute(query)]
-
-    def published_event_ids(self, profile: str, before: str) -> dict[str, str]:
-        """Event id -> digest date, for digests of ``profile`` dated before ``before``."""
-        query = select(t.digest_events.c.event_id, t.digest_events.c.date).where(
-            (t.digest_events.c.profile == profile) & (t.digest_events.c.date < before)
-        )
-        with self._tx() as conn:
-            return {row.event_id: row.date for row in conn.execute(query)}
 
     def published_event_dates(self, profile: str, before: str) -> dict[str, list[str]]:
         """Event id -> dates (oldest first) of every digest of ``profile`` before ``before``
