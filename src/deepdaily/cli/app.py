@@ -1,16 +1,26 @@
-"""The typer application object and the options every command shares."""
+"""The typer application object and the options every command shares.
+
+Start-up is kept to typer itself: this module and every command module import nothing heavier
+at module level (no pydantic settings, no SQLAlchemy, no rich console, no pipeline); each
+command imports what it needs when it runs. ``tests/test_cli_startup.py`` holds that line and
+``benchmarks/startup.py`` measures it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
-from deepdaily.config import Settings, load_settings
-from deepdaily.store import Store
+from deepdaily import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from deepdaily.config import Settings
+    from deepdaily.store import Store
 
 __all__ = ["State", "app", "console", "err_console", "state"]
 
@@ -21,12 +31,29 @@ app = typer.Typer(
     help="A daily technical deep-dive digest: collect, group, select, analyse, verify, render.",
     context_settings=CONTEXT,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-console = Console()
-err_console = Console(stderr=True)
+
+
+class _LazyConsole:
+    """A rich ``Console`` created on first use (importing rich costs as much as typer)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+console: Console = _LazyConsole()  # type: ignore[assignment]
+err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
 
 
 @dataclass
@@ -44,14 +71,24 @@ class State:
         if self.out:
             layer["output_dir"] = str(self.out)
         layer.update(overrides)
+        from deepdaily.config import load_settings
+
         settings = load_settings(self.config, overrides=layer)
         return settings.for_profile(self.profile) if self.profile else settings
 
     def store(self, settings: Settings) -> Store:
+        from deepdaily.store import Store
+
         return Store(settings.store.resolved_url())
 
 
 state = State()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"deepdaily {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -87,6 +124,16 @@ def _root(
             help="Profile to use: [profile] (default) or a [profiles.NAME] table.",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="Print the version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
 ) -> None:
     """deepdaily: only the key updates, with verifiable analysis and next steps."""
     state.config, state.db, state.out, state.profile = config, db, out, profile

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import sys
 
-from rich.markup import escape
-
 from deepdaily.cli import commands as _commands  # noqa: F401  (registers the commands)
 from deepdaily.cli.app import app, err_console
 from deepdaily.errors import DeepdailyError
@@ -25,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except DeepdailyError as exc:
+        from rich.markup import escape
+
         err_console.print(
             f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -11,8 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from deepdaily.models import Selection, SourceOutcome
-from deepdaily.pipeline import Hooks, Manifest
+if TYPE_CHECKING:  # the pipeline is loaded by the commands that run it, not by `digest show`
+    from deepdaily.models import Selection, SourceOutcome
+    from deepdaily.pipeline import Hooks, Manifest
 
 __all__ = ["print_selections", "print_summary", "progress_hooks"]
 
@@ -20,6 +22,8 @@ __all__ = ["print_selections", "print_summary", "progress_hooks"]
 @contextmanager
 def progress_hooks(console: Console) -> Iterator[Hooks]:
     """Hooks that drive a rich progress display for one run."""
+    from deepdaily.pipeline import Hooks
+
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from deepdaily.cli.app import app, console, state
-from deepdaily.cli.report import print_summary, progress_hooks
-from deepdaily.demo.runner import demo_settings, run_demo
 
 __all__ = ["demo"]
 
@@ -28,6 +24,13 @@ def demo(
     ] = Path("deepdaily-demo"),
 ) -> None:
     """Build the demo digests from the bundled snapshot (no network, no LLM)."""
+    import asyncio
+
+    from rich.markup import escape
+
+    from deepdaily.cli.report import print_summary, progress_hooks
+    from deepdaily.demo.runner import demo_settings, run_demo
+
     settings = demo_settings(state.out or out)
     with progress_hooks(console) as hooks:
         results = asyncio.run(run_demo(settings, hooks=hooks))

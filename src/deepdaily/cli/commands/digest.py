@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from deepdaily.cli.app import CONTEXT, app, console, state
-from deepdaily.cli.report import print_selections
 from deepdaily.errors import DeepdailyError
 
 __all__ = ["digest_app"]
@@ -43,6 +41,10 @@ def show(
                 "run `deepdaily run` or `deepdaily demo` first"
             )
         if why:
+            from rich.markup import escape
+
+            from deepdaily.cli.report import print_selections
+
             run = store.run(stored["run_id"]) or {}
             print_selections(console, store.selections(stored["run_id"]), all_rows=rejected)
             manifest = run.get("manifest") or {}
@@ -72,6 +74,8 @@ def list_digests() -> None:
 
 def _print_engine(manifest: dict[str, Any]) -> None:
     """The run's engine, LLM calls and verification counts, from its manifest."""
+    from rich.markup import escape
+
     llm = manifest.get("llm") or {}
     line = f"engine: {manifest.get('engine', 'offline')}"
     if llm.get("calls") is not None:

@@ -9,14 +9,15 @@ import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
 from deepdaily.cli.app import app, console, state
-from deepdaily.config import LLMSpec, Settings
 from deepdaily.errors import DeepdailyError
-from deepdaily.store import Store
+
+if TYPE_CHECKING:
+    from deepdaily.config import LLMSpec, Settings
 
 __all__ = ["doctor", "run_checks"]
 
@@ -55,6 +56,8 @@ def _sources(settings: Settings) -> str:
 
 
 def _store(settings: Settings) -> str:
+    from deepdaily.store import Store
+
     with Store(settings.store.resolved_url()) as store:
         docs = store.count("documents")
     return f"{settings.store.resolved_url()} (migrated, {docs} documents)"
@@ -88,6 +91,8 @@ def _key(spec: LLMSpec, index: int) -> str:
 @app.command()
 def doctor() -> None:
     """Check Python, settings, sources, the database, the output directory and tools."""
+    from rich.markup import escape
+
     settings = state.settings()
     marks = {"ok": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}
     checks = run_checks(settings)

@@ -15,17 +15,7 @@ import typer
 
 from deepdaily.cli.app import app
 from deepdaily.errors import UsageError
-from deepdaily.eval import load_labelled_day, replay, run_gate, update_floors
-from deepdaily.eval.floors import DEFAULT_FLOORS
-from deepdaily.eval.replay import DEFAULT_K
-from deepdaily.eval.report import (
-    gate_json,
-    gate_text,
-    replay_json,
-    replay_text,
-    update_json,
-    update_text,
-)
+from deepdaily.eval.defaults import DEFAULT_FLOORS, DEFAULT_K
 
 __all__ = ["eval_command"]
 
@@ -99,6 +89,16 @@ def eval_command(
     precision and recall, and whether an adversarial item was selected. --gate replays the
     datasets of the floors file and exits 1 below a floor; --update-floors pins new figures.
     """
+    from deepdaily.eval import load_labelled_day, replay, run_gate, update_floors
+    from deepdaily.eval.report import (
+        gate_json,
+        gate_text,
+        replay_json,
+        replay_text,
+        update_json,
+        update_text,
+    )
+
     paths = list(datasets or [])
     _check_modes(paths, gate, update, allow_lower)
     if gate:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 
 from deepdaily.cli.app import CONTEXT, app, console, state
@@ -19,6 +17,8 @@ app.add_typer(llm_app, name="llm")
 @llm_app.command("check")
 def check() -> None:
     """Call each configured provider once with a tiny prompt and report what works."""
+    import asyncio
+
     from deepdaily.analyse.providers import check_providers
 
     settings = state.settings()

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
 from deepdaily.cli.app import app, console, state
-from deepdaily.cli.report import print_summary, progress_hooks
-from deepdaily.config import Profile, Settings
 from deepdaily.errors import ConfigError, UsageError
-from deepdaily.pipeline import run_digest
+
+if TYPE_CHECKING:
+    from deepdaily.config import Settings
 
 __all__ = ["parse_day", "parse_llm_flag", "run"]
 
@@ -81,6 +79,11 @@ def run(
     ] = False,
 ) -> None:
     """Collect, group, select, analyse and render one day's digest."""
+    import asyncio
+
+    from deepdaily.cli.report import print_summary, progress_hooks
+    from deepdaily.pipeline import run_digest
+
     overrides: dict[str, object] = {}
     if llm:
         overrides["llm"] = [parse_llm_flag(value) for value in llm]
@@ -119,6 +122,10 @@ def _with_flags(settings: Settings, flags: dict[str, object]) -> Settings:
     """The settings with ``--items``/``--language`` laid over the chosen profile."""
     if not flags:
         return settings
+    from pydantic import ValidationError
+
+    from deepdaily.config import Profile
+
     try:
         profile = Profile.model_validate({**settings.profile.model_dump(), **flags})
     except ValidationError as exc:

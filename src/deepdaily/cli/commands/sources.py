@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from deepdaily.cli.app import CONTEXT, app, console, state
-from deepdaily.config import Settings, SourceSpec
-from deepdaily.config.editing import add_sources, remove_source
-from deepdaily.config.settings import CONFIG_FILENAME
 from deepdaily.errors import ConfigError, DeepdailyError
-from deepdaily.fetch import Fetcher
-from deepdaily.sources import Validators, collect_source
-from deepdaily.sources.opml import parse_opml
+
+if TYPE_CHECKING:
+    from deepdaily.config import Settings, SourceSpec
 
 __all__ = ["sources_app"]
 
@@ -33,12 +25,17 @@ app.add_typer(sources_app, name="sources")
 
 
 def _config_path(settings: Settings) -> Path:
+    from deepdaily.config.settings import CONFIG_FILENAME
+
     return settings.config_path or state.config or Path(CONFIG_FILENAME)
 
 
 @sources_app.command("list")
 def list_sources() -> None:
     """Show the configured sources and how their last fetch went."""
+    from rich.table import Table
+    from rich.text import Text
+
     settings = state.settings()
     with state.store(settings) as store:
         states = store.source_states()
@@ -55,7 +52,7 @@ def list_sources() -> None:
             f"{spec.authority:.2f}",
             Text(spec.url),
             f"{last:%Y-%m-%d %H:%M}" if last else "never",
-            status,
+            Text(status),
         )
     console.print(table)
 
@@ -71,9 +68,26 @@ def add(
     ] = "auto",
     authority: Annotated[float, typer.Option(help="Source authority weight, 0 to 1.")] = 0.5,
     tag: Annotated[list[str] | None, typer.Option(help="A tag; repeat for several.")] = None,
+    check_first: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Fetch the source once first; add it only if it yields entries.",
+        ),
+    ] = False,
 ) -> None:
-    """Add a source to the settings file."""
+    """Add a source to the settings file (its URL is checked; --check also fetches it)."""
+    import asyncio
+
+    from pydantic import ValidationError
+    from rich.markup import escape
+
+    from deepdaily.config import SourceSpec
+    from deepdaily.config.editing import add_sources
+    from deepdaily.sources.location import check_location
+
     settings = state.settings()
+    check_location(url)
     try:
         spec = SourceSpec(
             name=name or _name_from(url),
@@ -85,6 +99,15 @@ def add(
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ConfigError(f"source {url}: {first['loc'][0]}: {first['msg']}") from None
+    if check_first:
+        [(_, ok, entries, ms, detail)] = asyncio.run(_check(settings, [spec]))
+        if not ok or not entries:
+            problem = detail if not ok else "no entries found"
+            raise DeepdailyError(f"source {spec.name} ({url}): {problem}; not added")
+        console.print(
+            f"checked {escape(spec.name)}: {entries} entries in {ms} ms ({escape(detail)})",
+            highlight=False,
+        )
     path = _config_path(settings)
     added, skipped = add_sources(path, [spec])
     for line in skipped:
@@ -96,6 +119,10 @@ def add(
 @sources_app.command("remove")
 def remove(name: Annotated[str, typer.Argument(help="The source's name.")]) -> None:
     """Remove a source from the settings file (its stored documents are kept)."""
+    from rich.markup import escape
+
+    from deepdaily.config.editing import remove_source
+
     settings = state.settings()
     path = _config_path(settings)
     remove_source(path, name)
@@ -106,19 +133,35 @@ def remove(name: Annotated[str, typer.Argument(help="The source's name.")]) -> N
 def import_opml(
     file: Annotated[Path, typer.Argument(help="An OPML export from a feed reader.")],
 ) -> None:
-    """Add every feed of an OPML file (folders become tags)."""
+    """Add every feed of an OPML file (folders become tags); say why any is skipped."""
+    from deepdaily.config.editing import add_sources
+    from deepdaily.sources.location import check_location
+    from deepdaily.sources.opml import parse_opml
+
     settings = state.settings()
     try:
         text = file.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise ConfigError(f"{file}: cannot read: {exc.strerror}") from None
     specs = parse_opml(text)
+    readable: list[SourceSpec] = []
+    skipped: list[str] = []
+    for spec in specs:
+        try:
+            check_location(spec.url)
+        except ConfigError as exc:
+            skipped.append(f"{spec.name}: {exc}")
+            continue
+        readable.append(spec)
     path = _config_path(settings)
-    added, skipped = add_sources(path, specs)
+    added, already = add_sources(path, readable)
+    skipped.extend(already)
     console.print(
         f"imported {len(added)} sources into {path}, skipped {len(skipped)}",
         markup=False,
     )
+    for line in skipped:
+        console.print(f"  skipped {line}", markup=False, soft_wrap=True)
 
 
 @sources_app.command("check")
@@ -126,6 +169,11 @@ def check(
     names: Annotated[list[str] | None, typer.Argument(help="Source names (default: all).")] = None,
 ) -> None:
     """Fetch each source once, without storing anything, and report what it yields."""
+    import asyncio
+
+    from rich.table import Table
+    from rich.text import Text
+
     settings = state.settings()
     specs = [settings.source(n) for n in names] if names else settings.sources
     results = asyncio.run(_check(settings, specs))
@@ -150,6 +198,11 @@ def check(
 async def _check(
     settings: Settings, specs: list[SourceSpec]
 ) -> list[tuple[SourceSpec, bool, int, int, str]]:
+    import asyncio
+
+    from deepdaily.fetch import Fetcher
+    from deepdaily.sources import Validators, collect_source
+
     async with Fetcher(settings.fetch) as fetcher:
 
         async def one(spec: SourceSpec) -> tuple[SourceSpec, bool, int, int, str]:

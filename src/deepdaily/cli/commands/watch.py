@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from deepdaily.cli.app import CONTEXT, app, console, state
-from deepdaily.config import Settings
-from deepdaily.watch.store import WatchStore
-from deepdaily.watch.topics import WatchTopic, manual_topic
+
+if TYPE_CHECKING:
+    from deepdaily.config import Settings
+    from deepdaily.watch.topics import WatchTopic
 
 __all__ = ["watch_app"]
 
@@ -44,6 +45,8 @@ def list_topics(
     ] = False,
 ) -> None:
     """List the open watch topics (expiring those past watch.horizon_days)."""
+    from deepdaily.watch.store import WatchStore
+
     settings = state.settings()
     with state.store(settings) as store:
         book = WatchStore(store)
@@ -65,6 +68,9 @@ def add(
     text: Annotated[str, typer.Option("--text", help="A longer description.")] = "",
 ) -> None:
     """Add a watch topic by hand, opened today in the profile's timezone."""
+    from deepdaily.watch.store import WatchStore
+    from deepdaily.watch.topics import manual_topic
+
     settings = state.settings()
     try:
         topic = manual_topic(settings.profile.name, lead, terms or [], _today(settings), text)
@@ -83,6 +89,8 @@ def close(
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is closed.")] = "",
 ) -> None:
     """Close a watch topic: it no longer boosts or flags events."""
+    from deepdaily.watch.store import WatchStore
+
     settings = state.settings()
     with state.store(settings) as store:
         book = WatchStore(store)
