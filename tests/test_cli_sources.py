@@ -55,7 +55,7 @@ def test_add_keeps_comments_and_refuses_duplicates(
             "tags": ["official"],
         }
     ]
-    assert main(["sources", "add", "x", "--authority", "7"]) == 2
+    assert main(["sources", "add", "https://x.example/f", "--authority", "7"]) == 2
     assert "authority" in capsys.readouterr().err
 
 
