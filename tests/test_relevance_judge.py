@@ -138,7 +138,11 @@ def test_a_profile_table_sets_its_own_weights() -> None:
     settings = load_settings(
         None,
         environ={},
-        overrides={"profiles": {"en": {"weights": {"authority": 0.5}, "post_path": "{profile}"}}},
+        overrides={
+            "profiles": {
+                "en": {"weights": {"authority": 0.5}, "post_path": "content/{profile}/{date}.md"}
+            }
+        },
     )
     assert settings.profile.weights == {}
     assert settings.profile_named("en").weights == {"authority": 0.5}

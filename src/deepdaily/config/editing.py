@@ -1,4 +1,8 @@
-"""Edit the user's ``deepdaily.toml`` in place, keeping its comments and layout (tomlkit)."""
+"""Edit the user's ``deepdaily.toml`` in place, keeping its comments and layout (tomlkit).
+
+The file is read as the settings loader reads it (UTF-8, a byte-order mark accepted; anything
+else is a one-line ``ConfigError``) and written back as UTF-8.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
-from deepdaily.config.settings import SourceSpec
+from deepdaily.config.settings import SourceSpec, read_toml_text
 from deepdaily.errors import ConfigError
 
 __all__ = ["add_sources", "remove_source"]
@@ -18,7 +22,7 @@ def _load(path: Path) -> tomlkit.TOMLDocument:
     if not path.exists():
         return tomlkit.document()
     try:
-        return tomlkit.parse(path.read_text(encoding="utf-8"))
+        return tomlkit.parse(read_toml_text(path))
     except TOMLKitError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
 

@@ -4,7 +4,28 @@ Precedence, lowest first: packaged ``defaults.toml`` < the user's ``deepdaily.to
 ``DEEPDAILY_*`` environment variables < command-line flags. A partial file overrides only the
 keys it sets. Nested keys in the environment use ``__``: ``DEEPDAILY_PROFILE__ITEMS=5``,
 ``DEEPDAILY_STORE__URL=sqlite:///x.db``. Every validation failure becomes one
-:class:`~deepdaily.errors.ConfigError` line naming the layer, the key and the expected form.
+:class:`~deepdaily.errors.ConfigError` line naming the layer, the key and the expected form,
+with "did you mean …?" for an unknown key (:mod:`deepdaily.config.diagnose`). The settings file
+must be UTF-8 (a byte-order mark is accepted).
+
+Where things go:
+
+- ``post_path`` (default ``content/posts/{date}.md``) names each post under ``output_dir``;
+  the JSON goes beside it with ``.json``. Placeholders: ``{date}``, ``{year}``, ``{month}``,
+  ``{day}``, ``{profile}``, ``{language}`` (:mod:`deepdaily.config.patterns`), e.g.
+  ``post_path = "content/posts/{year}/{date}.md"``. Every profile writes its own file: a
+  profile that would write another's (a ``[profiles.NAME]`` table inheriting the pattern, or
+  ``run --language en`` on the default profile) gets ``-{profile}`` before ``.md``:
+  ``content/posts/2026-02-12-en.md`` beside ``content/posts/2026-02-12.md``. For a multilingual
+  Hugo site use ``content/posts/{date}.{language}.md``.
+- ``store.url`` empty means ``deepdaily.db`` next to the settings file, or in the user data
+  directory when no settings file is used; a relative ``sqlite:///`` path written in the file is
+  relative to the file, one given by ``--db`` or the environment to the working directory.
+  :meth:`StoreSettings.describe` says which applies.
+
+A profile's ``name`` defaults to its language (``zh``, ``en``); its ``title`` and ``tagline``
+default to the language's (:mod:`deepdaily.config.languages`), so only the user's own wording
+is kept when the language changes.
 """
 
 from __future__ import annotations
@@ -16,21 +37,31 @@ from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import platformdirs
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from deepdaily.config.base import StrictModel
+from deepdaily.config.diagnose import SUB_KEY, describe_error, known_keys, unknown_key
+from deepdaily.config.languages import LANGUAGES
+from deepdaily.config.patterns import (
+    check_post_path,
+    fill,
+    placeholder_values,
+    with_profile_suffix,
+)
+from deepdaily.config.profile import WEIGHT_KEYS, Profile
+from deepdaily.config.store import StoreSettings, anchor_sqlite_url
 from deepdaily.errors import ConfigError
 
 __all__ = [
+    "WEIGHT_KEYS",
     "AnalysisSettings",
     "FetchSettings",
     "LLMSpec",
@@ -40,20 +71,17 @@ __all__ = [
     "StoreSettings",
     "WatchSettings",
     "load_settings",
+    "read_toml_text",
 ]
 
 SourceType = Literal["auto", "feed", "html", "discourse", "jsonl"]
-#: The score components a profile may weight (``Profile.weights``; see ``rank/score.py``).
-WEIGHT_KEYS = ("authority", "coverage", "relevance", "recency", "novelty")
 ENV_PREFIX = "DEEPDAILY_"
 CONFIG_FILENAME = "deepdaily.toml"
+#: The day the post paths of the profiles are compared on (month and day differ on purpose).
+_SAMPLE_DAY = "2026-11-27"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class SourceSpec(_Strict):
+class SourceSpec(StrictModel):
     """One configured source. ``url`` may be http(s), ``file://`` or a local path."""
 
     name: str = Field(min_length=1)
@@ -64,62 +92,7 @@ class SourceSpec(_Strict):
     enabled: bool = True
 
 
-class Profile(_Strict):
-    """What one digest looks like and whom it serves."""
-
-    name: str = "zh"
-    language: Literal["zh", "en"] = "zh"
-    title: str = "AI 技术深度日报｜{date}"
-    tagline: str = ""
-    timezone: str = "Asia/Shanghai"
-    publish_hour: int = Field(default=8, ge=0, le=23)
-    window_hours: int = Field(default=24, ge=1, le=24 * 14)
-    items: int = Field(default=8, ge=1, le=50)
-    min_score: float = Field(default=0.3, ge=0.0, le=1.0)
-    # Events less related than this to the interests are never picked, however authoritative.
-    min_relevance: float = Field(default=0.3, ge=0.0, le=1.0)
-    tags: list[str] = Field(default_factory=list)
-    categories: list[str] = Field(default_factory=list)
-    interests: list[str] = Field(default_factory=list)  # terms and names, matched in text
-    audience: str = ""  # who the digest is for, in a phrase (used by the LLM prompt)
-    source_tags: list[str] = Field(default_factory=list)  # only sources with one of these tags
-    post_path: str = ""  # overrides Settings.post_path for this profile
-    # Score weights by component (WEIGHT_KEYS); a missing key keeps rank/score.py's default.
-    weights: dict[str, float] = Field(default_factory=dict)
-
-    @field_validator("weights")
-    @classmethod
-    def _known_weights(cls, value: dict[str, float]) -> dict[str, float]:
-        for key, weight in value.items():
-            if key not in WEIGHT_KEYS:
-                known = ", ".join(WEIGHT_KEYS)
-                raise ValueError(f"unknown weight {key!r}, expected one of {known}")
-            if weight < 0:
-                raise ValueError(f"weight {key!r} must be >= 0, got {weight:g}")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA timezone {value!r}, e.g. 'Asia/Shanghai'") from exc
-        return value
-
-    @field_validator("title")
-    @classmethod
-    def _title_has_date(cls, value: str) -> str:
-        if "{date}" not in value:
-            raise ValueError("must contain the placeholder {date}")
-        return value
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-class FetchSettings(_Strict):
+class FetchSettings(StrictModel):
     timeout: float = Field(default=15.0, gt=0)
     connect_timeout: float = Field(default=5.0, gt=0)
     max_bytes: int = Field(default=5_000_000, gt=0)
@@ -133,7 +106,7 @@ class FetchSettings(_Strict):
     fetch_pages: bool = True
 
 
-class LLMSpec(_Strict):
+class LLMSpec(StrictModel):
     """One entry of the ``[[llm]]`` chain, tried in order.
 
     ``preset`` fills ``base_url`` and ``api_key_env`` for known OpenAI-compatible services;
@@ -155,7 +128,7 @@ class LLMSpec(_Strict):
     enabled: bool = True
 
 
-class AnalysisSettings(_Strict):
+class AnalysisSettings(StrictModel):
     """How events are analysed once an LLM chain is configured."""
 
     revision_rounds: int = Field(default=2, ge=0, le=5)
@@ -167,7 +140,7 @@ class AnalysisSettings(_Strict):
     judge_relevance: bool = True  # one LLM relevance judgement of the candidates (rank/judge.py)
 
 
-class WatchSettings(_Strict):
+class WatchSettings(StrictModel):
     """How the watch list is followed up (``deepdaily.watch``).
 
     A topic boosts matching events by ``boost`` on the total score until ``horizon_days``
@@ -180,18 +153,12 @@ class WatchSettings(_Strict):
     min_overlap: float = Field(default=1.0, gt=0.0)
 
 
-class StoreSettings(_Strict):
-    url: str = ""
-
-    def resolved_url(self) -> str:
-        """The database URL, defaulting to a SQLite file in the user data directory."""
-        if self.url:
-            return self.url
-        data_dir = Path(platformdirs.user_data_dir("deepdaily", appauthor=False))
-        return f"sqlite:///{data_dir / 'deepdaily.db'}"
+def _settings_error(sub_loc: tuple[str, ...], message: str) -> PydanticCustomError:
+    """An error reported at ``sub_loc`` below the validator's own location."""
+    return PydanticCustomError("settings", "{message}", {"message": message, SUB_KEY: sub_loc})
 
 
-class Settings(_Strict):
+class Settings(StrictModel):
     output_dir: Path = Path("site")
     post_path: str = "content/posts/{date}.md"
     template_dir: Path | None = None  # files here shadow the packaged templates
@@ -205,6 +172,13 @@ class Settings(_Strict):
     # More profiles from the same store: each table overrides the keys of [profile] it sets.
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
     config_path: Path | None = Field(default=None, exclude=True)
+    # The [profile] as loaded; ``profile`` may since have been swapped for another one.
+    _default: Profile | None = PrivateAttr(default=None)
+
+    @field_validator("post_path")
+    @classmethod
+    def _usable_post_path(cls, value: str) -> str:
+        return check_post_path(value)
 
     @field_validator("sources")
     @classmethod
@@ -221,55 +195,141 @@ class Settings(_Strict):
     def _profiles_are_partial_profiles(cls, value: dict[str, Any]) -> dict[str, Any]:
         for name, override in value.items():
             if not isinstance(override, dict):
-                raise ValueError(f"{name}: expected a table of profile keys")
+                raise _settings_error((name,), "expected a table of profile keys")
             try:
                 Profile.model_validate({**override, "name": name})
             except ValidationError as exc:
                 first = exc.errors()[0]
-                key = ".".join(str(part) for part in first["loc"])
-                msg = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-                raise ValueError(f"{name}.{key}: {msg.removeprefix('Value error, ')}") from None
+                loc = tuple(str(part) for part in first["loc"])
+                msg = first["msg"].removeprefix("Value error, ")
+                if first["type"] == "extra_forbidden":
+                    msg = unknown_key(loc[-1], known_keys(Profile))
+                raise _settings_error((name, *loc), msg) from None
         return value
 
     @model_validator(mode="after")
     def _one_file_per_profile(self) -> Settings:
-        paths: dict[str, str] = {}
-        for name in self.profile_names():
-            pattern = self.post_path_for(self.profile_named(name))
-            if "{profile}" not in pattern and pattern in paths:
-                raise ValueError(
-                    f"profiles.{name}: writes to the same file as profile {paths[pattern]!r}; "
-                    "set post_path with a {profile} placeholder"
-                )
-            paths[pattern] = name
+        if self._default is None:
+            self._default = self.profile
+        self._post_files()  # raises when a profile's own post_path is another's file
         return self
+
+    @property
+    def default_profile(self) -> Profile:
+        """``[profile]`` as loaded, even after ``profile`` was set to another profile."""
+        return self._default or self.profile
 
     def profile_names(self) -> list[str]:
         """The default profile first, then ``[profiles.<name>]`` in file order."""
-        return [self.profile.name, *(n for n in self.profiles if n != self.profile.name)]
+        default = self.default_profile.name
+        return [default, *(n for n in self.profiles if n != default)]
 
     def profile_named(self, name: str) -> Profile:
-        """A profile: the default ``[profile]`` with ``[profiles.<name>]`` laid over it."""
-        if name == self.profile.name:
-            return self.profile
-        if name not in self.profiles:
+        """A profile: the default ``[profile]`` with ``[profiles.<name>]`` laid over it.
+
+        A name not configured may still be a language variant: ``en`` is the default profile
+        (when it is named after its language) in English, ``infra-zh`` is ``infra`` in Chinese,
+        as ``run --language`` names them.
+        """
+        default = self.default_profile
+        if name == default.name:
+            return default
+        if name in self.profiles:
+            base = default.model_dump(exclude={"post_path"})
+            return Profile.model_validate({**base, **self.profiles[name], "name": name})
+        variant = self._variant_named(name)
+        if variant is None:
             known = ", ".join(self.profile_names())
             raise ConfigError(f"profiles: no profile named {name!r} (known: {known})")
-        base = self.profile.model_dump(exclude={"post_path"})
-        return Profile.model_validate({**base, **self.profiles[name], "name": name})
+        return variant
 
     def for_profile(self, name: str) -> Settings:
         """These settings with ``profile`` set to the named profile."""
         return self.model_copy(update={"profile": self.profile_named(name)})
 
+    def with_profile_changes(self, changes: Mapping[str, Any]) -> Settings:
+        """These settings with keys of the current profile changed (``--items``, ``--language``).
+
+        A new ``language`` makes a new profile (see :meth:`variant_name`), so its digests
+        and files never replace those of the profile it came from. Raises pydantic's
+        ``ValidationError`` for a bad value.
+        """
+        current = self.profile
+        data = {**current.model_dump(), **changes}
+        language = changes.get("language")
+        if isinstance(language, str) and language != current.language:
+            data["name"] = self.variant_name(current, language)
+        return self.model_copy(update={"profile": Profile.model_validate(data)})
+
+    def variant_name(self, profile: Profile, language: str) -> str:
+        """The name of ``profile`` written in ``language``: the language code when the
+        profile is named after its own language (``zh`` -> ``en``), else ``name-language``."""
+        if profile.name == profile.language and language not in self.profiles:
+            return language
+        return f"{profile.name}-{language}"
+
+    def _variant_named(self, name: str) -> Profile | None:
+        for base_name in self.profile_names():
+            base = self.profile_named(base_name)
+            for language in LANGUAGES:
+                if language != base.language and self.variant_name(base, language) == name:
+                    return Profile.model_validate(
+                        {**base.model_dump(), "language": language, "name": name}
+                    )
+        return None
+
     def post_path_for(self, profile: Profile) -> str:
-        return profile.post_path or self.post_path
+        """The ``post_path`` pattern ``profile`` writes to: its own, else the settings'.
+
+        When that would be the file of a profile configured before it (or of any configured
+        profile, for one that is not configured), ``-{profile}`` is added before ``.md`` and
+        the profile writes beside it instead of over it.
+        """
+        try:
+            files = self._post_files()
+        except PydanticCustomError as exc:  # settings changed since they were validated
+            raise ConfigError(f"post_path: {exc.message()}") from None
+        if profile.name in files:
+            return files[profile.name][0]
+        pattern = profile.post_path or self.post_path
+        taken = {file for _, file in files.values()}
+        if _sample_file(pattern, profile) in taken:
+            return with_profile_suffix(pattern)
+        return pattern
+
+    def _post_files(self) -> dict[str, tuple[str, str]]:
+        """Each configured profile's pattern and sample file, in order; a profile whose own
+        ``post_path`` names an earlier profile's file is a settings error."""
+        files: dict[str, tuple[str, str]] = {}
+        taken: dict[str, str] = {}
+        for name in self.profile_names():
+            profile = self.profile_named(name)
+            pattern = profile.post_path or self.post_path
+            file = _sample_file(pattern, profile)
+            if file in taken:
+                if profile.post_path and name != self.default_profile.name:
+                    raise _settings_error(
+                        ("profiles", name, "post_path"),
+                        f"{pattern!r} names the same file as profile {taken[file]!r}; add "
+                        "{profile} to it, e.g. 'content/{profile}/{date}.md'",
+                    )
+                pattern = with_profile_suffix(pattern)
+                file = _sample_file(pattern, profile)
+            files[name] = (pattern, file)
+            taken[file] = name
+        return files
 
     def source(self, name: str) -> SourceSpec:
         for spec in self.sources:
             if spec.name == name:
                 return spec
         raise ConfigError(f"sources: no source named {name!r}")
+
+
+def _sample_file(pattern: str, profile: Profile) -> str:
+    """The file ``pattern`` names for ``profile`` on a sample day, for comparisons."""
+    values = placeholder_values(_SAMPLE_DAY, profile.name, profile.language)
+    return fill(pattern, values).casefold()
 
 
 def _deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -282,13 +342,27 @@ def _deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, 
     return merged
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml_text(path: Path) -> str:
+    """The settings file's text; a file that is not UTF-8 is a one-line ``ConfigError``."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
+            "save the file as UTF-8"
+        ) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(read_toml_text(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
 
 
 def _defaults() -> dict[str, Any]:
@@ -318,6 +392,7 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
                 "tagline",
                 "timezone",
                 "user_agent",
+                "post_path",
             }
         ):
             value = raw
@@ -328,25 +403,21 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
     return layer
 
 
-def _describe(error: dict[str, Any], origin: str, data: Mapping[str, Any]) -> str:
-    loc = error["loc"]
-    parts: list[str] = []
-    node: Any = data
-    for step in loc:
-        if isinstance(step, int):
-            name = ""
-            if isinstance(node, list) and step < len(node) and isinstance(node[step], dict):
-                name = str(node[step].get("name", ""))
-            parts[-1] = f"{parts[-1]}[{step}]" + (f" ({name})" if name else "")
-            node = node[step] if isinstance(node, list) and step < len(node) else None
-        else:
-            parts.append(str(step))
-            node = node.get(step) if isinstance(node, Mapping) else None
-    key = ".".join(parts)
-    msg = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        msg = "unknown key"
-    return f"{origin}: {key}: {msg}" if key else f"{origin}: {msg}"
+def _store_url_origin(
+    file_layer: Mapping[str, Any], env_layer: Mapping[str, Any], overrides: Mapping[str, Any],
+    config_path: Path,
+) -> str:
+    """Which layer set ``store.url`` last."""
+
+    def sets(layer: Mapping[str, Any]) -> bool:
+        store = layer.get("store")
+        return isinstance(store, Mapping) and store.get("url") is not None
+
+    if sets(overrides):
+        return "the command line"
+    if sets(env_layer):
+        return "DEEPDAILY_STORE__URL"
+    return str(config_path) if sets(file_layer) else ""
 
 
 def load_settings(
@@ -365,16 +436,23 @@ def load_settings(
     config_path = Path(path or env.get("DEEPDAILY_CONFIG") or CONFIG_FILENAME)
     data = _defaults()
     origin = "defaults"
+    file_layer: dict[str, Any] = {}
     if config_path.exists():
-        data = _deep_merge(data, _read_toml(config_path))
+        file_layer = _read_toml(config_path)
+        store = file_layer.get("store")
+        if isinstance(store, dict) and isinstance(store.get("url"), str):
+            url = anchor_sqlite_url(store["url"], config_path.resolve().parent)
+            file_layer = {**file_layer, "store": {**store, "url": url}}
+        data = _deep_merge(data, file_layer)
         origin = str(config_path)
     elif explicit:
         raise ConfigError(f"{config_path}: config file not found")
     env_layer = _env_layer(env)
     if env_layer:
         data = _deep_merge(data, env_layer)
-    if overrides:
-        data = _deep_merge(data, {k: v for k, v in overrides.items() if v is not None})
+    layer = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if layer:
+        data = _deep_merge(data, layer)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
@@ -382,6 +460,8 @@ def load_settings(
         top = str(first["loc"][0]) if first["loc"] else ""
         if env_layer and top in env_layer:
             origin = "environment (DEEPDAILY_*)"
-        raise ConfigError(_describe(dict(first), origin, data)) from None
-    settings.config_path = config_path if config_path.exists() else None
+        raise ConfigError(describe_error(first, origin, data, Settings)) from None
+    used = config_path if config_path.exists() else None
+    settings.config_path = used
+    settings.store.locate(used, _store_url_origin(file_layer, env_layer, layer, config_path))
     return settings
