@@ -227,8 +227,8 @@ def _digest(
             "date": day.isoformat(),
             "profile": profile.name,
             "language": profile.language,
-            "title": profile.title.format(date=day.isoformat()),
-            "tagline": profile.tagline,
+            "title": profile.title_for(day),  # the user's title, else the language's
+            "tagline": profile.tagline_text,
             "tags": profile.tags,
             "categories": profile.categories,
             "published_at": local,

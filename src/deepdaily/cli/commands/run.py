@@ -124,11 +124,8 @@ def _with_flags(settings: Settings, flags: dict[str, object]) -> Settings:
         return settings
     from pydantic import ValidationError
 
-    from deepdaily.config import Profile
-
-    try:
-        profile = Profile.model_validate({**settings.profile.model_dump(), **flags})
+    try:  # a new --language makes a new profile ("en", "NAME-en"): its own post and state
+        return settings.with_profile_changes(flags)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise UsageError(f"--{first['loc'][0]}: {first['msg']}") from None
-    return settings.model_copy(update={"profile": profile})
