@@ -373,3 +373,14 @@ def test_the_cli_creates_the_database_next_to_the_settings_file(
     main(["-c", str(blog / "deepdaily.toml"), "digest", "show"])
     assert (blog / "deepdaily.db").exists()
     assert not (tmp_path / "data").exists() and not (tmp_path / "deepdaily.db").exists()
+
+
+def test_the_readme_configuration_example_loads(tmp_path: Path) -> None:
+    """The README's settings example is a valid settings file, post_path included."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Configuration", 1)[1]
+    block = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    settings = load_settings(write(tmp_path, block), environ={})
+    assert settings.post_path == "content/posts/{date}.md"
+    assert settings.store.resolved_url() == f"sqlite:///{tmp_path / 'deepdaily.db'}"
+    assert settings.profile.name == "zh" and settings.sources[0].name == "lab-blog"
