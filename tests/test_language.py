@@ -4,7 +4,10 @@ language writes its own post beside the others, never over them."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -51,6 +54,31 @@ def blog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.chdir(folder)
     return folder
+
+
+def hugo_build(site_root: Path) -> Path:
+    """Build ``site_root`` (the run's output_dir) with the real hugo and a bare layout."""
+    hugo = shutil.which("hugo") or "/usr/bin/hugo"
+    assert Path(hugo).exists(), "hugo is not installed (sudo apt-get install hugo)"
+    layouts = site_root / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (site_root / "config.toml").write_text(
+        'baseURL = "http://127.0.0.1/"\ntitle = "t"\n'
+        'disableKinds = ["RSS", "sitemap", "robotsTXT", "404", "taxonomy", "term"]\n',
+        encoding="utf-8",
+    )
+    (layouts / "single.html").write_text(
+        "<title>{{ .Title }}</title>{{ .Content }}", encoding="utf-8"
+    )
+    (layouts / "list.html").write_text("{{ range .Pages }}{{ .Title }}{{ end }}", encoding="utf-8")
+    public = site_root / "public"
+    result = subprocess.run(
+        [hugo, "--source", str(site_root), "--destination", str(public), "--buildFuture"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "HUGO_CACHEDIR": str(site_root / ".cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    return public
 
 
 def stored_profiles(database: Path) -> set[str]:
@@ -170,6 +198,13 @@ def test_language_en_writes_an_english_post_beside_the_chinese_one(
     assert "AI Engineering Deep-Dive" in capsys.readouterr().out
     assert main(["digest", "show", "--date", DAY.isoformat()]) == 0
     assert "AI 技术深度日报" in capsys.readouterr().out
+
+    # and a real Hugo build of the site publishes both pages, neither shadowing the other
+    public = hugo_build(blog / "out")
+    zh_page = (public / "posts" / f"{DAY}" / "index.html").read_text(encoding="utf-8")
+    en_page = (public / "posts" / f"{DAY}-en" / "index.html").read_text(encoding="utf-8")
+    assert f"<title>AI 技术深度日报｜{DAY}</title>" in zh_page
+    assert f"<title>AI Engineering Deep-Dive | {DAY}</title>" in en_page
 
 
 def test_an_english_profile_table_gets_english_words_and_its_own_file(
