@@ -15,6 +15,8 @@ one-line message that names the source or setting at fault and the problem::
     │   │   └── BlockedURL         scheme or address refused by the SSRF guard
     │   └── ParseError         body is not what the source type expects
     ├── StoreError             the database could not be opened or migrated
+    ├── NothingToPublish       every source failed, or no document fell in the window:
+    │                          a broken day, not a quiet one; no digest is written
     └── AnalysisError          an analysis engine failed for one event
 
 The CLI maps them to exit codes: 0 ok, 1 failure, 2 usage error.
@@ -30,6 +32,7 @@ __all__ = [
     "FetchError",
     "FetchTimeout",
     "HTTPStatusError",
+    "NothingToPublish",
     "ParseError",
     "SourceError",
     "StoreError",
@@ -97,6 +100,19 @@ class ParseError(SourceError):
 
 class StoreError(DeepdailyError):
     pass
+
+
+class NothingToPublish(DeepdailyError):
+    """The run had nothing to build a digest from, so it wrote none (exit code 1).
+
+    A day whose sources all failed, or with no document in its window, is a broken day: saying
+    "nothing met the bar today" would be a lie. ``manifest`` is the run's manifest (a
+    :class:`~deepdaily.pipeline.Manifest`), so a caller can still show what was tried.
+    """
+
+    def __init__(self, message: str, *, manifest: object = None) -> None:
+        super().__init__(message)
+        self.manifest = manifest
 
 
 class AnalysisError(DeepdailyError):

@@ -31,9 +31,13 @@ class Engine:
     closers: list[Any] = field(default_factory=list)
     log: Any = None  # CallLog when an LLM is configured
     provider: Any = None  # the run's LLM chain (a CachingProvider with a store); None offline
+    # provider name -> {"label": "llm[0] name (model)", "address": base URL}, for the summary
+    endpoints: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def manifest(self) -> dict[str, Any]:
         summary: dict[str, Any] = {"notes": self.notes}
+        if self.endpoints:
+            summary["endpoints"] = dict(self.endpoints)
         if self.log is not None:
             summary.update(self.log.summary())
         report = getattr(self.analyser, "report_summary", None)
@@ -65,8 +69,9 @@ def build_engine(
     chain, notes = build_chain(
         settings, environ=environ, log=log, store=store, http_client=http_client
     )
+    endpoints = _endpoints(settings)
     if chain is None:
-        return Engine(offline_engine, notes=notes, log=log)
+        return Engine(offline_engine, notes=notes, log=log, endpoints=endpoints)
     closers: list[Any] = [chain]
     judge = None
     if settings.analysis.judge:
@@ -84,4 +89,19 @@ def build_engine(
     analyser = LLMAnalyser(
         chain, settings=settings.analysis, fallback=offline_engine, log=log, judge=judge
     )
-    return Engine(analyser, notes=notes, closers=closers, log=log, provider=chain)
+    return Engine(
+        analyser, notes=notes, closers=closers, log=log, provider=chain, endpoints=endpoints
+    )
+
+
+def _endpoints(settings: Settings) -> dict[str, dict[str, str]]:
+    """Where each enabled ``[[llm]]`` entry is reached, for the run summary (never a key)."""
+    from deepdaily.analyse.providers.chain import endpoints
+
+    return {
+        endpoint.name: {
+            "label": endpoint.label,
+            "address": endpoint.base_url or f"the {endpoint.kind} SDK's default URL",
+        }
+        for endpoint in endpoints(settings)[0]
+    }

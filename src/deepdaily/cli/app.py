@@ -8,6 +8,7 @@ command imports what it needs when it runs. ``tests/test_cli_startup.py`` holds 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -37,23 +38,21 @@ app = typer.Typer(
 )
 
 
-class _LazyConsole:
-    """A rich ``Console`` created on first use (importing rich costs as much as typer)."""
+@functools.cache
+def console() -> Console:
+    """The console commands print to, created on first use (importing rich costs as much as
+    typer itself)."""
+    from rich.console import Console
 
-    def __init__(self, **options: Any) -> None:
-        self._options = options
-        self._console: Console | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(**self._options)
-        return getattr(self._console, name)
+    return Console()
 
 
-console: Console = _LazyConsole()  # type: ignore[assignment]
-err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
+@functools.cache
+def err_console() -> Console:
+    """The console for errors (stderr), created on first use."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 @dataclass

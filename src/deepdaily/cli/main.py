@@ -25,12 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     except DeepdailyError as exc:
         from rich.markup import escape
 
-        err_console.print(
+        err_console().print(
             f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
         )
         return exc.exit_code
     except KeyboardInterrupt:
-        err_console.print("interrupted")
+        err_console().print("interrupted")
         return 130
     finally:
         _stop_extraction_workers()

@@ -12,24 +12,20 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from deepdaily.eval.authority import first_party_authority
-    from deepdaily.eval.corpus import LabelledDay, load_labelled_day
-    from deepdaily.eval.dataset import DatasetError, read_dataset
-    from deepdaily.eval.floors import (
-        Breach,
-        FloorsError,
-        GateResult,
-        UpdateResult,
-        load_floors,
-        run_gate,
-        update_floors,
-    )
-    from deepdaily.eval.metrics import DayMetrics, Ratio, measure
-    from deepdaily.eval.replay import Replay, default_profile, replay
+from deepdaily.eval.authority import first_party_authority
+from deepdaily.eval.corpus import LabelledDay, load_labelled_day
+from deepdaily.eval.dataset import DatasetError, read_dataset
+from deepdaily.eval.floors import (
+    Breach,
+    FloorsError,
+    GateResult,
+    UpdateResult,
+    load_floors,
+    run_gate,
+    update_floors,
+)
+from deepdaily.eval.metrics import DayMetrics, Ratio, measure
+from deepdaily.eval.replay import Replay, default_profile, replay
 
 __all__ = [
     "Breach",
@@ -51,33 +47,3 @@ __all__ = [
     "run_gate",
     "update_floors",
 ]
-
-# Loaded on first use: the replay imports clustering (numpy, scipy, datasketch), which the
-# CLI must not pay for at start-up (``deepdaily.eval.defaults`` stays light).
-_HOMES = {
-    "first_party_authority": "authority",
-    "LabelledDay": "corpus",
-    "load_labelled_day": "corpus",
-    "DatasetError": "dataset",
-    "read_dataset": "dataset",
-    **dict.fromkeys(
-        (
-            "Breach",
-            "FloorsError",
-            "GateResult",
-            "UpdateResult",
-            "load_floors",
-            "run_gate",
-            "update_floors",
-        ),
-        "floors",
-    ),
-    **dict.fromkeys(("DayMetrics", "Ratio", "measure"), "metrics"),
-    **dict.fromkeys(("Replay", "default_profile", "replay"), "replay"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _HOMES:
-        return getattr(import_module(f"deepdaily.eval.{_HOMES[name]}"), name)
-    raise AttributeError(f"module 'deepdaily.eval' has no attribute {name!r}")

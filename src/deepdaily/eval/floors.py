@@ -35,9 +35,8 @@ import tomlkit.exceptions
 
 from deepdaily.errors import ConfigError
 from deepdaily.eval.corpus import load_labelled_day
-from deepdaily.eval.defaults import DEFAULT_FLOORS, DEFAULT_K
 from deepdaily.eval.metrics import CEILINGS, GATED_METRICS
-from deepdaily.eval.replay import Replay, replay
+from deepdaily.eval.replay import DEFAULT_K, Replay, replay
 
 __all__ = [
     "DEFAULT_FLOORS",
@@ -54,6 +53,7 @@ __all__ = [
     "update_floors",
 ]
 
+DEFAULT_FLOORS = Path("eval") / "floors.toml"
 
 
 class FloorsError(ConfigError):

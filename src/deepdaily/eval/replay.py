@@ -29,13 +29,13 @@ from deepdaily.cluster import cluster_documents
 from deepdaily.config import Profile
 from deepdaily.eval.corpus import LabelledDay, load_labelled_day
 from deepdaily.eval.dataset import DatasetError
-from deepdaily.eval.defaults import DEFAULT_K
 from deepdaily.eval.metrics import DayMetrics, measure
 from deepdaily.models import Event, Selection
 from deepdaily.rank import digest_window, select_events
 
 __all__ = ["DEFAULT_K", "Replay", "default_profile", "load_history", "replay", "window_of"]
 
+DEFAULT_K = 8
 
 
 def default_profile(k: int = DEFAULT_K) -> Profile:

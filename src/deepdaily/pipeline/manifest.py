@@ -39,6 +39,8 @@ class Manifest(BaseModel):
     digest_hash: str = ""
     digest_changed: bool = False
     errors: list[str] = Field(default_factory=list)
+    # The source outcomes came from an earlier run of the same invocation (--all-profiles).
+    collected_earlier: bool = False
 
     @property
     def sources_ok(self) -> int:

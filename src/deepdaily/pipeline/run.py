@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -24,7 +25,7 @@ from deepdaily.analyse.factory import Engine, build_engine
 from deepdaily.analyse.llm import analyse_many
 from deepdaily.cluster import cluster_documents
 from deepdaily.config import Settings
-from deepdaily.errors import DeepdailyError
+from deepdaily.errors import DeepdailyError, NothingToPublish
 from deepdaily.models import (
     Digest,
     DigestItem,
@@ -34,7 +35,7 @@ from deepdaily.models import (
     content_id,
 )
 from deepdaily.pipeline.choose import choose
-from deepdaily.pipeline.collect import collect
+from deepdaily.pipeline.collect import CollectReport, collect
 from deepdaily.pipeline.manifest import Manifest, StageTiming
 from deepdaily.rank import digest_window
 from deepdaily.render import post_filename, render_json, render_markdown
@@ -63,6 +64,7 @@ class RunResult:
     selections: list[Selection]
     markdown: str
     path: Path
+    collected: CollectReport | None = None  # what this run (or the one it followed) collected
 
 
 @contextmanager
@@ -89,11 +91,18 @@ async def run_digest(
     offline: bool = False,
     hooks: Hooks | None = None,
     workers: int | None = None,
+    collected: CollectReport | None = None,
 ) -> RunResult:
     """Produce (or re-produce) the digest of ``day`` for the settings' profile.
 
     ``analyser`` overrides the engine chosen from the settings; ``offline`` forces the
-    offline engine even when ``[[llm]]`` entries are configured.
+    offline engine even when ``[[llm]]`` entries are configured. ``collected`` is what an
+    earlier run of the same invocation collected (``--all-profiles`` fetches once): its source
+    outcomes count for this run too, without fetching again.
+
+    Raises :class:`~deepdaily.errors.NothingToPublish`, and writes no digest, when every
+    source the profile reads failed or no document falls in the window: a broken day must not
+    look like a quiet one.
     """
     hooks = hooks or Hooks()
     profile = settings.profile
@@ -121,15 +130,18 @@ async def run_digest(
                     on_source=hooks.source_done,
                     workers=workers,
                 )
-            manifest.sources = report.outcomes
-            manifest.entries = report.entries
-            manifest.documents_new = report.documents_new
-            manifest.documents_seen = report.documents_seen
-            manifest.extraction_failures = report.extraction_failures
+            _record_collect(manifest, report)
+            collected = report
+        elif collected is not None:
+            _record_collect(manifest, collected)
+            manifest.collected_earlier = True
+        _refuse_if_every_source_failed(manifest, _profile_sources(settings))
 
         with _timed(manifest, "cluster", hooks):
             documents = store.documents_in(start, end)
             manifest.documents_in_window = len(documents)
+            if not documents:
+                raise NothingToPublish(_empty_window(manifest, profile.timezone), manifest=manifest)
             known = store.events_since(start - EVENT_MEMORY)
             events = cluster_documents(documents, known)
             store.save_events(events)
@@ -195,8 +207,46 @@ async def run_digest(
         await engine.aclose()
     store.finish_run(run_id, "ok", manifest.model_dump(mode="json"))
     return RunResult(
-        manifest=manifest, digest=digest, selections=selections, markdown=markdown, path=path
+        manifest=manifest,
+        digest=digest,
+        selections=selections,
+        markdown=markdown,
+        path=path,
+        collected=collected,
     )
+
+
+def _record_collect(manifest: Manifest, report: CollectReport) -> None:
+    manifest.sources = report.outcomes
+    manifest.entries = report.entries
+    manifest.documents_new = report.documents_new
+    manifest.documents_seen = report.documents_seen
+    manifest.extraction_failures = report.extraction_failures
+
+
+def _refuse_if_every_source_failed(manifest: Manifest, readable: set[str] | None) -> None:
+    """Stop the run when every source the profile reads was tried and failed."""
+    tried = [o for o in manifest.sources if readable is None or o.source in readable]
+    if not tried or any(o.ok for o in tried):
+        return
+    reasons = "; ".join(f"{o.source}: {o.error}" for o in tried[:3])
+    more = f"; and {len(tried) - 3} more" if len(tried) > 3 else ""
+    raise NothingToPublish(
+        f"every source failed ({len(tried)} of {len(tried)}), no digest written for "
+        f"{manifest.digest_date}: {reasons}{more}",
+        manifest=manifest,
+    )
+
+
+def _empty_window(manifest: Manifest, timezone: str) -> str:
+    start = manifest.window_start.astimezone(ZoneInfo(timezone))
+    end = manifest.window_end.astimezone(ZoneInfo(timezone))
+    where = f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} {timezone}"
+    if manifest.sources:
+        why = f"the sources listed {manifest.entries} entries, none dated in it"
+    else:
+        why = "nothing stored for it (collect first: run without --no-fetch)"
+    return f"no document in the window {where}: {why}; no digest written for {manifest.digest_date}"
 
 
 def _profile_sources(settings: Settings) -> set[str] | None:

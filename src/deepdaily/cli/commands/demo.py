@@ -32,17 +32,17 @@ def demo(
     from deepdaily.demo.runner import demo_settings, run_demo
 
     settings = demo_settings(state.out or out)
-    with progress_hooks(console) as hooks:
+    with progress_hooks(console()) as hooks:
         results = asyncio.run(run_demo(settings, hooks=hooks))
     for result in results:
-        print_summary(console, result.manifest)
+        print_summary(console(), result.manifest)
     latest = results[-1]
-    console.print(
+    console().print(
         f"\n[bold green]Digest written:[/] {escape(str(latest.path))}",
         highlight=False,
         soft_wrap=True,
     )
-    console.print(
+    console().print(
         f"Database: {escape(str(settings.store.resolved_url()))}  ·  "
         f"see why: deepdaily --db {settings.store.resolved_url()} digest show --why",
         highlight=False,

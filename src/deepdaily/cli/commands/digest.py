@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from deepdaily.cli.app import CONTEXT, app, console, state
+from deepdaily.cli.days import parse_day
 from deepdaily.errors import DeepdailyError
 
 __all__ = ["digest_app"]
@@ -20,7 +21,10 @@ app.add_typer(digest_app, name="digest")
 @digest_app.command("show")
 def show(
     day: Annotated[
-        str | None, typer.Option("--date", "-d", help="YYYY-MM-DD (default: latest).")
+        str | None,
+        typer.Option(
+            "--date", "-d", help="YYYY-MM-DD, 'today' or 'yesterday' (default: the latest)."
+        ),
     ] = None,
     why: Annotated[
         bool, typer.Option("--why", help="Print the score and reason of each pick.")
@@ -32,6 +36,8 @@ def show(
 ) -> None:
     """Print a stored digest, or with --why the reasons behind its selection."""
     settings = state.settings()
+    if day is not None:
+        day = parse_day(day, settings.profile.timezone, allow_future=True).isoformat()
     with state.store(settings) as store:
         stored = store.digest(settings.profile.name, day)
         if stored is None:
@@ -46,12 +52,12 @@ def show(
             from deepdaily.cli.report import print_selections
 
             run = store.run(stored["run_id"]) or {}
-            print_selections(console, store.selections(stored["run_id"]), all_rows=rejected)
+            print_selections(console(), store.selections(stored["run_id"]), all_rows=rejected)
             manifest = run.get("manifest") or {}
             _print_engine(manifest)
             failures = manifest.get("extraction_failures") or []
             for line in failures:
-                console.print(f"[yellow]not extracted[/] {escape(str(line))}", highlight=False)
+                console().print(f"[yellow]not extracted[/] {escape(str(line))}", highlight=False)
             return
     if as_json:
         typer.echo(stored["json"])
@@ -66,7 +72,7 @@ def list_digests() -> None:
     with state.store(settings) as store:
         rows = store.digests(settings.profile.name)
     for row in rows:
-        console.print(
+        console().print(
             f"{row['date']}  {row['engine']:8}  {row['path']}",
             markup=False,
         )
@@ -84,9 +90,9 @@ def _print_engine(manifest: dict[str, Any]) -> None:
             f"{llm.get('cache_hits', 0)} cached · tokens {llm.get('tokens_in', 0)} in / "
             f"{llm.get('tokens_out', 0)} out · cost {llm.get('cost', 0)}"
         )
-    console.print(line, highlight=False, soft_wrap=True)
+    console().print(line, highlight=False, soft_wrap=True)
     for name, reason in (llm.get("disabled") or {}).items():
-        console.print(
+        console().print(
             f"  provider {escape(str(name))} skipped: {escape(str(reason))}",
             highlight=False,
             soft_wrap=True,
@@ -104,6 +110,6 @@ def _print_engine(manifest: dict[str, Any]) -> None:
             )
             if key in verification
         )
-        console.print(f"claims: {escape(str(counts))}", highlight=False)
+        console().print(f"claims: {escape(str(counts))}", highlight=False)
     for note in llm.get("notes") or []:
-        console.print(f"  note: {note}", markup=False, soft_wrap=True)
+        console().print(f"  note: {note}", markup=False, soft_wrap=True)

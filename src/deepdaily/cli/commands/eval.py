@@ -15,7 +15,6 @@ import typer
 
 from deepdaily.cli.app import app
 from deepdaily.errors import UsageError
-from deepdaily.eval.defaults import DEFAULT_FLOORS, DEFAULT_K
 
 __all__ = ["eval_command"]
 
@@ -48,8 +47,9 @@ def eval_command(
         ),
     ] = None,
     k: Annotated[
-        int, typer.Option("--k", min=1, help="Picks to score (the digest's items).")
-    ] = DEFAULT_K,
+        int | None,
+        typer.Option("--k", min=1, help="Picks to score (default: the digest's 8 items)."),
+    ] = None,
     window_hours: Annotated[
         int | None,
         typer.Option(
@@ -81,7 +81,10 @@ def eval_command(
     allow_lower: Annotated[
         bool, typer.Option("--allow-lower", help="With --update-floors, accept worse figures.")
     ] = False,
-    floors: Annotated[Path, typer.Option("--floors", help="The floors file.")] = DEFAULT_FLOORS,
+    floors: Annotated[
+        Path | None,
+        typer.Option("--floors", help="The floors file (default: eval/floors.toml)."),
+    ] = None,
 ) -> None:
     """Replay labelled days through clustering and selection and score the picks.
 
@@ -90,6 +93,8 @@ def eval_command(
     datasets of the floors file and exits 1 below a floor; --update-floors pins new figures.
     """
     from deepdaily.eval import load_labelled_day, replay, run_gate, update_floors
+    from deepdaily.eval.floors import DEFAULT_FLOORS
+    from deepdaily.eval.replay import DEFAULT_K
     from deepdaily.eval.report import (
         gate_json,
         gate_text,
@@ -99,6 +104,8 @@ def eval_command(
         update_text,
     )
 
+    k = k or DEFAULT_K
+    floors = floors or DEFAULT_FLOORS
     paths = list(datasets or [])
     _check_modes(paths, gate, update, allow_lower)
     if gate:

@@ -23,7 +23,7 @@ def check() -> None:
 
     settings = state.settings()
     if not settings.llm:
-        console.print(
+        console().print(
             "no [[llm]] entries configured: runs use the offline engine",
             highlight=False,
             markup=False,
@@ -31,6 +31,6 @@ def check() -> None:
         return
     results = asyncio.run(check_providers(settings))
     for result in results:
-        console.print(result.line(), highlight=False, markup=False, soft_wrap=True)
+        console().print(result.line(), highlight=False, markup=False, soft_wrap=True)
     if any(not r.ok and not r.skipped for r in results):
         raise typer.Exit(1)

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from deepdaily.cli.app import app, console, state
-from deepdaily.errors import ConfigError, UsageError
+from deepdaily.cli.days import parse_day
+from deepdaily.errors import ConfigError, DeepdailyError, UsageError
 
 if TYPE_CHECKING:
     from deepdaily.config import Settings
 
-__all__ = ["parse_day", "parse_llm_flag", "run"]
-
-
-def parse_day(value: str | None, timezone: str) -> date:
-    """``YYYY-MM-DD``, ``today`` or None (today in the profile's timezone)."""
-    from zoneinfo import ZoneInfo
-
-    if value in (None, "", "today"):
-        return datetime.now(ZoneInfo(timezone)).date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--date: expected YYYY-MM-DD or 'today', got {value!r}") from None
+__all__ = ["parse_llm_flag", "run"]
 
 
 def parse_llm_flag(value: str) -> dict[str, str]:
@@ -77,12 +65,25 @@ def run(
             help="One digest per profile; sources are fetched once, for the first.",
         ),
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 if any source failed (the digest is still written).",
+        ),
+    ] = False,
 ) -> None:
-    """Collect, group, select, analyse and render one day's digest."""
+    """Collect, group, select, analyse and render one day's digest.
+
+    Exit 0 with the digest written, also when some sources failed (the summary names them);
+    exit 1 with no digest written when every source failed or no document falls in the
+    window (a broken day is not a quiet day); with --strict, exit 1 on any source failure.
+    """
     import asyncio
 
     from deepdaily.cli.report import print_summary, progress_hooks
-    from deepdaily.pipeline import run_digest
+    from deepdaily.errors import NothingToPublish
+    from deepdaily.pipeline import CollectReport, RunResult, run_digest
 
     overrides: dict[str, object] = {}
     if llm:
@@ -97,25 +98,42 @@ def run(
     flags: dict[str, object] = {
         k: v for k, v in (("items", items), ("language", language)) if v is not None
     }
-    with state.store(settings) as store, progress_hooks(console) as hooks:
-        results = []
-        for index, name in enumerate(names):
-            chosen = _with_flags(settings.for_profile(name), flags)
-            target = parse_day(day, chosen.profile.timezone)
-            results.append(
-                asyncio.run(
+    plans = []
+    for name in names:  # every date and flag is checked before anything is fetched
+        chosen = _with_flags(settings.for_profile(name), flags)
+        plans.append((chosen, parse_day(day, chosen.profile.timezone)))
+    results: list[RunResult] = []
+    collected: CollectReport | None = None
+    try:
+        with state.store(settings) as store, progress_hooks(console()) as hooks:
+            for chosen, target in plans:
+                result = asyncio.run(
                     run_digest(
                         chosen,
                         store,
                         target,
-                        fetch=fetch and index == 0,
+                        fetch=fetch and collected is None,
                         offline=offline,
                         hooks=hooks,
+                        collected=collected,
                     )
                 )
-            )
+                collected = result.collected
+                results.append(result)
+    except NothingToPublish as exc:
+        for result in results:
+            print_summary(console(), result.manifest)
+        if exc.manifest is not None:
+            print_summary(console(), exc.manifest)  # type: ignore[arg-type]
+        raise
     for result in results:
-        print_summary(console, result.manifest)
+        print_summary(console(), result.manifest)
+    failed = {o.source for r in results for o in r.manifest.sources_failed}
+    if strict and failed:
+        raise DeepdailyError(
+            f"--strict: {len(failed)} source(s) failed: {', '.join(sorted(failed))} "
+            "(the digest was written)"
+        )
 
 
 def _with_flags(settings: Settings, flags: dict[str, object]) -> Settings:

@@ -54,7 +54,7 @@ def list_sources() -> None:
             f"{last:%Y-%m-%d %H:%M}" if last else "never",
             Text(status),
         )
-    console.print(table)
+    console().print(table)
 
 
 @sources_app.command("add")
@@ -104,16 +104,16 @@ def add(
         if not ok or not entries:
             problem = detail if not ok else "no entries found"
             raise DeepdailyError(f"source {spec.name} ({url}): {problem}; not added")
-        console.print(
+        console().print(
             f"checked {escape(spec.name)}: {entries} entries in {ms} ms ({escape(detail)})",
             highlight=False,
         )
     path = _config_path(settings)
     added, skipped = add_sources(path, [spec])
     for line in skipped:
-        console.print(f"skipped {escape(str(line))}", highlight=False)
+        console().print(f"skipped {escape(str(line))}", highlight=False)
     if added:
-        console.print(f"added {escape(str(added[0]))} to {escape(str(path))}", highlight=False)
+        console().print(f"added {escape(str(added[0]))} to {escape(str(path))}", highlight=False)
 
 
 @sources_app.command("remove")
@@ -126,7 +126,7 @@ def remove(name: Annotated[str, typer.Argument(help="The source's name.")]) -> N
     settings = state.settings()
     path = _config_path(settings)
     remove_source(path, name)
-    console.print(f"removed {escape(str(name))} from {escape(str(path))}", highlight=False)
+    console().print(f"removed {escape(str(name))} from {escape(str(path))}", highlight=False)
 
 
 @sources_app.command("import-opml")
@@ -156,12 +156,12 @@ def import_opml(
     path = _config_path(settings)
     added, already = add_sources(path, readable)
     skipped.extend(already)
-    console.print(
+    console().print(
         f"imported {len(added)} sources into {path}, skipped {len(skipped)}",
         markup=False,
     )
     for line in skipped:
-        console.print(f"  skipped {line}", markup=False, soft_wrap=True)
+        console().print(f"  skipped {line}", markup=False, soft_wrap=True)
 
 
 @sources_app.command("check")
@@ -190,7 +190,7 @@ def check(
             str(ms),
             Text(detail),
         )
-    console.print(table)
+    console().print(table)
     if failed:
         raise typer.Exit(1)
 

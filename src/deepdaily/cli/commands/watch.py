@@ -53,9 +53,9 @@ def list_topics(
         book.expire(settings.profile.name, _today(settings), settings.watch.horizon_days)
         topics = book.topics(settings.profile.name, None if show_all else ["open"])
     if not topics:
-        console.print("no watch topics" if show_all else "no open watch topics", highlight=False)
+        console().print("no watch topics" if show_all else "no open watch topics", highlight=False)
     for topic in topics:
-        console.print(_line(topic), highlight=False, soft_wrap=True)
+        console().print(_line(topic), highlight=False, soft_wrap=True)
 
 
 @watch_app.command("add")
@@ -78,7 +78,7 @@ def add(
         raise typer.BadParameter(str(exc), param_hint="LEAD") from exc
     with state.store(settings) as store:
         stored = WatchStore(store).add(topic, settings.watch.horizon_days)
-    console.print(_line(stored), highlight=False, soft_wrap=True)
+    console().print(_line(stored), highlight=False, soft_wrap=True)
 
 
 @watch_app.command("close")
@@ -96,4 +96,4 @@ def close(
         book = WatchStore(store)
         topic = book.find(settings.profile.name, topic_id)
         closed = book.close(topic.id, reason.strip() or "closed by hand")
-    console.print(_line(closed), highlight=False, soft_wrap=True)
+    console().print(_line(closed), highlight=False, soft_wrap=True)
