@@ -119,6 +119,10 @@ def test_profiles_override_the_default_profile(tmp_path: Path) -> None:
             "profiles.infra.itemz: unknown key; did you mean 'items'?",
         ),
         (
+            '[profile]\nlanguage = "en"\n[profiles.en]\nitems = 3\n',
+            "profiles.en: 'en' is the default profile's name; set its keys in [profile]",
+        ),
+        (
             '[profiles.infra]\nlanguage = "en"\npost_path = "content/posts/{date}.md"\n',
             "profiles.infra.post_path: 'content/posts/{date}.md' names the same file as "
             "profile 'zh'",

@@ -211,6 +211,13 @@ class Settings(StrictModel):
     def _one_file_per_profile(self) -> Settings:
         if self._default is None:
             self._default = self.profile
+        default = self._default.name
+        if default in self.profiles:
+            raise _settings_error(
+                ("profiles", default),
+                f"{default!r} is the default profile's name; set its keys in [profile], or "
+                "give [profile] another name",
+            )
         self._post_files()  # raises when a profile's own post_path is another's file
         return self
 
