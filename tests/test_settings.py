@@ -388,3 +388,15 @@ def test_the_readme_configuration_example_loads(tmp_path: Path) -> None:
     assert settings.post_path == "content/posts/{date}.md"
     assert settings.store.resolved_url() == f"sqlite:///{tmp_path / 'deepdaily.db'}"
     assert settings.profile.name == "zh" and settings.sources[0].name == "lab-blog"
+
+
+def test_editing_a_non_utf8_settings_file_is_one_line(tmp_path: Path) -> None:
+    from deepdaily.config import SourceSpec
+    from deepdaily.config.editing import add_sources
+
+    path = tmp_path / "deepdaily.toml"
+    original = "# caf\xe9\n".encode("latin-1")
+    path.write_bytes(original)
+    with pytest.raises(ConfigError, match=r"not UTF-8 text \(byte 0xe9 on line 1\)"):
+        add_sources(path, [SourceSpec(name="a", url="http://127.0.0.1:9/a.xml")])
+    assert path.read_bytes() == original  # left as it was
