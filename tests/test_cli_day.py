@@ -252,3 +252,34 @@ def test_digest_show_accepts_relative_dates_and_fits_a_narrow_terminal(
     # Reasons wrap at word boundaries: no line is a lone fragment of a few letters.
     fragments = [ln for ln in lines if 0 < len(ln.strip()) <= 3]
     assert fragments == []
+
+
+def test_a_cron_run_from_elsewhere_writes_where_the_settings_file_says(
+    tmp_path: Path,
+    site: FixtureServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Regression: relative ``output_dir`` and the default database followed the working
+    directory, so ``deepdaily -c /srv/site/deepdaily.toml run`` from cron wrote elsewhere."""
+    site_dir, elsewhere = tmp_path / "srv" / "site", tmp_path / "cron-cwd"
+    site_dir.mkdir(parents=True)
+    elsewhere.mkdir()
+    (site_dir / "deepdaily.toml").write_text(
+        f'output_dir = "public"\n{FAST_FETCH}\n[[sources]]\nname = "wire"\n'
+        f'url = "{site.url("/wire.xml")}"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("COLUMNS", "200")
+    console.cache_clear()
+    config = str(site_dir / "deepdaily.toml")
+    assert main(["-c", config, "run", "--date", DAY.isoformat()]) == 0
+    assert (site_dir / "public" / "content" / "posts" / f"{DAY}.md").exists()
+    assert (site_dir / "deepdaily.db").exists()
+    assert list(elsewhere.iterdir()) == []
+    assert f"database: sqlite:///{site_dir / 'deepdaily.db'} (default: next to" in (
+        capsys.readouterr().out
+    )
+    assert main(["-c", config, "doctor"]) == 0
+    assert f"next to {site_dir / 'deepdaily.toml'}" in " ".join(capsys.readouterr().out.split())

@@ -22,6 +22,9 @@ Where things go:
   directory when no settings file is used; a relative ``sqlite:///`` path written in the file is
   relative to the file, one given by ``--db`` or the environment to the working directory.
   :meth:`StoreSettings.describe` says which applies.
+- ``output_dir`` and ``template_dir`` written in the settings file are likewise relative to the
+  file (``--out`` and the environment: to the working directory), so a cron job running
+  ``deepdaily -c /srv/site/deepdaily.toml run`` from anywhere writes into ``/srv/site``.
 
 A profile's ``name`` defaults to its language (``zh``, ``en``); its ``title`` and ``tagline``
 default to the language's (:mod:`deepdaily.config.languages`), so only the user's own wording
@@ -427,6 +430,21 @@ def _store_url_origin(
     return str(config_path) if sets(file_layer) else ""
 
 
+def _anchor_paths(layer: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """The settings file's relative paths made relative to its folder, not to the working
+    directory, so ``deepdaily -c /srv/site/deepdaily.toml run`` from cron writes and reads where
+    the file says: the database (``store.url``), ``output_dir`` and ``template_dir``."""
+    anchored = dict(layer)
+    store = layer.get("store")
+    if isinstance(store, dict) and isinstance(store.get("url"), str):
+        anchored["store"] = {**store, "url": anchor_sqlite_url(store["url"], folder)}
+    for key in ("output_dir", "template_dir"):
+        value = layer.get(key)
+        if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
+            anchored[key] = str(folder / value)
+    return anchored
+
+
 def load_settings(
     path: Path | str | None = None,
     *,
@@ -445,11 +463,7 @@ def load_settings(
     origin = "defaults"
     file_layer: dict[str, Any] = {}
     if config_path.exists():
-        file_layer = _read_toml(config_path)
-        store = file_layer.get("store")
-        if isinstance(store, dict) and isinstance(store.get("url"), str):
-            url = anchor_sqlite_url(store["url"], config_path.resolve().parent)
-            file_layer = {**file_layer, "store": {**store, "url": url}}
+        file_layer = _anchor_paths(_read_toml(config_path), config_path.resolve().parent)
         data = _deep_merge(data, file_layer)
         origin = str(config_path)
     elif explicit:

@@ -62,7 +62,7 @@ def _store(settings: Settings) -> str:
 
     with Store(settings.store.resolved_url()) as store:
         docs = store.count("documents")
-    return f"{settings.store.resolved_url()} (migrated, {docs} documents)"
+    return f"{settings.store.describe()}: migrated, {docs} documents"
 
 
 def _source_health(settings: Settings, days: int) -> list[Check]:

@@ -128,6 +128,7 @@ def run(
         raise
     for result in results:
         print_summary(console(), result.manifest)
+    console().print(f"database: {settings.store.describe()}", markup=False, soft_wrap=True)
     failed = {o.source for r in results for o in r.manifest.sources_failed}
     if strict and failed:
         raise DeepdailyError(
