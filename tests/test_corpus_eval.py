@@ -1,8 +1,8 @@
 """The shared labelled day 2026-02-12: cluster + select against the human editor.
 
 Floors are pinned at the figures measured when the stages were written; a change may raise
-them, never lower them (the gate over every dataset is ``test_eval_gate.py``). The corpus lives
-in ``../shared`` beside the repository (in CI too) and is read in place.
+them, never lower them (the gate over every dataset is ``test_eval_gate.py``). The corpus is
+carried by the repository (``eval/data``), so this runs in a bare clone.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from deepdaily.eval import LabelledDay, default_profile, first_party_authority, 
 from deepdaily.eval.replay import replay
 from deepdaily.rank import digest_window
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "day-2026-02-12.jsonl"
+CORPUS = Path(__file__).resolve().parents[1] / "eval/data/corpus/day-2026-02-12.jsonl"
 ADVERSARIAL = "c001"
 
 # Gold stories (of 5 findable) in the top 8, per evaluation window.

@@ -140,7 +140,7 @@ def test_gate_holds_on_every_pinned_dataset() -> None:
 def test_every_eval_day_is_pinned() -> None:
     pinned = {p.file.resolve() for p in load_floors(FLOORS).datasets}
     assert {p.resolve() for p in EVAL_DAYS.glob("*.jsonl")} <= pinned
-    assert (REPO.parent / "shared" / "corpus" / "day-2026-02-12.jsonl").resolve() in pinned
+    assert (REPO / "eval/data/corpus/day-2026-02-12.jsonl").resolve() in pinned
 
 
 def test_eval_days_cover_the_cases_they_claim() -> None:

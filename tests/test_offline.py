@@ -21,7 +21,7 @@ from deepdaily.models import DigestItem, Document, Event
 NOW = datetime(2026, 3, 3, 12, tzinfo=UTC)
 ZH = Profile(language="zh")
 EN = Profile(name="en", language="en", title="Daily | {date}")
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "day-2026-02-12.jsonl"
+CORPUS = Path(__file__).resolve().parents[1] / "eval/data/corpus/day-2026-02-12.jsonl"
 
 
 def doc(

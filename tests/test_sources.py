@@ -25,7 +25,7 @@ from deepdaily.sources import (
 from deepdaily.sources import base as sources_base
 from deepdaily.testing import FixtureServer
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared/corpus/day-2026-02-12.jsonl"
+CORPUS = Path(__file__).resolve().parents[1] / "eval/data/corpus/day-2026-02-12.jsonl"
 
 
 async def _collect(
