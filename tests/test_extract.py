@@ -9,15 +9,17 @@ import pytest
 
 from deepdaily.config import FetchSettings
 from deepdaily.extract import (
+    StoredEntry,
     canonical_url,
     extract_article,
     html_to_text,
     links_in_html,
     normalise_text,
+    page_of,
     to_documents,
 )
 from deepdaily.fetch import Fetcher
-from deepdaily.models import Entry, content_id
+from deepdaily.models import Document, Entry, content_id
 from deepdaily.testing import FixtureServer
 
 # canonical URLs ------------------------------------------------------------------------------
@@ -100,8 +102,14 @@ def _entry(url: str, title: str = "A title", **fields: object) -> Entry:
     return Entry(source="blog", url=url, title=title, **fields)  # type: ignore[arg-type]
 
 
-def _never_known(url: str) -> bool:
-    return False
+def _stored(docs: list[Document]) -> dict[str, list[StoredEntry]]:
+    """What the store would answer for these documents (fingerprints unknown)."""
+    pages: dict[str, list[StoredEntry]] = {}
+    for doc in docs:
+        pages.setdefault(page_of(doc.canonical_url), []).append(
+            StoredEntry(doc.canonical_url, doc.source, doc.title, doc.text, None)
+        )
+    return pages
 
 
 async def test_summary_only_entries_fetch_their_pages(
@@ -113,7 +121,7 @@ async def test_summary_only_entries_fetch_their_pages(
     ]
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            entries, fetcher=fetcher, authority={"blog": 0.8}, known_urls=_never_known, workers=0
+            entries, fetcher=fetcher, authority={"blog": 0.8}, workers=0
         )
     assert result.failures == [] and result.skipped_known == 0
     one, two, three = result.documents
@@ -136,19 +144,19 @@ async def test_known_urls_are_skipped_and_a_rerun_extracts_nothing(
     fixture_server: FixtureServer, fast_fetch: FetchSettings
 ) -> None:
     entries = [_entry(fixture_server.url(f"pages/posts/{s}.html")) for s in ("one", "two")]
-    stored: set[str] = {canonical_url(entries[0].url)}
     async with Fetcher(fast_fetch) as fetcher:
-        first = await to_documents(
-            entries, fetcher=fetcher, authority={}, known_urls=stored.__contains__, workers=0
-        )
-        stored.update(doc.canonical_url for doc in first.documents)
+        seed = await to_documents(entries[:1], fetcher=fetcher, authority={}, workers=0)
         fixture_server.requests.clear()
-        again = await to_documents(
-            entries, fetcher=fetcher, authority={}, known_urls=stored.__contains__, workers=0
+        first = await to_documents(
+            entries, fetcher=fetcher, authority={}, stored=_stored(seed.documents), workers=0
         )
+        stored = _stored(seed.documents + first.documents)
+        fixture_server.requests.clear()
+        again = await to_documents(entries, fetcher=fetcher, authority={}, stored=stored,
+                                   workers=0)
     assert first.skipped_known == 1 and len(first.documents) == 1
     assert first.documents[0].url.endswith("/two.html")
-    assert again.skipped_known == 2 and again.documents == []
+    assert again.skipped_known == 2 and again.documents == [] and again.updates == []
     assert fixture_server.requests == []
 
 
@@ -163,7 +171,7 @@ async def test_entries_with_content_are_not_fetched(
     ]
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            entries, fetcher=fetcher, authority={}, known_urls=_never_known, workers=0
+            entries, fetcher=fetcher, authority={}, workers=0
         )
     text_doc, html_doc = result.documents
     assert text_doc.text == "Full   text\nfrom JSONL."
@@ -184,7 +192,7 @@ async def test_feed_fragments_keep_all_their_text(fast_fetch: FetchSettings) -> 
     )
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            [entry], fetcher=fetcher, authority={}, known_urls=_never_known,
+            [entry], fetcher=fetcher, authority={},
             fetch_pages=False, workers=0,
         )
     (doc,) = result.documents
@@ -199,7 +207,7 @@ async def test_failed_pages_fall_back_to_the_summary(
     without = _entry(fixture_server.url("gone/2"))
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            [with_summary, without], fetcher=fetcher, authority={}, known_urls=_never_known,
+            [with_summary, without], fetcher=fetcher, authority={},
             workers=0,
         )
     (doc,) = result.documents
@@ -211,7 +219,7 @@ async def test_no_text_and_no_page_fetching_is_a_failure(fast_fetch: FetchSettin
     entry = _entry("http://127.0.0.1:9/never-fetched")
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            [entry], fetcher=fetcher, authority={}, known_urls=_never_known,
+            [entry], fetcher=fetcher, authority={},
             fetch_pages=False, workers=0,
         )
     assert result.documents == []
@@ -227,7 +235,7 @@ async def test_duplicate_urls_in_a_batch_become_one_document(fast_fetch: FetchSe
     ]
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            entries, fetcher=fetcher, authority={}, known_urls=_never_known,
+            entries, fetcher=fetcher, authority={},
             fetch_pages=False, workers=0,
         )
     assert len(result.documents) == 1 and result.duplicates == 1
@@ -240,7 +248,7 @@ async def test_source_urls_arm_the_guard_for_page_fetches(
     entry = _entry(fixture_server.url("pages/posts/one.html"), summary="Teaser.")
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            [entry], fetcher=fetcher, authority={}, known_urls=_never_known, workers=0,
+            [entry], fetcher=fetcher, authority={}, workers=0,
             source_urls={"blog": "https://public-feed.example/rss"},
         )
     assert result.documents[0].text == "Teaser."  # the page was refused, the summary stands
@@ -253,7 +261,7 @@ async def test_extraction_in_worker_processes(
     entries = [_entry(fixture_server.url(f"pages/posts/{s}.html")) for s in ("two", "four")]
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            entries, fetcher=fetcher, authority={}, known_urls=_never_known, workers=1
+            entries, fetcher=fetcher, authority={}, workers=1
         )
     assert result.failures == []
     assert "needle tests lose twelve points" in result.documents[0].text

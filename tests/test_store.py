@@ -110,3 +110,61 @@ def test_events_round_trip_with_documents(store: Store) -> None:
     assert loaded.id == "e1"
     assert sorted(d.id for d in loaded.documents) == sorted(d.id for d in docs)
     assert store.count("events") == 1
+
+
+def test_documents_of_one_page_are_found_by_page(store: Store) -> None:
+    """Entry URLs keep a fragment naming an entry; the page groups them for re-runs."""
+    page = "https://github.com/acme/tool/blob/main/CHANGELOG.md"
+    docs = [doc(1, url=f"{page}#1-0"), doc(2, url=f"{page}#1-1"), doc(3)]
+    assert store.add_documents(docs, {f"{page}#1-0": "hash-10"}) == 3
+    found = store.stored_entries([page, "https://news.example/a/3", "https://absent.example/"])
+    assert sorted(found) == [page, "https://news.example/a/3"]
+    assert [(row["canonical_url"], row["entry_hash"]) for row in found[page]] == [
+        (f"{page}#1-0", "hash-10"), (f"{page}#1-1", None),
+    ]
+
+
+def test_update_documents_replaces_content_in_place(store: Store) -> None:
+    """A document re-extracted because its source changed keeps its id, event and fetch time:
+    no duplicate row, nothing pointing at it lost."""
+    original = doc(1)
+    store.add_documents([original, doc(2)], {original.canonical_url: "old"})
+    event = Event(id="e1", title="Story 1", documents=[original], first_seen=NOW, last_seen=NOW)
+    store.save_events([event])
+    fixed = original.model_copy(
+        update={"id": "ignored", "title": "Story 1, fixed", "text": "Fixed text.",
+                "fetched_at": NOW + timedelta(days=1)}
+    )
+    assert store.update_documents([fixed], {fixed.canonical_url: "new"}) == 1
+    assert store.update_documents([fixed], {fixed.canonical_url: "new"}) == 0  # same again
+    [loaded] = store.events_since(NOW - timedelta(days=1))
+    [stored] = loaded.documents
+    assert (stored.id, stored.title, stored.text) == (original.id, "Story 1, fixed", "Fixed text.")
+    assert stored.fetched_at == NOW and stored.event_id == "e1"
+    assert store.count("documents") == 2
+    row = store.stored_entries([original.canonical_url])[original.canonical_url][0]
+    assert row["entry_hash"] == "new"
+
+
+def test_documents_stored_before_entry_urls_get_their_page(tmp_path: Path) -> None:
+    """m004 on a database with documents: every existing document's page is its URL."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with Store(url) as first, first.engine.begin() as conn:
+        conn.execute(text("DELETE FROM schema_migrations WHERE name = 'm004_document_entry_urls'"))
+        conn.execute(text("DROP INDEX ix_documents_page_url"))
+        conn.execute(text("ALTER TABLE documents DROP COLUMN page_url"))
+        conn.execute(text("ALTER TABLE documents DROP COLUMN entry_hash"))
+        row = {k: v for k, v in doc(7).model_dump().items() if k not in ("tags", "links")}
+        conn.execute(
+            text(
+                "INSERT INTO documents (id, canonical_url, url, source, title, text, summary, "
+                "published, fetched_at, author, language, authority, tags, links) VALUES "
+                "(:id, :canonical_url, :url, :source, :title, :text, :summary, :published, "
+                ":fetched_at, :author, :language, :authority, '[]', '[]')"
+            ),
+            row,
+        )
+    again = Store(url)
+    assert again.migrations_applied == ["m004_document_entry_urls"]
+    [stored] = again.stored_entries(["https://news.example/a/7"])["https://news.example/a/7"]
+    assert stored["entry_hash"] is None and stored["title"] == "Story 7"

@@ -56,6 +56,7 @@ class Entry(BaseModel):
     author: str = ""
     tags: tuple[str, ...] = ()
     links: tuple[str, ...] = ()  # outbound links found in the body
+    guid: str = ""  # the source's own id of the entry (RSS guid, Atom/JSON Feed id)
 
 
 class Document(BaseModel):
@@ -232,3 +233,4 @@ class SourceOutcome(BaseModel):
     new_documents: int = 0
     error: str = ""  # one line
     elapsed_ms: int = 0
+    warnings: list[str] = Field(default_factory=list)  # one line each, e.g. bytes replaced

@@ -74,7 +74,10 @@ def print_summary(console: Console, manifest: Manifest) -> None:
             table.add_row(
                 "entries",
                 f"{manifest.entries} listed: {manifest.documents_new} new, "
-                f"{manifest.documents_seen} already stored",
+                f"{manifest.documents_seen} already stored"
+                + (f", {manifest.documents_updated} updated" if manifest.documents_updated else "")
+                + (f", {len(manifest.merged_entries)} merged into others"
+                   if manifest.merged_entries else ""),
             )
     else:
         table.add_row("sources", "not fetched (--no-fetch)")
@@ -101,6 +104,13 @@ def print_summary(console: Console, manifest: Manifest) -> None:
             highlight=False,
             soft_wrap=True,
         )
+    for outcome in manifest.sources:
+        for warning in outcome.warnings:
+            console.print(
+                f"[yellow]![/] {escape(outcome.source)}: {escape(warning)}",
+                highlight=False,
+                soft_wrap=True,
+            )
     if manifest.extraction_failures:
         console.print(
             f"[yellow]{len(manifest.extraction_failures)} entries could not be "

@@ -1,13 +1,19 @@
-"""From entries to documents: canonical URL, main text, date, content-hash id.
+"""From entries to documents: entry URL, main text, date, content-hash id.
 
-For each entry: the URL is canonicalised and entries repeating a canonical URL in the batch are
-dropped; a URL the store already knows is skipped (counted), which is why a re-run extracts
-nothing twice. The text is the entry's ``content_text``, else the text of its ``content_html``
-(all of it for a fragment such as a feed's body, the main text via trafilatura for a whole
-page), else the main text of the page, fetched when ``fetch_pages`` is on (the
-``[fetch] fetch_pages`` setting) through the fetcher with the SSRF guard armed; when that fails
-the entry's summary stands in. An entry with no text at all is a failure, never an empty
-document. The date is the entry's, else the page's own (htmldate).
+Which entries are extracted is :func:`~deepdaily.extract.identity.plan_entries`'s decision:
+entries are identified by their entry URL (the canonical page plus a fragment that names an
+entry of its own), entries of one page with the same content are merged and reported, an entry
+already stored is skipped (counted) unless its source's text changed since, in which case it is
+re-extracted as an update of the stored document. So a re-run extracts nothing twice, and a
+source fixed after storing mojibake repairs its documents.
+
+The text is the entry's ``content_text``, else the text of its ``content_html`` (all of it for
+a fragment such as a feed's body, the main text via trafilatura for a whole page), else the
+main text of the page, fetched when ``fetch_pages`` is on (the ``[fetch] fetch_pages``
+setting) through the fetcher with the SSRF guard armed and decoded by
+:func:`~deepdaily.fetch.decode_body` (what it had to guess or replace becomes a warning); when
+that fails the entry's summary stands in. An entry with no text at all is a failure, never an
+empty document. The date is the entry's, else the page's own (htmldate).
 
 Extraction is CPU-bound, so it runs in a process pool of ``workers`` processes (default: one
 per CPU), created on first use and reused; page fetches overlap with it. ``workers=0`` extracts
@@ -21,7 +27,7 @@ import atexit
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -30,7 +36,8 @@ from functools import partial
 
 from deepdaily.errors import SourceError
 from deepdaily.extract.article import Article, extract_article, html_to_text
-from deepdaily.extract.urls import canonical_url, links_in_html
+from deepdaily.extract.identity import Merge, Planned, StoredEntry, plan_entries
+from deepdaily.extract.urls import links_in_html
 from deepdaily.fetch import Fetcher
 from deepdaily.models import Document, Entry, content_id
 
@@ -43,12 +50,22 @@ _FULL_PAGE = re.compile(r"<(?:html|body|head)\b|<!doctype html", re.IGNORECASE)
 
 @dataclass
 class ToDocumentsResult:
-    """Documents made, entries skipped because already stored, and per-URL failures."""
+    """Documents made (new ones, and updates of stored ones whose source text changed),
+    entries skipped because already stored, entries merged into another document (with the
+    reason), per-URL failures, and one-line warnings (e.g. bytes replaced decoding a page)."""
 
     documents: list[Document] = field(default_factory=list)
+    updates: list[Document] = field(default_factory=list)
     skipped_known: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
-    duplicates: int = 0  # entries repeating a canonical URL earlier in the batch
+    merges: list[Merge] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    fingerprints: dict[str, str] = field(default_factory=dict)  # entry URL -> entry_hash
+
+    @property
+    def duplicates(self) -> int:
+        """Entries that are another entry's document (see :attr:`merges`)."""
+        return len(self.merges)
 
 
 def normalise_text(text: str) -> str:
@@ -113,9 +130,13 @@ def _fragment_article(html: str, url: str) -> Article | None:
 
 @dataclass
 class _Job:
-    entry: Entry
-    canonical: str
+    planned: Planned
     discovered_from: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def entry(self) -> Entry:
+        return self.planned.entry
 
 
 async def _page_article(
@@ -128,10 +149,13 @@ async def _page_article(
         return None, str(exc)
     if response.content_type not in _HTML_TYPES and "html" not in response.content_type:
         return None, f"{job.entry.url}: page is {response.content_type}, not HTML"
+    decoded = response.decoded
+    if decoded.warning:
+        job.warnings.append(f"{job.entry.url}: {decoded.warning}")
     # The feed's title and date win over the page's, so don't extract what would be dropped
     # (the page's author is lost then; the digest never shows authors).
     needs_metadata = not (job.entry.title and job.entry.published)
-    article = await extract(response.text, response.final_url, metadata=needs_metadata)
+    article = await extract(decoded.text, response.final_url, metadata=needs_metadata)
     if article is None:
         return None, f"{job.entry.url}: no main text found in the page"
     return article, ""
@@ -167,10 +191,10 @@ async def _document(
     if not language:
         language = next((t.removeprefix("lang:") for t in entry.tags if t.startswith("lang:")), "")
     return Document(
-        id=content_id(job.canonical, normalise_text(text)),
+        id=content_id(job.planned.key, normalise_text(text)),
         source=entry.source,
         url=entry.url,
-        canonical_url=job.canonical,
+        canonical_url=job.planned.key,
         title=entry.title or (article.title if article else "") or entry.url,
         text=text,
         summary=entry.summary,
@@ -189,33 +213,26 @@ async def to_documents(
     *,
     fetcher: Fetcher,
     authority: Mapping[str, float],
-    known_urls: Callable[[str], bool],
+    stored: Mapping[str, Sequence[StoredEntry]] | None = None,
     fetch_pages: bool = True,
     workers: int | None = None,
     source_urls: Mapping[str, str] | None = None,
 ) -> ToDocumentsResult:
-    """Documents for the new entries, in entry order.
+    """Documents for the new and changed entries, in entry order.
 
-    ``authority`` maps source names to their authority (default 0.5); ``known_urls`` tells
-    whether a canonical URL is already stored. ``source_urls`` maps source names to the URL
-    each entry list was read from: page fetches then count as discovered there, so the SSRF
-    guard refuses an entry that points from a public feed into a private network. Without it
-    an entry's own URL is used, which checks schemes only.
+    ``authority`` maps source names to their authority (default 0.5); ``stored`` maps each
+    page to the documents stored on it (:meth:`deepdaily.store.Store.stored_entries`), which
+    decides what is known, changed or merged (:func:`plan_entries`). ``source_urls`` maps
+    source names to the URL each entry list was read from: page fetches then count as
+    discovered there, so the SSRF guard refuses an entry that points from a public feed into a
+    private network. Without it an entry's own URL is used, which checks schemes only.
     """
-    result = ToDocumentsResult()
-    jobs: list[_Job] = []
-    seen: set[str] = set()
-    for entry in entries:
-        canonical = canonical_url(entry.url)
-        if canonical in seen:
-            result.duplicates += 1
-            continue
-        seen.add(canonical)
-        if known_urls(canonical):
-            result.skipped_known += 1
-            continue
-        origin = (source_urls or {}).get(entry.source, entry.url)
-        jobs.append(_Job(entry, canonical, origin))
+    plan = plan_entries(entries, stored)
+    result = ToDocumentsResult(skipped_known=plan.known, merges=plan.merges)
+    jobs = [
+        _Job(planned, (source_urls or {}).get(planned.entry.source, planned.entry.url))
+        for planned in plan.jobs
+    ]
     extract = _Extractor(workers)
     outcomes = await asyncio.gather(
         *(
@@ -227,8 +244,10 @@ async def to_documents(
         )
     )
     for job, outcome in zip(jobs, outcomes, strict=True):
+        result.warnings.extend(job.warnings)
         if isinstance(outcome, Document):
-            result.documents.append(outcome)
+            (result.updates if job.planned.update else result.documents).append(outcome)
+            result.fingerprints[job.planned.key] = job.planned.fingerprint
         else:
             result.failures.append((job.entry.url, outcome))
     return result

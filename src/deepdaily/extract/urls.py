@@ -1,10 +1,15 @@
-"""Canonical URLs and the links found in HTML.
+"""Canonical URLs, the URL that identifies an entry, and the links found in HTML.
 
-:func:`canonical_url` is the identity of a document: two entries with the same canonical URL are
-the same document (and a document whose canonical URL is already stored is never re-extracted).
-It normalises with courlan (lower-case scheme and host, default port dropped, query sorted,
-tracking parameters such as ``utm_*``, ``fbclid``, ``gclid`` and ``ref`` removed) and drops the
-fragment. Local paths and ``file://`` URLs are returned as they are.
+:func:`canonical_url` is the canonical form of a page: normalised with courlan (lower-case
+scheme and host, default port dropped, query sorted, tracking parameters such as ``utm_*``,
+``fbclid``, ``gclid`` and ``ref`` removed), fragment dropped. Local paths and ``file://`` URLs
+are returned as they are.
+
+:func:`entry_url` is the identity of a document: the canonical page plus the fragment when the
+fragment may name an entry of its own (``CHANGELOG.md#2-1-36``: one page, one release per
+anchor). Navigation and tracking anchors (``#comments``, ``#top``, ``#utm_source=...``, text
+fragments ``#:~:text=``) are dropped, so they name the page itself. Whether two entries of one
+page are really one document is decided by their content (:mod:`deepdaily.extract.identity`).
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ import lxml.html
 from courlan import normalize_url, scrub_url
 from lxml import etree
 
-__all__ = ["TRACKING_PARAMS", "canonical_url", "links_in_html", "same_host"]
+__all__ = [
+    "TRACKING_PARAMS",
+    "canonical_url",
+    "entry_url",
+    "links_in_html",
+    "page_of",
+    "same_host",
+]
 
 TRACKING_PARAMS = frozenset(
     {
@@ -27,6 +39,13 @@ TRACKING_PARAMS = frozenset(
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "ga_", "at_", "vero_", "oly_")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Anchors that navigate within a page (or to its comments) rather than name an entry.
+_NAVIGATION = re.compile(
+    r"(?:comments?|comment[-_]?(?:form|section|\d+)|respond|reply|replies|disqus_thread|"
+    r"more(?:[-_]\d+)?|read[-_]?more|continue[-_]?reading|top|page[-_]?top|header|footer|"
+    r"main|(?:main[-_]?)?content|article|post|skip[-_]?\w*|nav\w*|menu|toc|share\w*)",
+    re.IGNORECASE,
+)
 
 
 def _is_tracking(name: str) -> bool:
@@ -49,6 +68,37 @@ def canonical_url(url: str) -> str:
         return normalize_url(scrub_url(stripped), strict=False)
     except (ValueError, AttributeError):
         return urlunsplit((scheme, parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def _significant(fragment: str) -> str:
+    """The part of a fragment that may name an entry ("" for navigation and tracking)."""
+    fragment = fragment.split(":~:", 1)[0]  # text fragments only highlight
+    if not fragment or fragment == "!" or _NAVIGATION.fullmatch(fragment):
+        return ""
+    if "=" in fragment and not fragment.startswith("!"):
+        pairs = parse_qsl(fragment, keep_blank_values=True)
+        if pairs and all(_is_tracking(name) for name, _ in pairs):
+            return ""
+    return fragment
+
+
+def entry_url(url: str) -> str:
+    """The URL that identifies an entry: :func:`canonical_url` plus a fragment that may name an
+    entry of its own. Local paths and ``file://`` URLs are returned as they are."""
+    url = url.strip()
+    page = canonical_url(url)
+    if page == url or "#" in page:
+        return page
+    try:
+        fragment = _significant(urlsplit(url).fragment)
+    except ValueError:
+        return page
+    return f"{page}#{fragment}" if fragment else page
+
+
+def page_of(url: str) -> str:
+    """The page an :func:`entry_url` belongs to: everything before the fragment."""
+    return url.split("#", 1)[0]
 
 
 def same_host(url: str, other: str) -> bool:

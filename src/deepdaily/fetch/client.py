@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
-import re
 import socket
 import time
 from collections.abc import Iterator, Mapping
@@ -44,6 +43,7 @@ from deepdaily.errors import (
     TooLarge,
     TooManyRedirects,
 )
+from deepdaily.fetch.decode import Decoded, charset_of, decode_body
 from deepdaily.fetch.guard import check_url, is_local
 from deepdaily.fetch.local import read_local
 
@@ -59,12 +59,6 @@ __all__ = [
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEADLINE_FACTOR = 4
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
-    rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
-    re.IGNORECASE,
-)
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 @dataclass(frozen=True)
@@ -89,27 +83,19 @@ class FetchResponse:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
     @property
+    def decoded(self) -> Decoded:
+        """The body as text with the charset used and any warning (:mod:`.decode`)."""
+        return decode_body(self.body, self.charset)
+
+    @property
     def text(self) -> str:
-        """The body as text: declared charset, BOM, ``<meta>``/XML declaration, UTF-8, cp1252."""
-        return decode_text(self.body, self.charset)
+        """The body as text: BOM, ``<meta>``/XML declaration, header charset, UTF-8, detection."""
+        return self.decoded.text
 
 
 def decode_text(body: bytes, charset: str | None = None) -> str:
-    """Decode ``body`` with the best available encoding; never raises."""
-    for bom, codec in _BOMS:
-        if body.startswith(bom):
-            return body.decode(codec, errors="replace")
-    candidates: list[str] = [charset] if charset else []
-    match = _META_CHARSET.search(body[:4096])
-    if match:
-        candidates.append((match.group(1) or match.group(2)).decode("ascii"))
-    candidates.append("utf-8")
-    for codec in candidates:
-        try:
-            return body.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("cp1252", errors="replace")
+    """Decode ``body`` with the best available encoding (:func:`decode_body`); never raises."""
+    return decode_body(body, charset).text
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -235,7 +221,7 @@ class Fetcher:
             last_modified=headers.get("last-modified") or (last_modified if not_modified else None),
             not_modified=not_modified,
             elapsed_ms=int((time.monotonic() - started) * 1000),
-            charset=_charset(headers.get("content-type", "")),
+            charset=charset_of(headers.get("content-type", "")),
         )
 
     # internals -----------------------------------------------------------------------------
@@ -392,11 +378,3 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         current = current.__cause__ or current.__context__
-
-
-def _charset(content_type: str) -> str | None:
-    for param in content_type.split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'").lower()
-    return None

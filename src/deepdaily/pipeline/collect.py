@@ -2,13 +2,17 @@
 
 Sources are fetched concurrently through one :class:`~deepdaily.fetch.Fetcher` (so the global
 and per-host limits of ``[fetch]`` hold across sources); each source's entries are turned into
-documents (pages fetched and extracted only for entries not stored yet) and written to the
-store. A failing source is recorded with a one-line reason and never stops the others.
+documents (pages fetched and extracted only for entries not stored yet, or whose source text
+changed since) and written to the store. Every listed entry ends up stored, already stored, or
+in :attr:`CollectReport.merges` with the reason it is part of another document. Decoding
+problems (bytes replaced, a lying charset) are warnings of their source's outcome. A failing
+source is recorded with a one-line reason and never stops the others.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,24 +22,45 @@ import httpx
 
 from deepdaily.config import Settings, SourceSpec
 from deepdaily.errors import DeepdailyError
-from deepdaily.extract import canonical_url, to_documents
+from deepdaily.extract import StoredEntry, pages_of, to_documents
 from deepdaily.fetch import Fetcher
-from deepdaily.models import SourceOutcome
+from deepdaily.models import Entry, SourceOutcome
 from deepdaily.sources import Validators, collect_source
 from deepdaily.store import Store
 
 __all__ = ["CollectReport", "collect"]
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[SourceOutcome], None]
 
 
 @dataclass
 class CollectReport:
+    """What collecting did. ``merges`` lists, one line each, the entries that are part of
+    another document ("<source>: <url>: same page as <url>: same title and text")."""
+
     outcomes: list[SourceOutcome] = field(default_factory=list)
     entries: int = 0
     documents_new: int = 0
     documents_seen: int = 0
+    documents_updated: int = 0
     extraction_failures: list[str] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+
+
+def _stored(store: Store, entries: list[Entry]) -> dict[str, list[StoredEntry]]:
+    """The documents stored on the pages of ``entries``, by page."""
+    return {
+        page: [
+            StoredEntry(
+                url=row["canonical_url"], source=row["source"], title=row["title"],
+                text=row["text"], entry_hash=row["entry_hash"],
+            )
+            for row in rows
+        ]
+        for page, rows in store.stored_entries(pages_of(entries)).items()
+    }
 
 
 async def collect(
@@ -63,25 +88,32 @@ async def collect(
         outcome = SourceOutcome(source=spec.name, url=spec.url, ok=False)
         try:
             collected = await collect_source(spec, fetcher, validators)
+            warnings = list(collected.warnings)
             result = None
             if collected.entries:
-                known = store.known_urls(canonical_url(e.url) for e in collected.entries)
                 result = await to_documents(
                     collected.entries,
                     fetcher=fetcher,
                     authority=authority,
-                    known_urls=known.__contains__,
+                    stored=_stored(store, collected.entries),
                     fetch_pages=settings.fetch.fetch_pages,
                     workers=workers,
                     source_urls=source_urls,
                 )
+                warnings.extend(result.warnings)
+            new = updated = 0
             async with lock:
-                new = store.add_documents(result.documents) if result else 0
                 if result:
+                    new = store.add_documents(result.documents, result.fingerprints)
+                    updated = store.update_documents(result.updates, result.fingerprints)
                     report.documents_seen += result.skipped_known
+                    report.documents_updated += updated
+                    report.merges.extend(str(merge) for merge in result.merges)
                     report.extraction_failures.extend(
                         f"{spec.name}: {url}: {reason}" for url, reason in result.failures
                     )
+            for warning in warnings:
+                log.info("%s: %s", spec.name, warning)  # the run summary shows it
             outcome = outcome.model_copy(
                 update={
                     "ok": True,
@@ -89,6 +121,7 @@ async def collect(
                     "not_modified": collected.not_modified,
                     "entries": len(collected.entries),
                     "new_documents": new,
+                    "warnings": warnings,
                 }
             )
             etag, last_modified = collected.validators.etag, collected.validators.last_modified

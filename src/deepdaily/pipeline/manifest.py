@@ -28,7 +28,10 @@ class Manifest(BaseModel):
     entries: int = 0
     documents_new: int = 0
     documents_seen: int = 0
+    documents_updated: int = 0  # stored documents re-extracted because their source changed
     extraction_failures: list[str] = Field(default_factory=list)
+    # Entries that are part of another document, with the reason ("same page as <url>: ...").
+    merged_entries: list[str] = Field(default_factory=list)
     documents_in_window: int = 0
     events: int = 0
     selected: list[str] = Field(default_factory=list)  # event ids in rank order

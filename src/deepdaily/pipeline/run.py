@@ -221,7 +221,9 @@ def _record_collect(manifest: Manifest, report: CollectReport) -> None:
     manifest.entries = report.entries
     manifest.documents_new = report.documents_new
     manifest.documents_seen = report.documents_seen
+    manifest.documents_updated = report.documents_updated
     manifest.extraction_failures = report.extraction_failures
+    manifest.merged_entries = report.merges
 
 
 def _refuse_if_every_source_failed(manifest: Manifest, readable: set[str] | None) -> None:

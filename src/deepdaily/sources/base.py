@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Protocol, TypeVar
 
 from deepdaily.config import SourceSpec
@@ -47,7 +47,8 @@ class Validators:
 
 @dataclass
 class Collected:
-    """What collecting one source produced. ``skipped`` counts records that were unusable."""
+    """What collecting one source produced. ``skipped`` counts records that were unusable;
+    ``warnings`` are one-line problems that cost no entry (e.g. bytes replaced in decoding)."""
 
     entries: list[Entry]
     validators: Validators
@@ -55,6 +56,7 @@ class Collected:
     status: int | None
     final_url: str
     skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 class SourceType(Protocol):
@@ -113,8 +115,10 @@ def unchanged(response: FetchResponse, validators: Validators) -> Collected:
     )
 
 
-def collected(response: FetchResponse, entries: list[Entry], skipped: int = 0) -> Collected:
-    """The result for a fetched and parsed body."""
+def collected(
+    response: FetchResponse, entries: list[Entry], skipped: int = 0, *, decoding: str = ""
+) -> Collected:
+    """The result for a fetched and parsed body; ``decoding`` is the decoder's warning."""
     return Collected(
         entries=entries,
         validators=Validators(response.etag, response.last_modified),
@@ -122,6 +126,7 @@ def collected(response: FetchResponse, entries: list[Entry], skipped: int = 0) -
         status=response.status,
         final_url=response.final_url,
         skipped=skipped,
+        warnings=[f"{response.url}: {decoding}"] if decoding else [],
     )
 
 

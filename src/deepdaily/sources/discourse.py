@@ -6,6 +6,8 @@ base URL, to which ``/latest.json`` is appended. For a list, the first ``MAX_TOP
 are fetched concurrently as ``/t/<id>.json`` (through the fetcher, so ``[fetch]`` limits and
 the SSRF guard apply, with the list as ``discovered_from``); each becomes one entry with the
 first post's text. A topic that cannot be fetched still yields an entry from the list data.
+Bodies are read as UTF-8; a stray invalid byte is replaced and reported as a warning of the
+source (:func:`~deepdaily.fetch.decode_body`) instead of failing the forum.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from deepdaily.config import SourceSpec
 from deepdaily.errors import ParseError, SourceError
 from deepdaily.extract.article import html_to_text, parse_date
 from deepdaily.extract.urls import canonical_url, links_in_html
-from deepdaily.fetch import Fetcher, FetchResponse
+from deepdaily.fetch import Fetcher, FetchResponse, decode_body
 from deepdaily.models import Entry
 from deepdaily.sources.base import Collected, FetchedSource, collected, register_source_type
 
@@ -62,40 +64,51 @@ class DiscourseSource(FetchedSource):
         self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
     ) -> Collected:
         label = response.url
-        data = _json(response.body, label)
+        warnings: list[str] = []
+        data = _json(response.body, label, warnings)
         base = forum_base(response.final_url)
         if "post_stream" in data:
-            return collected(response, [topic_entry(data, base=base, source=spec.name)])
-        topic_list = data.get("topic_list")
-        if not isinstance(topic_list, dict) or not isinstance(topic_list.get("topics"), list):
-            raise ParseError(f"{label}: not a Discourse topic list or topic", url=label)
-        topics = [t for t in topic_list["topics"] if isinstance(t, dict) and "id" in t]
-        topics = [t for t in topics if not _is_category_about(t)][:MAX_TOPICS]
-        entries = await asyncio.gather(
-            *(self._topic(t, base, spec.name, response.final_url, fetcher) for t in topics)
-        )
-        return collected(response, [entry for entry in entries if entry is not None])
+            entries = [topic_entry(data, base=base, source=spec.name)]
+        else:
+            topic_list = data.get("topic_list")
+            if not isinstance(topic_list, dict) or not isinstance(topic_list.get("topics"), list):
+                raise ParseError(f"{label}: not a Discourse topic list or topic", url=label)
+            topics = [t for t in topic_list["topics"] if isinstance(t, dict) and "id" in t]
+            topics = [t for t in topics if not _is_category_about(t)][:MAX_TOPICS]
+            found = await asyncio.gather(
+                *(self._topic(t, base, spec.name, response.final_url, fetcher, warnings)
+                  for t in topics)
+            )
+            entries = [entry for entry in found if entry is not None]
+        result = collected(response, entries)
+        result.warnings.extend(warnings)
+        return result
 
     async def _topic(
-        self, listed: dict[str, Any], base: str, source: str, list_url: str, fetcher: Fetcher
+        self, listed: dict[str, Any], base: str, source: str, list_url: str, fetcher: Fetcher,
+        warnings: list[str],
     ) -> Entry | None:
         url = f"{base}/t/{listed['id']}.json"
         try:
             response = await fetcher.get(url, discovered_from=list_url)
-            return topic_entry(_json(response.body, url), base=base, source=source)
+            return topic_entry(_json(response.body, url, warnings), base=base, source=source)
         except SourceError:
             return _listed_entry(listed, base=base, source=source)
 
 
-def _json(body: bytes, label: str) -> dict[str, Any]:
+def _json(body: bytes, label: str, warnings: list[str]) -> dict[str, Any]:
+    """The JSON object of ``body``; a stray non-UTF-8 byte costs one character and a warning
+    (appended to ``warnings``), not the whole forum."""
     if not body.strip():
         raise ParseError(f"{label}: empty body", url=label)
+    decoded = decode_body(body)  # JSON is UTF-8 unless the bytes say otherwise
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        where = f" at line {line}" if line else ""
+        data = json.loads(decoded.text)
+    except json.JSONDecodeError as exc:
+        where = f" at line {exc.lineno}" if exc.lineno else ""
         raise ParseError(f"{label}: not valid JSON{where}", url=label) from None
+    if decoded.warning:
+        warnings.append(f"{label}: {decoded.warning}")
     if not isinstance(data, dict):
         raise ParseError(f"{label}: not a Discourse topic list or topic", url=label)
     return data

@@ -1,7 +1,10 @@
 """The ``feed`` source type: RSS 0.9x, RSS 1.0 (RDF), RSS 2.0, Atom and JSON Feed.
 
-XML feeds go through feedparser with the charset the server declared, so a feed with a wrong or
-missing encoding still parses; a malformed feed that still yields entries is accepted. Before
+A fetched feed is decoded by :func:`~deepdaily.fetch.decode_body` (BOM, XML declaration, HTTP
+charset, UTF-8, detection; never one stray byte turning the whole feed into mojibake) and handed
+to feedparser as UTF-8 (:func:`as_utf8`), so a feed with a wrong, lying or missing encoding still
+parses into correct text; what the decoder had to guess or replace becomes a warning of the
+source. A malformed feed that still yields entries is accepted. Before
 parsing, a body that declares XML entities is refused (entity-expansion attacks such as "billion
 laughs"), and bodies that are empty, HTML or malformed without entries raise a one-line
 :class:`~deepdaily.errors.ParseError`. JSON Feed (1.0 and 1.1) is parsed with :mod:`json`.
@@ -23,7 +26,7 @@ from deepdaily.config import SourceSpec
 from deepdaily.errors import ParseError
 from deepdaily.extract.article import html_to_text, parse_date
 from deepdaily.extract.urls import links_in_html
-from deepdaily.fetch import Fetcher, FetchResponse
+from deepdaily.fetch import Fetcher, FetchResponse, decode_body
 from deepdaily.models import Entry
 from deepdaily.sources.base import (
     Collected,
@@ -33,12 +36,13 @@ from deepdaily.sources.base import (
     root_element,
 )
 
-__all__ = ["FeedSource", "parse_feed"]
+__all__ = ["FeedSource", "as_utf8", "parse_feed"]
 
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _ENTITY_WIDE = ("<!ENTITY".encode("utf-16-le"), "<!ENTITY".encode("utf-16-be"))
 _UTF16_START = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")  # UTF-16 XML
 _TITLE_LENGTH = 120
+_XML_ENCODING = re.compile(r"""\A(\s*<\?xml\b[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
 
 
 @register_source_type
@@ -50,14 +54,30 @@ class FeedSource(FetchedSource):
     async def parse(
         self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
     ) -> Collected:
+        body, content_type, warning = as_utf8(response.body, response.content_type,
+                                              response.charset)
         entries, skipped = parse_feed(
-            response.body,
-            url=response.final_url,
-            source=spec.name,
-            content_type=response.headers.get("content-type", ""),
+            body, url=response.final_url, source=spec.name, content_type=content_type,
             label=response.url,
         )
-        return collected(response, entries, skipped)
+        return collected(response, entries, skipped, decoding=warning)
+
+
+def as_utf8(body: bytes, media_type: str, charset: str | None) -> tuple[bytes, str, str]:
+    """The feed re-encoded as UTF-8 (XML declaration adjusted), its content type saying so,
+    and the decoder's warning.
+
+    Decoding is :func:`~deepdaily.fetch.decode_body`'s (BOM, XML declaration, HTTP charset,
+    UTF-8, detection), so a lying header or one stray byte cannot turn the feed into mojibake;
+    feedparser then only ever sees UTF-8.
+    """
+    if _ENTITY.search(body) or any(wide in body for wide in _ENTITY_WIDE):
+        return body, media_type, ""  # parse_feed refuses it; don't decode an attack
+    decoded = decode_body(body, charset)
+    text = _XML_ENCODING.sub(r"\1", decoded.text.lstrip("\ufeff"), count=1)
+    return text.encode("utf-8"), f"{media_type or 'application/xml'}; charset=utf-8", (
+        decoded.warning
+    )
 
 
 def parse_feed(
@@ -161,6 +181,7 @@ def _xml_entry(item: Any, *, url: str, source: str) -> Entry | None:
         author=(item.get("author") or "").strip(),
         tags=tuple(tag for tag in tags if tag),
         links=tuple(links_in_html(content_html or summary_html, link)),
+        guid=str(item.get("id") or "").strip(),
     )
 
 
@@ -248,6 +269,7 @@ def _json_entry(item: Any, *, base: str, source: str, feed_authors: str) -> Entr
         author=_json_authors(item) or feed_authors,
         tags=tuple(str(tag) for tag in tags if str(tag).strip()),
         links=tuple(links_in_html(content_html, link)),
+        guid=str(item.get("id") or "").strip(),
     )
 
 

@@ -49,10 +49,11 @@ class HtmlSource(FetchedSource):
     async def parse(
         self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
     ) -> Collected:
+        decoded = response.decoded
         entries = parse_html_page(
-            response.text, url=response.final_url, source=spec.name, label=response.url
+            decoded.text, url=response.final_url, source=spec.name, label=response.url
         )
-        return collected(response, entries)
+        return collected(response, entries, decoding=decoded.warning)
 
 
 def _squash(text: str | None) -> str:

@@ -4,11 +4,15 @@ Each record needs ``url`` and ``title``; optional fields are ``published`` (ISO 
 date-time, RFC 2822, or epoch seconds; a bare date means midnight UTC), ``source`` (the outlet,
 kept as the tag ``outlet:<name>`` since :attr:`Entry.source` is the configured source's name),
 ``language`` (tag ``lang:<code>``), ``text``/``content``/``synopsis`` (full text),
-``summary``, ``author`` and ``tags``. Evaluation labels in labelled files (``label``,
+``summary``, ``author``, ``tags`` and ``id`` (the record's own id, which tells apart records
+that share a URL). Evaluation labels in labelled files (``label``,
 ``near_duplicate_of``, ``kind``, ``adversarial``) are answers, never inputs: they are ignored.
 
-Unusable lines are skipped and counted in :attr:`Collected.skipped`; a file that yields no
-entry at all raises :class:`~deepdaily.errors.ParseError`.
+The file is decoded line by line (:func:`~deepdaily.fetch.decode_lines`): a line in another
+charset than the rest is decoded on its own and reported in :attr:`Collected.warnings`, never
+turning the other lines into mojibake. Unusable lines are skipped and counted in
+:attr:`Collected.skipped`; a file that yields no entry at all raises
+:class:`~deepdaily.errors.ParseError`.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any, ClassVar
 from deepdaily.config import SourceSpec
 from deepdaily.errors import ParseError
 from deepdaily.extract.article import parse_date
-from deepdaily.fetch import Fetcher, FetchResponse
+from deepdaily.fetch import Fetcher, FetchResponse, decode_lines
 from deepdaily.models import Entry
 from deepdaily.sources.base import Collected, FetchedSource, collected, register_source_type
 
@@ -42,8 +46,9 @@ class JsonlSource(FetchedSource):
     async def parse(
         self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
     ) -> Collected:
-        entries, skipped = parse_jsonl(response.text, source=spec.name, label=response.url)
-        return collected(response, entries, skipped)
+        decoded = decode_lines(response.body)  # one line in another charset costs that line
+        entries, skipped = parse_jsonl(decoded.text, source=spec.name, label=response.url)
+        return collected(response, entries, skipped, decoding=decoded.warning)
 
 
 def parse_jsonl(text: str, *, source: str, label: str) -> tuple[list[Entry], int]:
@@ -52,7 +57,8 @@ def parse_jsonl(text: str, *, source: str, label: str) -> tuple[list[Entry], int
         raise ParseError(f"{label}: empty body", url=label)
     entries: list[Entry] = []
     problems: list[str] = []
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    # "\n" only: U+2028 or U+0085 inside a JSON string is text, not a line break
+    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -136,6 +142,7 @@ def record_entry(record: Any, *, source: str) -> Entry:
         published=_published(record.get("published")),
         author=_author(record.get("author")),
         tags=tuple(dict.fromkeys(tags)),
+        guid=str(record["id"]).strip() if isinstance(record.get("id"), (str, int)) else "",
         links=tuple(str(link) for link in links if isinstance(link, str))
         if isinstance(links, list)
         else (),

@@ -212,3 +212,18 @@ def m003_watch_topics(conn: Connection) -> None:
         CREATE INDEX ix_watch_topics_profile_status ON watch_topics (profile, status)
         """,
     )
+
+
+@migration
+def m004_document_entry_urls(conn: Connection) -> None:
+    """Documents keep their page (``canonical_url`` may now carry an entry's fragment) and the
+    fingerprint of the entry they were made from, so a changed source is re-extracted."""
+    _run(
+        conn,
+        """
+        ALTER TABLE documents ADD COLUMN page_url TEXT;
+        ALTER TABLE documents ADD COLUMN entry_hash VARCHAR(32);
+        UPDATE documents SET page_url = canonical_url;
+        CREATE INDEX ix_documents_page_url ON documents (page_url)
+        """,
+    )

@@ -132,6 +132,8 @@ documents = Table(
     Column("tags", JSON, nullable=False),
     Column("links", JSON, nullable=False),
     Column("event_id", String(32), index=True),
+    Column("page_url", Text, index=True),  # canonical_url without an entry's fragment
+    Column("entry_hash", String(32)),  # fingerprint of the entry it was made from
 )
 
 events = Table(

@@ -2,14 +2,16 @@
 
 SQLite (in WAL mode, with a busy timeout) is the embedded default; any SQLAlchemy URL works,
 PostgreSQL included (``pip install 'deepdaily[postgres]'``). Governed by ``store.url``.
-Writes are idempotent: documents are keyed by content hash and canonical URL, events by the
-hash of their first document, digests by (profile, date), so re-running a day adds no rows.
+Writes are idempotent: documents are keyed by content hash and canonical URL (an entry URL: the
+page plus a fragment naming an entry of its own), events by the hash of their first document,
+digests by (profile, date), so re-running a day adds no rows. A document whose source changed
+is updated in place (:meth:`Store.update_documents`), keeping its id and event.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +26,7 @@ from deepdaily.models import Digest, Document, Event, Selection, SourceOutcome
 from deepdaily.store import schema as t
 from deepdaily.store.migrations import apply_migrations
 
-__all__ = ["SourceState", "Store", "StoredDigest"]
+__all__ = ["SourceState", "Store", "StoredDigest", "StoredDocument"]
 
 
 def _now() -> datetime:
@@ -37,6 +39,11 @@ class SourceState(dict[str, Any]):
 
 class StoredDigest(dict[str, Any]):
     """A row of ``digests`` as a dict (profile, date, path, markdown, json, ...)."""
+
+
+class StoredDocument(dict[str, Any]):
+    """What :meth:`Store.stored_entries` tells of a document: canonical_url, page_url, source,
+    title, text, entry_hash."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -168,15 +175,44 @@ class Store:
                 )
         return found
 
-    def add_documents(self, docs: Sequence[Document]) -> int:
-        """Insert documents not yet stored (by id or canonical URL); return how many were new."""
+    def stored_entries(self, pages: Iterable[str]) -> dict[str, list[StoredDocument]]:
+        """The documents stored on these pages (canonical URLs without fragment), by page:
+        what :func:`deepdaily.extract.plan_entries` needs to tell new, changed, known and
+        merged entries apart."""
+        wanted = list(dict.fromkeys(pages))
+        found: dict[str, list[StoredDocument]] = {}
+        columns = (
+            t.documents.c.canonical_url, t.documents.c.page_url, t.documents.c.source,
+            t.documents.c.title, t.documents.c.text, t.documents.c.entry_hash,
+        )
+        with self._tx() as conn:
+            for start in range(0, len(wanted), 500):
+                query = select(*columns).where(
+                    t.documents.c.page_url.in_(wanted[start : start + 500])
+                )
+                for row in conn.execute(query):
+                    found.setdefault(row.page_url, []).append(StoredDocument(row._mapping))
+        return found
+
+    def add_documents(
+        self, docs: Sequence[Document], fingerprints: Mapping[str, str] | None = None
+    ) -> int:
+        """Insert documents not yet stored (by id or canonical URL); return how many were new.
+
+        ``fingerprints`` maps canonical URLs to the hash of the entry each document was made
+        from (:func:`deepdaily.extract.entry_hash`), kept to notice when the source changes.
+        """
         if not docs:
             return 0
         fresh: dict[str, Document] = {}
         for doc in docs:
             fresh.setdefault(doc.canonical_url, doc)
         known = self.known_urls(fresh)
-        rows = [_document_row(doc) for url, doc in fresh.items() if url not in known]
+        rows = [
+            _document_row(doc, (fingerprints or {}).get(url))
+            for url, doc in fresh.items()
+            if url not in known
+        ]
         with self._tx() as conn:
             ids = {row["id"] for row in rows}
             taken = set(conn.scalars(select(t.documents.c.id).where(t.documents.c.id.in_(ids))))
@@ -184,6 +220,34 @@ class Store:
             if rows:
                 conn.execute(t.documents.insert(), rows)
         return len(rows)
+
+    def update_documents(
+        self, docs: Sequence[Document], fingerprints: Mapping[str, str] | None = None
+    ) -> int:
+        """Replace the content of stored documents re-extracted because their source changed.
+
+        Matched by canonical URL; the stored id, event, source and fetch time stay, so nothing
+        that points at the document is lost and no duplicate appears. Returns how many
+        documents changed (a re-extraction that yields the same document only records the
+        new fingerprint).
+        """
+        changed = 0
+        with self._tx() as conn:
+            for doc in docs:
+                key = t.documents.c.canonical_url == doc.canonical_url
+                old = conn.execute(select(t.documents).where(key)).first()
+                if old is None:
+                    continue
+                row = _document_row(doc, (fingerprints or {}).get(doc.canonical_url))
+                values = {name: row[name] for name in _UPDATABLE}
+                differs = any(
+                    _comparable(values[name]) != _comparable(getattr(old, name))
+                    for name in _UPDATABLE
+                    if name != "entry_hash"
+                )
+                changed += differs
+                conn.execute(t.documents.update().where(key).values(**values))
+        return changed
 
     def documents_in(self, start: datetime, end: datetime) -> list[Document]:
         """Documents published in [start, end), or undated and fetched then."""
@@ -396,11 +460,26 @@ class Store:
         return dates
 
 
-def _document_row(doc: Document) -> dict[str, Any]:
+# What a re-extraction may change in a stored document (not its id, event, source or fetch time).
+_UPDATABLE = (
+    "url", "title", "text", "summary", "published", "author", "language", "authority", "tags",
+    "links", "entry_hash",
+)
+
+
+def _document_row(doc: Document, fingerprint: str | None = None) -> dict[str, Any]:
     row = doc.model_dump()
     row["tags"] = list(doc.tags)
     row["links"] = list(doc.links)
+    row["page_url"] = doc.canonical_url.split("#", 1)[0]
+    row["entry_hash"] = fingerprint
     return row
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return value
 
 
 def _document(mapping: Any) -> Document:

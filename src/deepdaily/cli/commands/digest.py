@@ -58,6 +58,12 @@ def show(
             failures = manifest.get("extraction_failures") or []
             for line in failures:
                 console().print(f"[yellow]not extracted[/] {escape(str(line))}", highlight=False)
+            for line in manifest.get("merged_entries") or []:
+                console().print(f"[dim]merged[/] {escape(str(line))}", highlight=False)
+            for source in manifest.get("sources") or []:
+                for warning in source.get("warnings") or []:
+                    console().print(f"[yellow]warning[/] {escape(str(warning))}",
+                                    highlight=False)
             return
     if as_json:
         typer.echo(stored["json"])
