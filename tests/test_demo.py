@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from deepdaily.cli.main import main
+from digest_checks import check_offline_digest
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -38,6 +39,8 @@ def test_demo_runs_offline_and_is_idempotent(
     assert front["draft"] is False
     assert "未使用 LLM" in text  # the offline engine says so
     assert "prize.example" not in text + day1.read_text(encoding="utf-8")
+    for post in (day1, day2):  # no internal keys, no repeated lines, leads that stand alone
+        check_offline_digest(post)
     assert text.count("\n## ") >= 3 and "## 今日趋势总结" in text
     first = counts(out / "deepdaily.db")
     assert first["documents"] >= 80 and first["sources"] == 14

@@ -11,9 +11,14 @@ from pathlib import Path
 import pytest
 
 from deepdaily.analyse import Analyser, OfflineAnalyser, labels_for
-from deepdaily.analyse.entities import find_organisation, source_organisation
-from deepdaily.analyse.sentences import split_sentences, trim_at_boundary
+from deepdaily.analyse.entities import (
+    find_organisation,
+    is_placeholder_source,
+    source_organisation,
+)
+from deepdaily.analyse.sentences import split_sentences, stands_alone, trim_at_boundary
 from deepdaily.analyse.untrusted import contains_link, is_instruction, strip_links
+from deepdaily.analyse.watchlist import is_follow_up
 from deepdaily.config import Profile
 from deepdaily.errors import AnalysisError
 from deepdaily.models import DigestItem, Document, Event
@@ -226,40 +231,55 @@ def _item(number: int, title: str, what: str, technical: list[str]) -> DigestIte
 
 
 SYNTH_ITEMS = [
-    _item(1, "Kestrel 3 compiler released", "Kestrel 3 generates kernels for H100 GPUs.",
-          ["Kernels reach 710 TFLOPS on an H100."]),
-    _item(2, "Orion-7 chip announced", "Orion-7 ships with 96 GB of memory.", []),
-    _item(3, "Serving on H100 clusters", "A guide to running Kestrel kernels on H100 clusters.",
-          ["The H100 cluster used 64 GPUs."]),
+    _item(1, "Introducing Quill-7 Turbo, a 34B MoE model",
+          "Quillstone released Quill-7 Turbo under Apache 2.0.",
+          ["Quill-7 Turbo scores 61.4% on HarborBench with BF16 weights and CUDA kernels."]),
+    _item(2, "An audit of HarborBench", "An audit found 9% of HarborBench tasks in public crawls.",
+          ["Quill-7 Turbo drops to 57.0% on the clean split, measured in BF16 with CUDA."]),
+    _item(3, "Orion-7 inference chip ships",
+          "The Orion-7 chip has 96 GB of memory and runs BF16 with CUDA-compatible kernels.", []),
 ]
 
 
-async def test_trends_name_items_that_share_a_term() -> None:
+async def test_trends_are_names_several_items_share() -> None:
+    """Regression: trends were word counts ("**BF16**：第 3、4 条都涉及“BF16”"). Common
+    vocabulary (BF16, CUDA) is shared by every item here and is never a trend; the names items
+    1 and 2 share are, phrased as a shared name."""
     synthesis = await OfflineAnalyser().synthesise(SYNTH_ITEMS, [], ZH)
-    assert synthesis.trends, "items 1 and 3 share H100 and Kestrel"
-    first = synthesis.trends[0]
-    assert first.items == [1, 3]
-    assert first.text.startswith("第 1、3 条都涉及")
-    text = " ".join(f"{i.title} {i.what} {' '.join(i.technical)}" for i in SYNTH_ITEMS).casefold()
-    for trend in synthesis.trends:
-        assert len(trend.items) >= 2
-        for term in trend.lead.split("、"):
-            assert term.casefold() in text  # never invented
+    assert [(t.lead, t.items) for t in synthesis.trends] == [("Quill-7 Turbo、HarborBench", [1, 2])]
+    assert synthesis.trends[0].text == (
+        "第 1、2 条都与 Quill-7 Turbo、HarborBench 有关："
+        "Introducing Quill-7 Turbo, a 34B MoE model；An audit of HarborBench。"
+    )
+    english = await OfflineAnalyser().synthesise(SYNTH_ITEMS, [], EN)
+    assert english.trends[0].text.startswith(
+        "Items 1 and 2 both concern Quill-7 Turbo, HarborBench: ")
 
 
-async def test_english_trend_wording() -> None:
-    synthesis = await OfflineAnalyser().synthesise(SYNTH_ITEMS, [], EN)
-    assert synthesis.trends[0].text.startswith("Items 1 and 3 both mention")
+async def test_a_name_mentioned_only_in_passing_links_nothing() -> None:
+    """A name in the technical points of two items, in neither's title or lead, is no trend."""
+    items = [
+        _item(1, "Tandem speeds up decoding", "Tandem drafts tokens without a draft model.",
+              ["On Llama-3.1-70B it reaches 2.7x."]),
+        _item(2, "Orion-7 chip ships", "The Orion-7 chip has 96 GB of memory.",
+              ["Llama-3.1-70B runs at 2.4x the previous generation."]),
+    ]
+    synthesis = await OfflineAnalyser().synthesise(items, [], ZH)
+    assert synthesis.trends == []
 
 
-async def test_watch_items_say_they_are_keyword_counts() -> None:
-    synthesis = await OfflineAnalyser().synthesise(SYNTH_ITEMS, [], ZH)
-    assert synthesis.watch
-    leads = {t.lead for t in synthesis.trends}
-    for entry in synthesis.watch:
-        assert "关键词频次" in entry.text
-        assert entry.terms == [entry.lead]
-        assert entry.lead not in leads
+async def test_a_theme_is_an_interest_in_the_titles_or_leads_of_several_items() -> None:
+    profile = Profile(language="zh", interests=["speculative decoding", "quantization"])
+    items = [
+        _item(1, "Tandem: speculative decoding without a draft model", "Tandem drafts tokens.",
+              []),
+        _item(2, "Speculative decoding at batch 64", "A study of speculative decoding at scale.",
+              ["Quantization to 4 bits costs 0.3 points."]),
+        _item(3, "A new chip", "Orion-7 supports quantization to FP8.", []),
+    ]
+    synthesis = await OfflineAnalyser().synthesise(items, [], profile)
+    assert [(t.lead, t.items) for t in synthesis.trends] == [("speculative decoding", [1, 2])]
+    assert synthesis.trends[0].text.startswith("第 1、2 条都属于“speculative decoding”主题：")
 
 
 async def test_quiet_day_has_no_trend() -> None:
@@ -267,6 +287,23 @@ async def test_quiet_day_has_no_trend() -> None:
     assert synthesis.trends == []
     nothing = await OfflineAnalyser().synthesise([], [], ZH)
     assert nothing.trends == [] and nothing.watch == []
+
+
+async def test_internal_tags_and_outlets_are_never_trends() -> None:
+    """Regression: the internal tag ``outlet:arXiv`` of three JSONL records led a trend
+    ("**outlet:arXiv**：第 2、6、7 条都涉及…"); namespaced tags are bookkeeping, and an outlet
+    says where items come from, not what they share."""
+    events = [
+        event(doc(f"https://arxiv.example/abs/{n}", f"Paper {n}", "x", source="corpus",
+                  tags=["outlet:arXiv", "lang:en", "arXiv"]), event_id=f"ev{n}")
+        for n in (1, 2, 3)
+    ]
+    items = [_item(n, f"Paper {n} on sparse attention", f"Paper {n} studies something.", [])
+             for n in (1, 2, 3)]
+    synthesis = await OfflineAnalyser().synthesise(items, events, ZH)
+    assert synthesis.trends == []
+    dumped = synthesis.model_dump_json()
+    assert "outlet:" not in dumped and "lang:" not in dumped and "arXiv" not in dumped
 
 
 async def test_document_tags_are_topics() -> None:
@@ -319,6 +356,113 @@ async def test_flattened_table_cells_are_not_quoted() -> None:
     )))
     item = await OfflineAnalyser().analyse(ev, EN)
     assert "GB7.1" not in item.what + " ".join(item.technical)
+
+
+# --- the offline watch list ----------------------------------------------------------------
+
+LEAK_EVENT = event(
+    doc("https://forum.example.org/t/tessel-leak", "Tessel 2.0.1 leaks GPU memory on long prompts",
+        "After upgrading to Tessel 2.0.1, GPU memory grows with every long request. "
+        "It will break your nightly jobs. "
+        "The maintainers said a fix is planned for Tessel 2.0.3 next week.", source="forum"),
+    event_id="ev1",
+)
+
+
+async def test_watch_entries_quote_follow_ups_the_sources_announce() -> None:
+    """Regression: the offline watch list was keyword counts ("**CUDA**：按关键词频次列出");
+    now an entry is a pending follow-up quoted from the sources, under the name it concerns."""
+    analyser = OfflineAnalyser()
+    item = await analyser.analyse(LEAK_EVENT, ZH)
+    (entry,) = (await analyser.synthesise([item], [LEAK_EVENT], ZH)).watch
+    assert entry.lead == "Tessel 2.0.1"
+    assert entry.terms == ["Tessel 2.0.1", "Tessel 2.0.3"]
+    assert entry.text == (
+        "第 1 条的来源提到：The maintainers said a fix is planned for Tessel 2.0.3 next week.")
+    english = (await analyser.synthesise([item], [LEAK_EVENT], EN)).watch[0]
+    assert english.text.startswith("The sources of item 1 say: The maintainers said")
+
+
+async def test_nothing_announced_means_no_watch_entry() -> None:
+    """A day whose sources announce nothing pending lists nothing (not frequent words), and
+    an organisation alone is no name to track."""
+    quiet = event(doc("https://anthropic.example/news", "Anthropic covers power bills",
+                      "Anthropic will pay for electricity price increases caused by its data "
+                      "centers. Anthropic says training will soon take gigawatts of power. "
+                      "The release had been planned for weeks.", source="Anthropic"))
+    analyser = OfflineAnalyser()
+    items = [await analyser.analyse(quiet, ZH), await analyser.analyse(CHINESE, ZH)]
+    synthesis = await analyser.synthesise(items, [quiet, CHINESE], ZH)
+    assert [w.lead for w in synthesis.watch] == ["Orion-7"]  # 首批样片将于第二季度交付
+    assert synthesis.watch[0].text == "第 2 条的来源提到：首批样片将于第二季度交付。"
+
+
+@pytest.mark.parametrize(("sentence", "pending"), [
+    ("The v1 router will stop serving traffic on January 15, 2027.", True),
+    ("A fix is planned for 2.0.3.", True),
+    ("Their names will be added to the leaderboard next week.", True),
+    ("The setting is deprecated and will be removed in 4.14.", True),
+    ("Independent testers have not yet reproduced the benchmark numbers.", True),
+    ("Lumenforge 也承认尚未针对每道题目排查训练数据污染。", True),
+    ("首批样片将于第二季度交付。", True),
+    ("Parsers written for Lumen-2 will not parse Lumen-3 output.", False),
+    ("The company said the release had been planned for weeks.", False),
+    ("Training one frontier model will soon take gigawatts of power.", False),
+    ("漏洞由研究员于 11 月 3 日通过漏洞赏金计划报告。", False),
+    ("Affected customers will receive a credit on their November invoice.", False),
+])
+def test_follow_ups_are_pending_or_dated_future(sentence: str, pending: bool) -> None:
+    assert is_follow_up(sentence) is pending
+
+
+# --- leads that stand alone ----------------------------------------------------------------
+
+async def test_the_lead_never_opens_with_a_dangling_pronoun() -> None:
+    """Regression: a lead read "It lists the model's skills, …" because the sentence naming
+    the subject was not quotable; the lead is now the first sentence that stands alone."""
+    ev = event(doc(
+        "https://news.example.net/kestrel", "Kestrel 3 ships",
+        "Read the notes at kestrel.example.org/notes first. It lists the compiler's targets, "
+        "including H100 and MI300X. Kestrel 3 compiles attention kernels in 40 seconds. "
+        "It is open source.",
+    ))
+    item = await OfflineAnalyser().analyse(ev, EN)
+    assert item.what == "Kestrel 3 compiles attention kernels in 40 seconds. It is open source."
+    chinese = event(doc("https://x.example.cn/a", "Orion-7 发布",
+                        "该芯片采用 4nm 工艺，单卡配备 96 GB 显存。"
+                        "星河智能今天发布 Orion-7 推理芯片，面向数据中心的大模型推理部署。"))
+    assert (await OfflineAnalyser().analyse(chinese, ZH)).what.startswith("星河智能今天发布")
+    summary = _lead("Kestrel 3 ships", "Kestrel AI Research", HOOK,
+                    "It lists every target the compiler supports, from H100 to MI300X, with "
+                    "the kernels each one gets in this release.")
+    assert (await OfflineAnalyser().analyse(summary, EN)).what == split_sentences(HOOK)[0]
+
+
+@pytest.mark.parametrize(("sentence", "alone"), [
+    ("It lists the model's skills.", False), ("This release adds FP8.", False),
+    ("They measured 2x.", False), ("However, the gain is small.", False),
+    ("该模型支持 128K 上下文。", False), ("它支持 FP8。", False), ("此外，价格下调。", False),
+    ("This week, Acme shipped Widget 2.", True), ("Itanium is gone.", True),
+    ("The model supports FP8.", True), ("星河智能发布 Orion-7。", True),
+])
+def test_stands_alone(sentence: str, alone: bool) -> None:
+    assert stands_alone(sentence) is alone
+
+
+async def test_an_outlet_naming_itself_is_not_a_link() -> None:
+    """The outlet's own bare domain ("Intelligibberish.com explains ...") does not make a
+    sentence a link; another domain, or a path, still does."""
+    own = event(doc("https://www.intelligibberish.example/a", "OpenAI and SB 53",
+                    "Intelligibberish.example explains the allegation that OpenAI shipped "
+                    "GPT-5.3-Codex without the safeguards. It lists the model's skills."))
+    item = await OfflineAnalyser().analyse(own, EN)
+    assert item.what.startswith("Intelligibberish.example explains the allegation")
+    other = event(doc("https://news.example.net/a", "OpenAI and SB 53",
+                      "Intelligibberish.example explains the allegation that OpenAI shipped "
+                      "GPT-5.3-Codex. Intelligibberish.example/claim has more. "
+                      "The Midas Project filed the complaint on Monday."))
+    item = await OfflineAnalyser().analyse(other, EN)
+    assert "Intelligibberish" not in item.what + " ".join(item.technical)
 
 
 # --- text helpers --------------------------------------------------------------------------
@@ -431,6 +575,50 @@ def test_modules_import_on_their_own(module: str) -> None:
 ])
 def test_organisation_heuristic(title: str, source: str, url: str, expected: str) -> None:
     assert find_organisation(title, source, url) == expected
+
+
+@pytest.mark.parametrize(("name", "placeholder"), [
+    ("127.0.0.1:8765", True), ("localhost:8000", True), ("[::1]:8080", True), ("10.0.0.7", True),
+    ("corpus", True), ("feed", True), ("day-2026-02-12", True), ("feed.xml", True),
+    ("http://127.0.0.1:8765/feed.xml", True), ("/srv/data/corpus.jsonl", True), ("", True),
+    ("Stackwire", False), ("my-blog", False), ("openai.com", False), ("arXiv", False),
+    ("澜川智能博客", False), ("Orrery engineering: 38-second restores", False),
+])
+def test_placeholder_source_names(name: str, placeholder: bool) -> None:
+    assert is_placeholder_source(name) is placeholder
+
+
+QUILL_TEXT = ("Quillstone released Quill-7 Turbo, a 34B mixture-of-experts model, under Apache "
+              "2.0. The model serves 2,400 tokens per second on eight GPUs.")
+
+
+@pytest.mark.parametrize(("source", "url", "tags", "organisation"), [
+    # a feed added by URL is named "host:port": who acts in the lead sentence is named instead
+    ("127.0.0.1:8765", "http://127.0.0.1:8765/pages/quill.html", [], "Quillstone"),
+    # a JSONL collection named "corpus": the record's outlet, else the domain or its owner
+    ("corpus", "https://www.cnbc.example/2026/11/26/quill.html", ["outlet:CNBC"], "CNBC"),
+    ("corpus", "https://www.cnbc.example/2026/11/26/quill.html", [], "Quillstone"),
+    ("corpus", "https://openai.com/index/quill", [], "OpenAI"),
+])
+async def test_headings_name_the_outlet_not_a_default_source_name(
+    source: str, url: str, tags: list[str], organisation: str
+) -> None:
+    """Regression: headings read "127.0.0.1:8765：…" or "corpus：…", the configured name of a
+    source added without one."""
+    ev = event(doc(url, "Quill-7 Turbo: a 34B open MoE model", QUILL_TEXT, source=source,
+                   tags=tags))
+    item = await OfflineAnalyser().analyse(ev, ZH)
+    assert item.organisation == organisation
+
+
+async def test_a_heading_with_nobody_to_name_is_the_title_alone() -> None:
+    ev = event(doc("http://127.0.0.1:8765/t/1", "Cold starts after the move to router v2",
+                   "Deployments that scale to zero took longer to start.", source="127.0.0.1:8765"))
+    item = await OfflineAnalyser().analyse(ev, ZH)
+    assert item.organisation == ""
+    ev = event(doc("https://www.cnbc.example/a", "Cold starts after the move to router v2",
+                   "Deployments that scale to zero took longer to start.", source="corpus"))
+    assert (await OfflineAnalyser().analyse(ev, ZH)).organisation == "cnbc.example"
 
 
 @pytest.mark.parametrize(("source", "expected"), [

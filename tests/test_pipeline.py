@@ -107,7 +107,7 @@ def test_pipeline_end_to_end_with_bad_sources_and_reruns(
     digest = Path(manifest.digest_path).read_text(encoding="utf-8")
     front = tomllib.loads(digest.split("+++")[1])
     assert front["title"] == "AI 技术深度日报｜2026-11-27"
-    assert "来源：" + site.url("/pages/quill.html") in digest
+    assert "来源：<" + site.url("/pages/quill.html") + ">" in digest  # a Markdown autolink
     assert "utm_source" not in digest
 
     counts = {t: store.count(t) for t in ("documents", "events", "digests", "digest_events")}

@@ -226,6 +226,62 @@ def test_a_topic_added_by_hand_follows_up_from_its_first_day() -> None:
     assert match_event(QUILL_FOLLOW, [topic]) is None
 
 
+def test_a_common_word_alone_is_not_kept_and_never_follows_up(store: Store) -> None:
+    """Regression: a keyword watch entry "CUDA" became a topic, and the next day any story that
+    said "CUDA" was boosted and flagged (跟进：…提到「CUDA」)."""
+    cuda = WatchItem(lead="CUDA", text="按关键词频次列出（非判断）。", terms=["CUDA"])
+    kept = open_listed_topics(store, SETTINGS, digest_of(DAY1, [cuda, QUILL_WATCH]))
+    assert [t.lead for t in kept] == [QUILL_WATCH.lead]
+    cuda_story = make_event(
+        "cuda", "CUDA 13 toolchain speeds up kernel builds",
+        "The CUDA toolkit update shortens kernel compile times on every GPU architecture.",
+    )
+    assert plan_follow_ups(store, SETTINGS, DAY2, [cuda_story]).matches == {}
+    # the same word chosen by hand is the reader's decision, and matches
+    topic = manual_topic(PROFILE.name, "CUDA toolchain", ["CUDA"], DAY2)
+    assert match_event(cuda_story, [topic]) is not None
+
+
+def test_a_name_only_in_passing_is_not_a_follow_up() -> None:
+    """The topic's name must be in a headline (a title or a summary), not only deep in the text
+    ("compatible with both the v1 router and Weave Router v2")."""
+    topic = manual_topic(PROFILE.name, "Weave Router v2", [], DAY1)
+    passing = make_event(
+        "serve", "Serve 4.12 ships an FP8 KV cache",
+        "Serve 4.12 halves KV cache memory. It is compatible with both the v1 router and Weave "
+        "Router v2, and rolls out this week.",
+    )
+    about = make_event(
+        "router", "Cold starts after the move to Weave Router v2",
+        "Deployments that scale to zero took longer to start after the move to the new router.",
+    )
+    assert match_event(passing, [topic]) is None
+    assert match_event(about, [topic]) is not None
+
+
+def test_one_topic_follows_up_one_event_a_day(store: Store) -> None:
+    """Two candidates naming the topic: only the one that matches it best is flagged."""
+    open_listed_topics(store, SETTINGS, digest_of(DAY1, [QUILL_WATCH]))
+    glancing = make_event(
+        "bench", "Quill-7 Turbo and four other models on a new reasoning suite",
+        "A new suite ranks five open models; Quill-7 Turbo comes third.",
+    )
+    matches = plan_follow_ups(store, SETTINGS, DAY2, [glancing, QUILL_FOLLOW]).matches
+    assert set(matches) == {QUILL_FOLLOW.id}
+
+
+def test_the_story_a_topic_was_drawn_from_is_not_its_follow_up(store: Store) -> None:
+    """An event covered before the listing digest's window closed (the story the topic came
+    from, back on day 2 with a repeat or an update) is not flagged as following it up; an
+    update already says so."""
+    open_listed_topics(store, SETTINGS, digest_of(DAY1, [QUILL_WATCH]))
+    day1_start = digest_window(DAY1, PROFILE)[0]
+    old = QUILL_FOLLOW.model_copy(update={"id": "ev-old", "first_seen": day1_start})
+    assert plan_follow_ups(store, SETTINGS, DAY2, [old]).matches == {}
+    assert set(plan_follow_ups(store, SETTINGS, DAY2, [QUILL_FOLLOW]).matches) == {
+        QUILL_FOLLOW.id}
+
+
 # --- CLI ------------------------------------------------------------------------------------
 
 
@@ -274,18 +330,19 @@ QUILL_RELEASE = (
     datetime(2026, 11, 25, 3, tzinfo=UTC),
     "Quillstone released Quill-7 Turbo, a 34B mixture-of-experts model, under Apache 2.0. "
     "On the HarborBench coding suite Quill-7 Turbo scores 61.4%, up from 52.0% for Quill-6. "
-    "Quill-7 Turbo serves 2,400 tokens per second on eight 80GB GPUs with FP8 weights. "
-    "The routing layer uses 64 experts with 4 active per token, and the inference server "
-    "and a 40-page technical report are available.",
+    "Quill-7 Turbo serves 2,400 tokens per second on eight 80GB GPUs with FP8 weights and "
+    "hand-written CUDA kernels. The CUDA kernels, the inference server and a 40-page technical "
+    "report are available, and the README covers CUDA 12 set-ups. The HarborBench "
+    "maintainers plan to add a contamination-checked split in version 2.0 next month.",
 )
 DAY2_ENTRIES = [
     (
-        "board", "Harbor Labs opens a public leaderboard for code-review agents",
+        "split", "HarborBench 2.0 adds a contamination-checked split of 640 tasks",
         datetime(2026, 11, 26, 4, tzinfo=UTC),
-        "Harbor Labs opened a public leaderboard that scores code-review agents on 1,200 real "
-        "pull requests with planted defects. Reviewers are ranked by defects found per false "
-        "alarm; the first entries run on Quill-7, Mixtral-8x7B and DeepSeek-V3. Submissions "
-        "need a container image and a fixed seed so every score can be re-run.",
+        "The HarborBench maintainers released version 2.0 with a split of 640 tasks whose "
+        "reference patches were checked against public code crawls. Scores on the new split run "
+        "3 to 7 points lower than on the full suite for the five models tested. The split ships "
+        "with a script that repeats the crawl check for new tasks.",
     ),
     (
         "cve", "CVE-2026-4411: sandbox escape in Vaultline agent runtime",
@@ -293,6 +350,13 @@ DAY2_ENTRIES = [
         "Vaultline disclosed CVE-2026-4411, a sandbox escape in its agent runtime version 3.2. "
         "An agent could write outside its workspace through a symlink race in the file tool. "
         "Version 3.2.1 fixes the race by opening files with O_NOFOLLOW and re-checking the path.",
+    ),
+    (
+        "cuda", "A shared compile cache halves CUDA kernel build times",
+        datetime(2026, 11, 26, 7, tzinfo=UTC),
+        "Kernel authors who moved their CUDA builds to a shared compile cache report CI runs "
+        "40% shorter on eight-GPU runners. The cache keys on the CUDA toolkit version and the "
+        "GPU architecture, and the project README explains the set-up in twelve steps.",
     ),
 ]
 
@@ -310,6 +374,11 @@ def pipeline_settings(server: FixtureServer, tmp_path: Path) -> Settings:
 
 
 def test_two_pipeline_runs_day1_watch_list_flags_day2_event(tmp_path: Path) -> None:
+    """Day 1's offline watch list is the follow-up its source announced (a benchmark's next
+    version), kept under a name; day 2 flags the story that follows it up and nothing else.
+
+    Regression: the offline watch list was word counts ("CUDA", "README"), stored as topics,
+    and day 2 boosted and flagged an unrelated story for saying "CUDA" (+0.10)."""
     root = tmp_path / "site"
     root.mkdir()
     with FixtureServer(root) as server:
@@ -320,24 +389,27 @@ def test_two_pipeline_runs_day1_watch_list_flags_day2_event(tmp_path: Path) -> N
 
         first = asyncio.run(run_digest(settings, store, DAY1, workers=0))
         watch = first.digest.synthesis.watch
-        assert watch, first.markdown
+        assert [w.lead for w in watch] == ["HarborBench"], first.markdown
+        assert "maintainers plan to add a contamination-checked split" in watch[0].text
         opened = WatchStore(store).topics(PROFILE.name)
-        assert {t.lead for t in opened} == {w.lead for w in watch}
+        assert {t.lead for t in opened} == {"HarborBench"}
         assert all(t.opened_on == DAY1 for t in opened)
+        assert not {"cuda", "readme"} & {k.casefold() for t in opened for k in t.terms}
         assert "跟进" not in first.markdown
 
         (root / "wire.atom").write_text(atom([QUILL_RELEASE, *DAY2_ENTRIES], base), "utf-8")
         second = asyncio.run(run_digest(settings, store, DAY2, workers=0))
 
     by_slug = {item.sources[0].rsplit("/", 1)[1]: item for item in second.digest.items}
-    board, cve = by_slug["board"], by_slug["cve"]
-    assert board.follow_up.startswith("此前在 2026-11-26 的关注列表中提到「")
-    assert cve.follow_up == ""
-    assert f"- **跟进**：{board.follow_up}\n" in second.markdown
-    assert f"opened 2026-11-26 (+{settings.watch.boost:.2f})" in board.selection_reason
-    assert "watch topic" not in cve.selection_reason
+    split, cve, cuda = by_slug["split"], by_slug["cve"], by_slug["cuda"]
+    assert split.follow_up == "此前在 2026-11-26 的关注列表中提到「HarborBench」"
+    assert cve.follow_up == "" and cuda.follow_up == ""
+    assert f"- **跟进**：{split.follow_up}\n" in second.markdown
+    assert second.markdown.count("- **跟进**") == 1
+    assert f"opened 2026-11-26 (+{settings.watch.boost:.2f})" in split.selection_reason
+    assert "watch topic" not in cve.selection_reason + cuda.selection_reason
     matched = [t for t in WatchStore(store).topics(PROFILE.name) if t.last_matched_on == DAY2]
-    assert matched and board.follow_up.endswith(f"「{matched[0].lead}」")
+    assert [t.lead for t in matched] == ["HarborBench"]
 
     # re-running day 2 changes nothing: same digest, same topics
     topics_before = WatchStore(store).topics(PROFILE.name)

@@ -19,6 +19,13 @@ in this order:
 5. the gazetteer owner of the document's domain;
 6. the source's name itself.
 
+A configured source name that names nobody (:func:`is_placeholder_source`: ``127.0.0.1:8765``,
+an IP address, a URL or file name, a generic word such as ``corpus`` or ``feed``) is never a
+heading's organisation; after steps 1 and 2 come the gazetteer owner of the domain, then a name
+acting in the ``context`` texts (the lead's first sentence, the other documents' titles:
+``Quillstone released Quill-7 Turbo ...``), then the domain itself (``cnbc.com``), else nothing,
+and the heading is the title alone.
+
 For a news outlet, a preprint server or an aggregator, steps 1 and 2 find an organisation the
 title names; without one the outlet is named (``OpenPrint cs.LG`` gives ``OpenPrint``). It
 never guesses beyond that: an unknown source is named as configured.
@@ -27,6 +34,7 @@ never guesses beyond that: an unknown source is named as configured.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -35,7 +43,9 @@ __all__ = [
     "Entity",
     "entities_in",
     "find_organisation",
+    "is_placeholder_source",
     "mentions",
+    "site_domain",
     "source_organisation",
     "split_title_prefix",
 ]
@@ -112,7 +122,8 @@ _EN_VERBS = (
     r"announces|launches|releases|introduces|unveils|open-sources|ships|debuts|publishes|"
     r"rolls out|adds|patches|fixes|updates|expands|acquires|raises|opens|deprecates|"
     r"announced|launched|released|introduced|unveiled|open-sourced|shipped|debuted|published|"
-    r"rolled out|added|patched|fixed|updated|expanded|acquired|raised|opened|deprecated"
+    r"rolled out|added|patched|fixed|updated|expanded|acquired|raised|opened|deprecated|"
+    r"discloses|disclosed"
 )
 _VERB_RE = re.compile(
     r"^(?P<name>(?:[A-Z][\w.&'-]*\s){0,2}[A-Z][\w.&'-]*)\s+(?:" + _EN_VERBS + r")\b(?P<rest>.*)$"
@@ -144,6 +155,17 @@ _ORG_WORDS = frozenset({
 })
 _ZH_ORG_SUFFIX_RE = re.compile(r"(?:智能|科技|实验室|公司|集团|研究院|技术|人工智能)+$")
 _WORD_RE = re.compile(r"[A-Za-z0-9]+|[\u4e00-\u9fff]+")
+# Words a source is named with when nobody named it: a file stem, a default, a channel kind.
+_PLACEHOLDER_WORDS = frozenset({
+    "corpus", "feed", "feeds", "rss", "atom", "xml", "json", "jsonl", "data", "dataset", "day",
+    "source", "sources", "default", "test", "tests", "sample", "samples", "fixture", "fixtures",
+    "item", "items", "entries", "export", "index", "latest", "input", "candidates", "file",
+    "files", "local", "localhost", "mirror", "site", "web", "page", "pages", "links", "list",
+    "unknown", "misc", "other", "news", "blog", "www", "http", "https",
+})
+_HOST_PORT_RE = re.compile(r"^\[?[\w.:-]+\]?:\d{1,5}$")
+_IPV4_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_FILE_NAME_RE = re.compile(r"\.(?:jsonl|json|xml|rss|atom|opml|html?|txt|csv)$", re.IGNORECASE)
 
 
 def mentions(text: str) -> list[tuple[int, int, str]]:
@@ -248,6 +270,29 @@ def _title_names_source(title: str, source: str, organisation: str) -> str:
     return ""
 
 
+def is_placeholder_source(name: str) -> bool:
+    """Whether a configured source name names nobody a reader knows: empty, ``host:port``, an
+    IP address, ``localhost``, a URL or a path, a file name, or only generic words and digits
+    (``corpus``, ``feed``, ``day-2026-02-12``)."""
+    name = name.strip()
+    if not name or "://" in name or name.startswith(("/", "~", "./", "../")):
+        return True
+    if _HOST_PORT_RE.match(name) or _IPV4_RE.match(name) or _FILE_NAME_RE.search(name):
+        return True
+    return all(w in _PLACEHOLDER_WORDS for w in re.findall(r"[^\W\d_]+", name.casefold()))
+
+
+def site_domain(url: str) -> str:
+    """The registrable-looking host of ``url`` as an outlet name (``cnbc.com``), or ``""``
+    for a loopback or private address, an IP address or a host without a dot."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    if not host or "." not in host or _IPV4_RE.match(host) or ":" in host:
+        return ""
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return ""
+    return host
+
+
 def _domain_owner(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     for entity in GAZETTEER:
@@ -256,8 +301,19 @@ def _domain_owner(url: str) -> str:
     return ""
 
 
-def find_organisation(title: str, source: str, url: str) -> str:
-    """The organisation of a document, by the rules in the module docstring."""
+def _named_in(text: str) -> str:
+    """The organisation a text leads with or that acts in it (steps 1 and 2), else ``""``."""
+    named = entities_in(text)
+    if named and named[0][0] == 0:
+        return named[0][1]
+    return _acting_name(text)
+
+
+def find_organisation(
+    title: str, source: str, url: str, context: Sequence[str] = ()
+) -> str:
+    """The organisation of a document, by the rules in the module docstring; ``context`` is
+    read only when ``source`` is a placeholder."""
     named = entities_in(title)
     if named and named[0][0] == 0:
         return named[0][1]  # the title leads with a known organisation
@@ -266,6 +322,9 @@ def find_organisation(title: str, source: str, url: str) -> str:
         return acting
     if named:
         return named[0][1]
+    if is_placeholder_source(source):
+        found = _domain_owner(url) or next((n for t in context if (n := _named_in(t))), "")
+        return found or site_domain(url)
     own = source_organisation(source)
     in_title = _title_names_source(title, source, own)
     if in_title:

@@ -1,7 +1,8 @@
 """The fixed words of a digest in each supported language.
 
-Section labels, headings and the honest notes the offline engine and the renderer print in
-place of judgement live here, so the analysers and the templates agree on one wording per
+Section labels, headings and the honest notes the offline engine and the renderer print (the
+banner that says once what the offline engine does not write, the wording of its trends and
+watch entries) live here, so the analysers and the templates agree on one wording per
 language. A profile's ``language`` picks the set: ``zh`` for any ``zh*`` code, else ``en``.
 """
 
@@ -29,17 +30,17 @@ class Labels:
     watch: str
     note: str
     unverified: str  # appended to a rendered claim that could not be checked
-    offline_banner: str
+    offline_banner: str  # under the tagline: what the offline engine does not write
     offline_items_banner: str  # {items}: items_phrase() of the items written offline
-    offline_judgement: str  # in place of why/impact/advice on an offline item
     missing_section: str  # in place of a judgement section an LLM item lacks
     what_dropped: str
     no_extract: str  # "what" when no sentence of the sources can be quoted
     no_items: str
     no_trends: str
     no_watch: str
-    shared_topic: str  # {items} {verb} {term} {titles}
-    watch_text: str  # {count} {items}
+    shared_name: str  # a trend: {items} {verb} {name} {titles}
+    shared_theme: str  # a trend: {items} {verb} {theme} {titles}
+    watch_quote: str  # an offline watch entry: {items} {quote}
     item_one: str  # {n}
     item_many: str  # {n}
     list_sep: str
@@ -59,13 +60,22 @@ class Labels:
             joined = self.list_sep.join(names)
         return (self.item_one if len(names) == 1 else self.item_many).format(n=joined)
 
-    def shared(self, numbers: Sequence[int], term: str, titles: Sequence[str]) -> str:
-        """The text of a keyword trend: which items share ``term``, and their titles."""
+    def shared(
+        self, numbers: Sequence[int], lead: str, titles: Sequence[str], *, theme: bool = False
+    ) -> str:
+        """The text of an offline trend: which items share the name (or the theme) ``lead``,
+        and their titles."""
         verb = ("both" if len(numbers) == 2 else "all") if self.language == "en" else "都"
-        text = self.shared_topic.format(
-            items=self.items_phrase(numbers), verb=verb, term=term,
+        template = self.shared_theme if theme else self.shared_name
+        text = template.format(
+            items=self.items_phrase(numbers), verb=verb, name=lead, theme=lead,
             titles=self.title_sep.join(titles) + self.end,
         )
+        return text[:1].upper() + text[1:]
+
+    def quoted(self, numbers: Sequence[int], quote: str) -> str:
+        """The text of an offline watch entry: the sentence of the items' sources it quotes."""
+        text = self.watch_quote.format(items=self.items_phrase(numbers), quote=quote)
         return text[:1].upper() + text[1:]
 
 
@@ -82,17 +92,24 @@ ZH = Labels(
     watch="我接下来会关注什么",
     note="说明",
     unverified="（未核实）",
-    offline_banner="本期由离线引擎生成（未使用 LLM）：内容为来源原文摘录，未做判断。",
-    offline_items_banner="{items}由离线引擎生成（未使用 LLM）：只有来源原文摘录，未做判断。",
-    offline_judgement="（离线引擎不做判断：配置 LLM 后才会生成本节）",
+    offline_banner=(
+        "本期由离线引擎生成（未使用 LLM）：各条只摘录来源原文，不写“为什么重要”“可能影响”"
+        "“落地建议”（配置 LLM 后才有）；趋势只列多条共同涉及的名称或主题，关注项摘自来源提到的"
+        "后续安排。"
+    ),
+    offline_items_banner=(
+        "{items}由离线引擎生成（未使用 LLM）：只摘录来源原文，不写“为什么重要”“可能影响”"
+        "“落地建议”。"
+    ),
     missing_section="（本节未生成）",
     what_dropped="（摘录未通过核实，已略去）",
     no_extract="（来源正文中没有可摘录的句子）",
     no_items="今日没有达到入选标准的更新。",
-    no_trends="今日入选条目之间没有共同的主题词，不做趋势归纳。",
-    no_watch="今日没有反复出现的关键词可列。",
-    shared_topic="{items}{verb}涉及“{term}”：{titles}",
-    watch_text="按关键词频次列出（非判断）：在{items}的标题与摘录中共出现 {count} 次。",
+    no_trends="今日入选条目之间没有共同的名称或主题，不做趋势归纳。",
+    no_watch="今日来源中没有提到待跟进的后续安排。",
+    shared_name="{items}{verb}与 {name} 有关：{titles}",
+    shared_theme="{items}{verb}属于“{theme}”主题：{titles}",
+    watch_quote="{items}的来源提到：{quote}",
     item_one="第 {n} 条",
     item_many="第 {n} 条",
     list_sep="、",
@@ -118,23 +135,24 @@ EN = Labels(
     note="Note",
     unverified=" (unverified)",
     offline_banner=(
-        "Written by the offline engine (no LLM): extracts from the sources, no judgement."
+        "Written by the offline engine (no LLM): each item quotes its sources and leaves out "
+        "\u201cWhy it matters\u201d, \u201cLikely impact\u201d and \u201cWhat to do\u201d "
+        "(they need an LLM); trends list only names or themes several items share, and the "
+        "watch list quotes follow-ups the sources announce."
     ),
     offline_items_banner=(
-        "Offline engine (no LLM) for {items}: extracts from the sources only, no judgement."
+        "Offline engine (no LLM) for {items}: quotes from the sources only, without "
+        "\u201cWhy it matters\u201d, \u201cLikely impact\u201d or \u201cWhat to do\u201d."
     ),
-    offline_judgement="(The offline engine makes no judgement: this section needs an LLM.)",
     missing_section="(Not generated.)",
     what_dropped="(The extract failed verification and was left out.)",
     no_extract="(The sources have no sentence that can be quoted.)",
     no_items="No update met the bar today.",
-    no_trends="No topic is shared by two or more items today, so no trend is drawn.",
-    no_watch="No keyword recurs today.",
-    shared_topic="{items} {verb} mention \u201c{term}\u201d: {titles}",
-    watch_text=(
-        "Listed by keyword frequency, not judgement: {count} mentions in the titles and "
-        "extracts of {items}."
-    ),
+    no_trends="No name or theme is shared by two or more items today, so no trend is drawn.",
+    no_watch="The sources announce nothing to follow up today.",
+    shared_name="{items} {verb} concern {name}: {titles}",
+    shared_theme="{items} {verb} belong to the theme \u201c{theme}\u201d: {titles}",
+    watch_quote="the sources of {items} say: {quote}",
     item_one="item {n}",
     item_many="items {n}",
     list_sep=", ",

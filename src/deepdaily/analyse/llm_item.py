@@ -68,7 +68,7 @@ def build_item(
     if not what:
         raise NothingVerified("no sentence of 'what' passed verification")
     lead = max(event.documents, key=lambda d: d.authority)
-    organisation = final.organisation or find_organisation(lead.title, lead.source, lead.url)
+    organisation = final.organisation or find_organisation(lead.title, lead.outlet, lead.url)
     title = final.title or next(
         (
             t

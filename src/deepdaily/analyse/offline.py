@@ -8,12 +8,17 @@ For one event it quotes, never writes:
   preprint id (``. (arXiv:2602.01234v2 [cs.LG])``) and without links; the event's or another
   document's title when the lead's is empty or an instruction;
 - **organisation**: see :mod:`deepdaily.analyse.entities` (a ``Name: ...`` title prefix is
-  usually the product, so the source's organisation comes first);
+  usually the product, so the source's organisation comes first); the source is the lead's
+  outlet (``Document.outlet``: the ``outlet:`` tag of a collection source, else the configured
+  name), and when that names nobody (``127.0.0.1:8765``, ``corpus``) the lead's first sentence
+  and the other titles are read for who acts, then the domain;
 - **what**: the lead document's feed summary (``Document.summary``) when it is a substantive,
   sentence-level summary (:func:`substantive_summary`: over :data:`SUMMARY_MIN_CHARS`, ending
-  a sentence, not a teaser cut with "…", not the title again, nothing to distrust), else its
-  first one or two sentences; trimmed to ``what_chars`` at a sentence, clause or word
-  boundary;
+  a sentence, not a teaser cut with "…", not the title again, nothing to distrust, opening
+  with a sentence that stands alone), else its first one or two sentences from the first that
+  stands alone (:func:`~deepdaily.analyse.sentences.stands_alone`: not "It lists ...", not
+  "该模型…"), looking in the other documents when the lead has none; trimmed to
+  ``what_chars`` at a sentence, clause or word boundary;
 - **technical**: up to ``max_points`` sentences that carry facts
   (:func:`~deepdaily.analyse.facts.fact_score`) from all of the event's documents, lead first,
   in reading order; near-duplicates are removed, and so is a sentence that states the same
@@ -23,10 +28,12 @@ For one event it quotes, never writes:
 - **sources**: the documents' canonical URLs, lead first, and nothing else.
 
 Each quoted sentence is kept as a ``verified`` :class:`~deepdaily.models.Claim` whose passage is
-the verbatim sentence. ``why``, ``impact`` and ``advice`` stay ``None``: judgement needs an LLM.
+the verbatim sentence. ``why``, ``impact`` and ``advice`` stay ``None``: judgement needs an LLM,
+and the renderer leaves those sections out (the digest's banner says so once).
 Sentences that instruct an AI or the reader, or contain a link, are never quoted
-(:mod:`deepdaily.analyse.untrusted`). Synthesis is keyword-based
-(:mod:`deepdaily.analyse.synthesis`).
+(:mod:`deepdaily.analyse.untrusted`). The synthesis is extractive too
+(:mod:`deepdaily.analyse.synthesis`: shared names and themes; :mod:`deepdaily.analyse.watchlist`:
+follow-ups the sources announce).
 """
 
 from __future__ import annotations
@@ -43,9 +50,10 @@ from deepdaily.analyse.sentences import (
     join_sentences,
     normalise,
     split_sentences,
+    stands_alone,
     trim_at_boundary,
 )
-from deepdaily.analyse.synthesis import synthesise_keywords
+from deepdaily.analyse.synthesis import synthesise_offline
 from deepdaily.analyse.untrusted import contains_link, is_instruction, strip_links
 from deepdaily.cluster.anchors import anchors
 from deepdaily.config.settings import Profile
@@ -134,8 +142,21 @@ def clean_title(title: str, doc: Document) -> str:
     return title
 
 
-def _quotable(sentence: str, title: str) -> bool:
-    if is_instruction(sentence) or contains_link(sentence) or _BOILERPLATE.match(sentence):
+def _own_name_removed(sentence: str, url: str) -> str:
+    """``sentence`` without the bare name of the document's own site (``Intelligibberish.com
+    explains ...``): an outlet naming itself links nowhere else, so it does not make the
+    sentence a link; a path after it (``site.com/claim``) still does."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    if "." not in host:
+        return sentence
+    own = re.compile(rf"(?<![\w.@/-])(?:www\.)?{re.escape(host)}(?![\w/@-]|\.\w)", re.I)
+    return own.sub("", sentence)
+
+
+def _quotable(sentence: str, title: str, url: str = "") -> bool:
+    if is_instruction(sentence) or _BOILERPLATE.match(sentence):
+        return False
+    if contains_link(_own_name_removed(sentence, url) if url else sentence):
         return False
     if sentence.count("|") >= 2:
         return False  # a table row flattened by extraction, not a sentence
@@ -166,18 +187,27 @@ def substantive_summary(doc: Document, title: str = "") -> str:
     if summary.casefold() in {normalise(t).casefold() for t in (doc.title, title) if t}:
         return ""
     sentences = split_sentences(summary)
-    if not sentences or not all(_quotable(s, doc.title) for s in sentences):
+    if not sentences or not all(_quotable(s, doc.title, doc.canonical_url) for s in sentences):
         return ""
-    return summary
+    return summary if stands_alone(sentences[0]) else ""
 
 
 def _sentences(doc: Document, rank: int) -> list[_Sentence]:
     for body in (doc.text, doc.summary):
         pieces = (_LIST_MARK_RE.sub("", s) for s in split_sentences(body))
-        found = [s for s in pieces if _quotable(s, doc.title)]
+        found = [s for s in pieces if _quotable(s, doc.title, doc.canonical_url)]
         if found:
             return [_Sentence(s, doc, rank, i) for i, s in enumerate(found)]
     return []
+
+
+def _context(lead: Document, others: Sequence[Document]) -> list[str]:
+    """Where to look for who acts when the source names nobody: the lead's opening sentences
+    (its text often opens with the headline again, which is skipped), its summary's first
+    sentence, then the other documents' titles."""
+    heading = normalise(lead.title).casefold()
+    opening = [s for s in split_sentences(lead.text)[:3] if normalise(s).casefold() != heading]
+    return [*opening[:2], *split_sentences(lead.summary)[:1], *(doc.title for doc in others)]
 
 
 def _shingles(text: str) -> set[str]:
@@ -223,7 +253,7 @@ class OfflineAnalyser:
     async def synthesise(
         self, items: Sequence[DigestItem], events: Sequence[Event], profile: Profile
     ) -> Synthesis:
-        return synthesise_keywords(items, events, profile)
+        return synthesise_offline(items, events, profile)
 
     def analyse_sync(self, event: Event, profile: Profile) -> DigestItem:
         """:meth:`analyse` without the event loop; the work is CPU-only and quick."""
@@ -231,11 +261,9 @@ class OfflineAnalyser:
         docs = _rank_documents(event)
         lead = docs[0]
         title = self._title(event, docs)
-        # A collection source (a JSONL file, an aggregator) names each item's outlet in a tag.
-        outlet = next(
-            (t.removeprefix("outlet:") for t in lead.tags if t.startswith("outlet:")), lead.source
+        organisation = find_organisation(
+            title, lead.outlet, lead.canonical_url, _context(lead, docs[1:])
         )
-        organisation = find_organisation(title, outlet, lead.canonical_url)
         title = split_title_prefix(title, organisation)
         sentences = [s for rank, doc in enumerate(docs) for s in _sentences(doc, rank)]
 
@@ -281,10 +309,14 @@ class OfflineAnalyser:
         return docs[0].source
 
     def _what_sentences(self, sentences: list[_Sentence]) -> list[_Sentence]:
+        """One or two consecutive sentences of one document, opening with one that stands
+        alone: the lead document's first such, else another document's, else the lead's
+        first sentence."""
         if not sentences:
             return []
-        first_doc = sentences[0].doc
-        own = [s for s in sentences if s.doc is first_doc][:2]
+        opening = next((s for s in sentences if stands_alone(s.text)), sentences[0])
+        own = [s for s in sentences if s.doc is opening.doc]
+        own = own[own.index(opening) :][:2]
         short_first = len(own) == 2 and len(own[0].text) < self.what_chars * 0.45
         if short_first and len(join_sentences([s.text for s in own])) <= self.what_chars:
             return own

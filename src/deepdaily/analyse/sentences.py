@@ -5,13 +5,15 @@ whitespace and something that can start a sentence (not after a known abbreviati
 ``e.g.`` or ``Dr.``), and at a line break. Extracts are quoted verbatim, so splitting never
 changes a sentence's characters beyond trimming surrounding whitespace; only
 :func:`trim_at_boundary` shortens text, and then at a sentence, clause or word boundary.
+:func:`stands_alone` tells a sentence that can open an extract from one that leans on the
+sentence before it (``It lists ...``, ``This release ...``, ``该模型…``).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["join_sentences", "normalise", "split_sentences", "trim_at_boundary"]
+__all__ = ["join_sentences", "normalise", "split_sentences", "stands_alone", "trim_at_boundary"]
 
 _CJK_END = "。！？"
 _CLOSERS = "”’」』）)]\"'》"
@@ -26,9 +28,21 @@ _CJK_END_RE = re.compile(f"[{_CJK_END}][{re.escape(_CLOSERS)}]*")
 _LATIN_END_RE = re.compile(
     f"[.!?][{re.escape(_CLOSERS)}]*\\s+(?=[A-Z0-9\"“‘(\\[\u4e00-\u9fff])"
 )
-_WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9.]*)$")  # the whole token: "MI300X", "U.S"
 _SPACES_RE = re.compile(r"[ \t\u00a0\u3000]+")
 _WORD_CHAR_RE = re.compile(r"[A-Za-z0-9_]")
+# Openings that point back at an earlier sentence: pronouns, demonstratives and connectives.
+# "This week ..." and "That day ..." name a time, not an antecedent.
+_LEANING_EN_RE = re.compile(
+    r"^(?:it|its|it's|they|their|theirs|them|he|she|his|her|hers|these|those|such|both|"
+    r"also|however|but|and|so|instead|therefore|thus|still|the latter|the former|"
+    r"(?:this|that)(?!\s+(?:week|weekend|month|year|morning|afternoon|evening|day|time|"
+    r"quarter|spring|summer|autumn|fall|winter)\b))\b",
+    re.IGNORECASE,
+)
+_LEANING_ZH_RE = re.compile(
+    r"^(?:它|该|此|其|他|她|这(?!周|一周|个月|天)|此外|另外|同时|但|而且|而|因此|所以|不过|对此)"
+)
 
 
 def normalise(text: str) -> str:
@@ -41,6 +55,8 @@ def _is_abbreviation(segment: str) -> bool:
     if not match:
         return False
     word = match.group(1).rstrip(".")
+    if any(ch.isdigit() for ch in word):
+        return False  # a name with a digit ("MI300X.", "H100.") ends the sentence
     # single capitals are initials ("J. Smith"), except a sentence-final pronoun "I".
     if len(word) == 1:
         return word.isupper() and word != "I"
@@ -71,6 +87,13 @@ def split_sentences(text: str) -> list[str]:
         if line:
             sentences.extend(_split_line(line))
     return sentences
+
+
+def stands_alone(sentence: str) -> bool:
+    """Whether ``sentence`` can open an extract: it does not start with a pronoun, a
+    demonstrative or a connective that needs the sentence before it."""
+    text = sentence.lstrip(" \t\"'“‘「『(（[")
+    return not (_LEANING_EN_RE.match(text) or _LEANING_ZH_RE.match(text))
 
 
 def _ends_cjk(text: str) -> bool:

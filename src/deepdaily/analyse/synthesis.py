@@ -1,83 +1,77 @@
-"""Keyword synthesis: trends and a watch list counted, not judged.
+"""The offline synthesis: trends from what several items share, a watch list from the sources.
 
-Each item's terms (:func:`~deepdaily.analyse.facts.terms_in`) come from what a reader sees of
-it, its title, *what* and technical points, plus the tags of its event's documents. Its
-organisation is not read: it names a source, not a topic.
+Nothing here is judged or written; it is found.
 
-- A term is never a lead when it is a generic word (``GENERIC_TERMS``: "model", "training",
-  "GPU"...) or the name of a source, an outlet or a fragment of one ("OpenPrint", "LG" of
-  ``cs.LG``, a preprint category tag): those say where items come from, not what they share.
-- A **trend** is a term shared by two or more items. Terms shared by exactly the same items are
-  merged into one lead (at most two names); a term every item shares, on a day with three or
-  more items, says nothing and is skipped. Distinctive entities come first (model, product and
-  benchmark names such as ``RepoFix-500``), then technical topics and names (``FP8``,
-  ``speculative decoding``), then single-word interests; within a tier, the widest first. At
-  most ``max_trends``. With fewer than two items there is no trend.
-- A **watch** entry is a term that occurs at least twice but is not already a trend lead,
-  ranked the same way, and its text says it was picked by frequency.
+- A **trend** is a *named entity* several items share (:func:`deepdaily.analyse.names.names_in`:
+  ``RepoFix-500``, ``Lumen-3 Flash``, ``Weave Router v2``; never common vocabulary such as
+  ``BF16``, ``CUDA`` or ``README``), or a *theme* several items are about: one of the profile's
+  ``interests`` named in their titles or leads (``what``), or a category their publishers gave
+  them (a feed's tags). A name counts when it is in two or more items (title, lead or technical
+  points) and in the title or lead of at least one, so an incidental mention in one quoted
+  figure links nothing; a versioned name also counts for its product line
+  (:func:`~deepdaily.analyse.names.family`: ``Tessel 2.0.1`` joins ``Tessel``) when that line
+  is itself named somewhere, holds a digit or has more than one word; a theme must be in the
+  title or lead of each item it joins, and is skipped when every item of a day of three or
+  more shares it. Names and themes shared by
+  exactly the same items make one trend (at most two leads); names come first, the widest
+  first. Each trend is phrased as what it is ("第 1、2 条都与 RepoFix-500 有关",
+  "Items 3 and 6 both belong to the theme “serving”"), with the items' titles. With fewer than
+  two items there is none; a quiet day may honestly have none (``Labels.no_trends``).
+- Never a lead: a generic word, a source's, outlet's or organisation's name or a part of one
+  (they say where items come from, not what they share: ``OpenPrint``, ``LG`` of ``cs.LG``),
+  a preprint category, or an internal key (a document tag such as ``outlet:arXiv`` or
+  ``lang:en``: a namespaced tag is bookkeeping, not a category).
+- The **watch list** quotes the follow-ups the sources announce (:mod:`.watchlist`).
+
+Settings: ``profile.interests`` (themes); ``max_trends`` and ``max_watch`` are arguments.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from deepdaily.analyse.facts import GENERIC_TERMS, Term, terms_in
-from deepdaily.analyse.labels import Labels, labels_for
+from deepdaily.analyse.facts import GENERIC_TERMS
+from deepdaily.analyse.labels import labels_for
+from deepdaily.analyse.names import family, names_in
 from deepdaily.analyse.sentences import trim_at_boundary
+from deepdaily.analyse.watchlist import follow_ups
 from deepdaily.config.settings import Profile
-from deepdaily.models import DigestItem, Event, Synthesis, Trend, WatchItem
+from deepdaily.models import DigestItem, Event, Synthesis, Trend
 
-__all__ = ["synthesise_keywords"]
+__all__ = ["INTERNAL_TAG_RE", "synthesise_offline"]
 
-# Number formats and accelerators are technical topics, not one story's entities.
-_COMMON_MODEL_RE = re.compile(r"^(?:fp|bf|int|tf|mx|nf)\d+|^[a-z]{1,2}\d{2,3}[a-z]{0,2}$", re.I)
+INTERNAL_TAG_RE = re.compile(r"^[a-z][a-z0-9_-]*:")  # outlet:arXiv, lang:en
 _CATEGORY_RE = re.compile(r"^[a-z]{2,8}\.[a-z]{2,4}$", re.I)  # cs.LG, stat.ML: preprint lists
 _SOURCE_SPLIT_RE = re.compile(r"[\s:：|｜/()（）\[\],，]+")
 
 
 @dataclass
-class _Seen:
+class _Shared:
     display: str
-    kind: str
+    theme: bool
     first: int  # order of first appearance, for stable ties
     items: set[int] = field(default_factory=set)
-    count: int = 0
+    in_subject: set[int] = field(default_factory=set)
+    named: bool = False  # named itself somewhere, not only as the line of a versioned name
 
     @property
-    def tier(self) -> int:
-        """0: a distinctive entity (a model, product or benchmark name); 1: a technical topic
-        or a name (FP8, KV, a multi-word interest or tag); 2: a single-word interest or tag."""
-        if self.kind in ("model", "benchmark"):
-            return 1 if _COMMON_MODEL_RE.match(self.display) else 0
-        if self.kind in ("name", "organisation") or " " in self.display.strip():
-            return 1
-        return 2
+    def distinct(self) -> bool:
+        """Whether it may lead a trend: named, or a product line that names one thing."""
+        return (
+            self.theme or self.named or " " in self.display
+            or any(ch.isdigit() for ch in self.display)
+        )
 
-    def rank(self) -> tuple[int, int, int, int]:
-        return (self.tier, -len(self.items), -self.count, self.first)
-
-
-def _item_terms(item: DigestItem, event: Event | None, profile: Profile) -> Counter[Term]:
-    text = " \n".join([item.title, item.what, *item.technical])
-    terms = terms_in(text, profile.interests)
-    if event is not None:
-        for tag in dict.fromkeys(t for doc in event.documents for t in doc.tags):
-            terms[Term(tag.casefold(), tag, "tag")] += 1
-    return terms
-
-
-def _same_thing(a: _Seen, b: _Seen) -> bool:
-    """``Lumen-3`` and ``Lumen-3 Flash`` in the same items are one entry, not two."""
-    short, long = sorted((a.display.casefold(), b.display.casefold()), key=len)
-    return a.items == b.items and long.startswith(short + " ")
+    def rank(self) -> tuple[bool, int, int]:
+        return (self.theme, -len(self.items), self.first)
 
 
 def _source_fragments(items: Sequence[DigestItem], events: Sequence[Event]) -> set[str]:
-    """Every source name of the day's events and items, and each word and part of one."""
-    names = {doc.source for event in events for doc in event.documents}
+    """Every source and outlet name of the day's events and items, and each word of one."""
+    names = {name for event in events for doc in event.documents
+             for name in (doc.source, doc.outlet)}
     names.update(item.organisation for item in items)
     fragments: set[str] = set()
     for name in names:
@@ -92,58 +86,95 @@ def _source_fragments(items: Sequence[DigestItem], events: Sequence[Event]) -> s
     return fragments
 
 
-def _is_lead(term: Term, sources: set[str]) -> bool:
-    """Whether ``term`` may name a trend or a watch entry (module docstring)."""
-    key = term.key.strip()
-    if key in GENERIC_TERMS or key in sources or _CATEGORY_RE.match(key):
+def _may_lead(key: str, sources: set[str]) -> bool:
+    key = key.strip().casefold()
+    if not key or key in GENERIC_TERMS or key in sources or _CATEGORY_RE.match(key):
+        return False
+    if INTERNAL_TAG_RE.match(key):
         return False
     words = key.split()
     return not (len(words) > 1 and all(w in sources or w in GENERIC_TERMS for w in words))
 
 
+def _interest_pattern(interest: str) -> re.Pattern[str]:
+    if re.search(r"[\u4e00-\u9fff]", interest):
+        return re.compile(re.escape(interest))
+    return re.compile(rf"(?<![\w-]){re.escape(interest)}s?(?![\w-])", re.IGNORECASE)
+
+
 def _collect(
     items: Sequence[DigestItem], events: Sequence[Event], profile: Profile
-) -> dict[str, _Seen]:
+) -> dict[tuple[bool, str], _Shared]:
     by_id = {event.id: event for event in events}
     sources = _source_fragments(items, events)
-    seen: dict[str, _Seen] = {}
+    interests = [i for i in dict.fromkeys(profile.interests) if _may_lead(i, sources)]
+    seen: dict[tuple[bool, str], _Shared] = {}
+
+    def note(
+        theme: bool, key: str, display: str, number: int, subject: bool, named: bool = True
+    ) -> None:
+        entry = seen.setdefault((theme, key), _Shared(display, theme, len(seen)))
+        entry.items.add(number)
+        entry.named = entry.named or named
+        if subject:
+            entry.in_subject.add(number)
+
     for number, item in enumerate(items, start=1):
-        for term, count in _item_terms(item, by_id.get(item.event_id), profile).items():
-            if not _is_lead(term, sources):
-                continue
-            entry = seen.setdefault(term.key, _Seen(term.display, term.kind, len(seen)))
-            entry.items.add(number)
-            entry.count += count
+        subject = f"{item.title} \n{item.what}"
+        lead_names = {name.key for name in names_in(subject)}
+        for name in names_in(" \n".join([subject, *item.technical])):
+            in_subject = name.key in lead_names
+            if _may_lead(name.key, sources):
+                note(False, name.key, name.display, number, in_subject)
+            line = family(name)
+            if line and _may_lead(line, sources):
+                note(False, line.casefold(), line, number, in_subject, named=False)
+        for interest in interests:
+            if _interest_pattern(interest).search(subject):
+                note(True, interest.casefold(), interest, number, True)
+        event = by_id.get(item.event_id)
+        tags = dict.fromkeys(t for doc in (event.documents if event else []) for t in doc.tags)
+        for tag in tags:
+            if _may_lead(tag, sources):
+                note(True, tag.casefold(), tag, number, True)
     return seen
 
 
-def _title(item: DigestItem) -> str:
-    return trim_at_boundary(item.title, 60).rstrip("。.!！?？;；")
+def _inside(entry: _Shared, group: Sequence[_Shared]) -> bool:
+    """``Quill-7`` beside ``Quill-7 Turbo`` in the same items is one name, not two."""
+    short = entry.display.casefold()
+    return any(o.display.casefold().startswith(short + " ") for o in group if o is not entry)
 
 
 def _trends(
-    seen: dict[str, _Seen], items: Sequence[DigestItem], labels: Labels, limit: int
-) -> tuple[list[Trend], set[str]]:
-    groups: dict[frozenset[int], list[_Seen]] = {}
+    seen: dict[tuple[bool, str], _Shared], items: Sequence[DigestItem], profile: Profile,
+    limit: int,
+) -> list[Trend]:
+    labels = labels_for(profile.language)
+    groups: dict[frozenset[int], list[_Shared]] = {}
     for entry in seen.values():
-        shared = len(entry.items) >= 2
-        universal = len(items) >= 3 and len(entry.items) == len(items)
-        if shared and not universal:
-            groups.setdefault(frozenset(entry.items), []).append(entry)
+        if len(entry.items) < 2:
+            continue
+        if entry.theme:
+            universal = len(items) >= 3 and len(entry.items) == len(items)
+            if universal or entry.in_subject != entry.items:
+                continue
+        elif not entry.in_subject or not entry.distinct:
+            continue  # mentioned in passing by every item that names it, or a bare word
+        groups.setdefault(frozenset(entry.items), []).append(entry)
     ordered = sorted(groups.items(), key=lambda g: min(e.rank() for e in g[1]))
     trends: list[Trend] = []
-    leads: set[str] = set()
     for numbers, entries in ordered[:limit]:
-        names = [e.display for e in sorted(entries, key=_Seen.rank)[:2]]
-        leads.update(name.casefold() for name in names)
-        lead = labels.list_sep.join(names)
+        picked = [e for e in sorted(entries, key=_Shared.rank) if not _inside(e, entries)][:2]
+        lead = labels.list_sep.join(e.display for e in picked)
         order = sorted(numbers)
-        titles = [_title(items[n - 1]) for n in order]
-        trends.append(Trend(lead=lead, text=labels.shared(order, lead, titles), items=order))
-    return trends, leads
+        titles = [trim_at_boundary(items[n - 1].title, 60).rstrip("。.!！?？;；") for n in order]
+        text = labels.shared(order, lead, titles, theme=all(e.theme for e in picked))
+        trends.append(Trend(lead=lead, text=text, items=order))
+    return trends
 
 
-def synthesise_keywords(
+def synthesise_offline(
     items: Sequence[DigestItem],
     events: Sequence[Event],
     profile: Profile,
@@ -151,25 +182,7 @@ def synthesise_keywords(
     max_trends: int = 5,
     max_watch: int = 3,
 ) -> Synthesis:
-    """Trends and watch entries from the items' shared and frequent terms (module docstring)."""
-    labels = labels_for(profile.language)
-    seen = _collect(items, events, profile)
-    trends, leads = _trends(seen, items, labels, max_trends)
-    candidates = [e for key, e in seen.items() if key not in leads and e.count >= 2]
-    picked: list[_Seen] = []
-    for entry in sorted(candidates, key=_Seen.rank):
-        if len(picked) >= max_watch:
-            break
-        if not any(_same_thing(entry, other) for other in picked):
-            picked.append(entry)
-    watch = [
-        WatchItem(
-            lead=entry.display,
-            text=labels.watch_text.format(
-                count=entry.count, items=labels.items_phrase(sorted(entry.items))
-            ),
-            terms=[entry.display],
-        )
-        for entry in picked
-    ]
+    """Trends from shared names and themes, a watch list from announced follow-ups."""
+    trends = _trends(_collect(items, events, profile), items, profile, max_trends)
+    watch = follow_ups(items, events, profile, limit=max_watch)
     return Synthesis(trends=trends, watch=watch)

@@ -13,7 +13,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-__all__ = ["md_emphasis", "md_heading", "md_label", "md_text", "md_url", "toml_value"]
+__all__ = [
+    "md_autolink", "md_emphasis", "md_heading", "md_label", "md_text", "md_url", "toml_value",
+]
 
 _WHITESPACE_RE = re.compile(r"\s+")
 _HTML_RE = re.compile(r"<(?=[A-Za-z/!?])")
@@ -60,6 +62,19 @@ def md_url(value: object) -> str:
                        (">", "%3E"), ('"', "%22")):
         url = url.replace(char, code)
     return url
+
+
+def md_autolink(value: object) -> str:
+    """A URL as a CommonMark autolink, ``<https://…>``: a link in any renderer, whatever
+    precedes it (Hugo's linkifier does not start after a full-width colon). A value that is
+    not an absolute http(s) URL, or that an autolink cannot hold (a backslash, a control
+    character), stays plain :func:`md_url` text."""
+    url = md_url(value)
+    if not re.match(r"^https?://[^\s<>]+$", url, re.IGNORECASE) or "\\" in url:
+        return md_text(url)
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in url):
+        return md_text(url)
+    return f"<{url}>"
 
 
 def _toml_string(text: str) -> str:

@@ -7,9 +7,15 @@ Templates stay layout-only; every decision is made here, where it is tested:
   (``（未核实）``) right after it;
 - headings: ``机构：标题``, or the title alone when it already begins with the organisation
   (``星河智能发布 Orion-7``), so the name is not said twice;
-- sections: one entry renders inline after its label, several as sub-bullets; a judgement
-  section that is ``None`` or empty says so in one line (the offline engine's note, or "not
-  generated" for an LLM item) instead of being invented or silently missing;
+- sources: each a CommonMark autolink (``来源：<https://…>``), so Hugo renders a link even
+  after the full-width colon, which stops its linkifier; the template puts each on its own
+  line (a hard line break between them), as the reference writes one ``来源`` line per source;
+- sections: one entry renders inline after its label, several as sub-bullets, in the
+  reference's order (是什么, 为什么重要, technical points, 可能影响, 落地建议); an offline item
+  renders only the sections the engine fills (what and the technical points: the digest's
+  banner says once, under the tagline, what it leaves out), while a judgement section an LLM
+  item lacks says so in one line ("not generated") instead of being invented or silently
+  missing;
 - a watch-list follow-up (``DigestItem.follow_up``) closes the bullets as ``- **跟进**：…``
   (``- **Follow-up**: …``);
 - an update of an event an earlier digest carried (``DigestItem.update_of``) opens the bullets
@@ -30,7 +36,14 @@ from typing import Any
 from deepdaily.analyse.labels import Labels, labels_for
 from deepdaily.analyse.sentences import normalise
 from deepdaily.models import Claim, Digest, DigestItem
-from deepdaily.render.sanitise import md_emphasis, md_heading, md_label, md_text, md_url
+from deepdaily.render.sanitise import (
+    md_autolink,
+    md_emphasis,
+    md_heading,
+    md_label,
+    md_text,
+    md_url,
+)
 
 __all__ = ["BulletView", "ItemView", "ListEntry", "digest_context"]
 
@@ -51,7 +64,7 @@ class BulletView:
 class ItemView:
     number: int
     heading: str  # "机构：标题", or the title when it starts with the organisation
-    sources: list[str]
+    sources: list[str]  # "<https://…>": Markdown autolinks
     note: str
     bullets: list[BulletView]
     item: DigestItem
@@ -95,7 +108,7 @@ def _section(
 
 
 def _bullets(item: DigestItem, labels: Labels) -> list[BulletView]:
-    judgement = labels.offline_judgement if item.engine == "offline" else labels.missing_section
+    judgement = "" if item.engine == "offline" else labels.missing_section
     claims = item.claims
     what = apply_claims(item.what, claims, labels) or labels.what_dropped
     technical_label = item.technical_label
@@ -135,7 +148,7 @@ def _item_view(number: int, item: DigestItem, labels: Labels) -> ItemView:
     return ItemView(
         number=number,
         heading=heading,
-        sources=[md_url(url) for url in dict.fromkeys(item.sources) if url.strip()],
+        sources=[md_autolink(url) for url in dict.fromkeys(item.sources) if url.strip()],
         note=md_emphasis(item.note) if item.note.strip() else "",
         bullets=[*_update(item, labels), *_bullets(item, labels), *_follow_up(item, labels)],
         item=item,

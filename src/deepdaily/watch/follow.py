@@ -1,11 +1,16 @@
 """The watch list inside a run: follow up earlier topics, then open the day's own.
 
 Before selection, :func:`plan_follow_ups` expires stale topics, matches the day's candidate
-events against the topics that may boost that day (``topics.can_boost``) and returns a
+events against the topics that may boost that day (``topics.can_boost``), leaving out, for a
+topic a digest listed, the events already covered by the end of that digest's window (the
+story the topic was drawn from, back with a repeat or an update, is not its follow-up: an
+update already says so), and returns a
 :class:`FollowUps`: the score boosts for ``select_events``, the follow-up sentence of each
 matched event, and :meth:`FollowUps.record`, which stamps ``last_matched_on`` on the topics
 the stored digest's items followed up (a match the digest did not carry keeps nothing alive).
-After the digest is stored, :func:`open_listed_topics` keeps its watch list as topics.
+After the digest is stored, :func:`open_listed_topics` keeps its watch list as topics, except
+an entry no event could ever match (``match.can_match``: a lone common word such as "CUDA"),
+which would be state that only ever misleads.
 
 Settings: ``watch.enabled``, ``watch.horizon_days``, ``watch.boost``, ``watch.min_overlap``.
 """
@@ -14,13 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from deepdaily.config import Settings
 from deepdaily.models import Digest, Event
+from deepdaily.rank import digest_window
 from deepdaily.rank.score import Boost
 from deepdaily.store import Store
-from deepdaily.watch.match import TopicMatch, match_events
+from deepdaily.watch.match import TopicMatch, can_match, match_events
 from deepdaily.watch.store import WatchStore
 from deepdaily.watch.topics import WatchTopic, can_boost, follow_up_text, topics_from_digest
 
@@ -80,8 +86,20 @@ def plan_follow_ups(
     profile = settings.profile.name
     book.expire(profile, day, watch.horizon_days)
     topics = [t for t in book.topics(profile) if can_boost(t, day, watch.horizon_days)]
-    matches = match_events(events, topics, min_overlap=watch.min_overlap)
+    listed_until = {
+        t.id: digest_window(t.source_date, settings.profile)[1] for t in topics if t.source_date
+    }
+
+    def eligible(topic: WatchTopic, event: Event) -> bool:
+        cutoff = listed_until.get(topic.id)
+        return cutoff is None or _utc(event.first_seen) >= cutoff
+
+    matches = match_events(events, topics, min_overlap=watch.min_overlap, eligible=eligible)
     return FollowUps(day=day, language=language, amount=watch.boost, matches=matches, store=book)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def open_listed_topics(store: Store, settings: Settings, digest: Digest) -> list[WatchTopic]:
@@ -89,6 +107,6 @@ def open_listed_topics(store: Store, settings: Settings, digest: Digest) -> list
     if not settings.watch.enabled:
         return []
     day = date.fromisoformat(digest.date)
-    return WatchStore(store).save_listed(
-        digest.profile, day, topics_from_digest(digest), settings.watch.horizon_days
-    )
+    threshold = settings.watch.min_overlap
+    listed = [t for t in topics_from_digest(digest) if can_match(t, min_overlap=threshold)]
+    return WatchStore(store).save_listed(digest.profile, day, listed, settings.watch.horizon_days)

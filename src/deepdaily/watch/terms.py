@@ -12,8 +12,8 @@
   - **names**: acronyms (``GPU``, ``TPU``), mixed-case names (``vLLM``, ``TensorRT-LLM``,
     ``HarborBench``), the organisations and products of the gazetteer as written (``Claude``),
     and in the lead and terms any other capitalised word (``Quillstone``);
-  - **Latin runs in Chinese prose** (``KV cache``, ``coding agent``): in Chinese text, English
-    words are technical terms;
+  - **Latin runs in Chinese prose** (``KV cache``, ``coding agent``): in a Chinese clause,
+    English words are technical terms (an English clause is prose, not terms);
   - **phrases of the lead and the terms**: Chinese runs cut at punctuation and function words
     (``推理基础设施``, ``编译产物复用``), hyphenated compounds (``mixture-of-experts``) and
     quoted phrases. The text is prose, so only names are taken from it: phrases come from
@@ -68,6 +68,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAS_CJK_RE = re.compile(f"[{_CJK}]")
 _LATIN_RUN_RE = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*(?: [A-Za-z][A-Za-z0-9.+_-]*){0,3}")
 _CJK_RUN_RE = re.compile(f"[{_CJK}]+")
+_CLAUSE_RE = re.compile(r"[。；;：:！？!?\n]+|[,，](?=\s*[A-Za-z])")
 # Function words that end a Chinese phrase (longest first, so 是否 is cut before 是).
 # Single characters that are words inside other words (性能, 路由, 对齐) are not breaks.
 _ZH_BREAKS_RE = re.compile("是否|如何|以及|还是|或者|能否|并且|之间|的|与|和|及|或|等")
@@ -154,12 +155,16 @@ def _names(text: str, *, titled: bool) -> list[str]:
 
 
 def _latin_runs(text: str) -> list[str]:
-    """English words inside Chinese prose, split at slashes: ``KV cache``, ``coding agent``."""
-    if not _HAS_CJK_RE.search(text):
-        return []
+    """English words inside Chinese prose, split at slashes: ``KV cache``, ``coding agent``.
+
+    Only clauses that hold Chinese count: an English sentence quoted after a Chinese label
+    (``第 5 条的来源提到：Existing deployments can switch ...``) is prose, not terms."""
     runs: list[str] = []
-    for piece in re.split(f"[{_CJK}/、，,（）()：:；;。“”「」]+", text):
-        runs.extend(m.group() for m in _LATIN_RUN_RE.finditer(piece))
+    for clause in _CLAUSE_RE.split(text):
+        if not _HAS_CJK_RE.search(clause):
+            continue
+        for piece in re.split(f"[{_CJK}/、，,（）()：:；;。“”「」]+", clause):
+            runs.extend(m.group() for m in _LATIN_RUN_RE.finditer(piece))
     return runs
 
 
