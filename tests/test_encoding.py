@@ -98,6 +98,36 @@ async def test_a_forum_topic_with_a_stray_byte_is_read_not_refused(
     ]
 
 
+def test_a_jsonl_file_in_one_legacy_charset_is_decoded_as_a_whole() -> None:
+    """When most lines are not UTF-8 the file has a charset of its own: detected once, not
+    guessed line by line."""
+    lines = [json.dumps({"title": f"{TITLE_ZH} {n}", "text": TEXT_ZH}, ensure_ascii=False)
+             for n in range(4)]
+    decoded = decode_lines("\n".join(lines).encode("gb18030"))
+    assert decoded.text.split("\n") == lines
+    assert decoded.encoding == "gb18030" and decoded.warning == "not UTF-8: read as gb18030"
+
+
+async def test_a_page_whose_meta_charset_lies_is_read_as_utf8(
+    fixture_server: FixtureServer,
+) -> None:
+    page = (
+        f"<html><head><meta charset='windows-1252'><title>{TITLE_FITS_CP1252}</title></head>"
+        f"<body><article><h1>{TITLE_FITS_CP1252}</h1><p>{TEXT_FITS_CP1252}</p></article>"
+        "</body></html>"
+    )
+    fixture_server.route("/article.html", body=page.encode(), content_type="text/html")
+    spec = SourceSpec(name="page", url=fixture_server.url("/article.html"), type="html")
+    async with Fetcher(FetchSettings(retries=0)) as fetcher:
+        result = await collect_source(spec, fetcher, Validators())
+    (entry,) = result.entries
+    assert entry.title == TITLE_FITS_CP1252 and TEXT_FITS_CP1252 in entry.content_html
+    assert result.warnings == [
+        f"{fixture_server.url('/article.html')}: the document declares windows-1252 but the "
+        "bytes are UTF-8; read as UTF-8"
+    ]
+
+
 # end to end: collect into SQLite ---------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 __all__ = ["MAX_CHAOS", "Decoded", "charset_of", "decode_body", "decode_lines"]
 
@@ -57,7 +57,6 @@ _WIDE_MARKUP = (
 )
 _NO_BOM_UNICODE = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le"]
 _ESCAPED = re.compile("[\udc80-\udcff]")  # undecodable bytes under "surrogateescape"
-_NON_ASCII = re.compile("[^\x00-\x7f]")
 # WHATWG reads these labels as windows-1252, which is what such pages really contain.
 _AS_CP1252 = frozenset({"latin_1", "iso8859_1", "ascii"})
 
@@ -99,24 +98,44 @@ def _single_byte(codec: str) -> bool:
     return len(bytes(range(0x80, 0x100)).decode(codec, errors="replace")) == 0x80
 
 
-@dataclass(frozen=True)
 class _Utf8:
-    """How a body reads as UTF-8: the text (bad bytes as U+FFFD) and the counts."""
+    """How a body reads as UTF-8: the text (bad bytes as U+FFFD), how many multi-byte
+    sequences are valid and how many bytes are not UTF-8. Counted only when asked."""
 
-    text: str
-    valid: int  # valid multi-byte sequences
-    invalid: int  # bytes that are not UTF-8
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+        try:
+            self._strict: str | None = body.decode("utf-8")
+        except UnicodeDecodeError:
+            self._strict = None
+
+    @cached_property
+    def _profile(self) -> tuple[str, int, int]:
+        if self._strict is not None:
+            return self._strict, _non_ascii(self._strict), 0
+        escaped = self._body.decode("utf-8", errors="surrogateescape")
+        text, invalid = _ESCAPED.subn("\ufffd", escaped)
+        return text, _non_ascii(escaped) - invalid, invalid
+
+    @property
+    def text(self) -> str:
+        return self._profile[0]
+
+    @property
+    def valid(self) -> int:
+        return self._profile[1]
+
+    @property
+    def invalid(self) -> int:
+        return 0 if self._strict is not None else self._profile[2]
 
     @property
     def mostly(self) -> bool:
         return self.valid > self.invalid
 
-    @classmethod
-    def of(cls, body: bytes) -> _Utf8:
-        escaped = body.decode("utf-8", errors="surrogateescape")
-        text, invalid = _ESCAPED.subn("\ufffd", escaped)
-        valid = len(_NON_ASCII.findall(escaped)) - invalid
-        return cls(text, valid, invalid)
+
+def _non_ascii(text: str) -> int:
+    return len(text) - len(text.encode("ascii", errors="ignore"))
 
 
 def _utf8_overrules(codec: str, utf8: _Utf8) -> bool:
@@ -177,7 +196,7 @@ def decode_body(body: bytes, declared: str | None = None) -> Decoded:
             text, bad = _lenient(body, codec)
             warning = f"{bad} bytes not valid {_nice(codec)} were replaced" if bad else ""
             return Decoded(text, codec, bad, warning)
-    utf8 = _Utf8.of(body)
+    utf8 = _Utf8(body)
     notes: list[str] = []
     match = _DECLARED.search(body[:4096])
     in_document = (match.group(1) or match.group(2)).decode("ascii") if match else None
@@ -234,25 +253,26 @@ def decode_lines(body: bytes) -> Decoded:
     except UnicodeDecodeError:
         pass
     lines = body.split(b"\n")
-    texts: list[str] = []
-    odd: list[str] = []
-    replaced = 0
-    for number, line in enumerate(lines, start=1):
+    texts: list[str | None] = []
+    for line in lines:
         try:
             texts.append(line.decode("utf-8"))
-            continue
         except UnicodeDecodeError:
-            pass
-        decoded = decode_body(line)
-        texts.append(decoded.text)
-        replaced += decoded.replaced
-        how = (f"UTF-8 with {decoded.replaced} bytes replaced" if decoded.encoding == "utf-8"
-               else _nice(decoded.encoding))
-        odd.append(f"line {number} ({how})")
-    if len(odd) * 2 > sum(1 for line in lines if line.strip()):
+            texts.append(None)
+    failing = [number for number, text in enumerate(texts) if text is None]
+    if len(failing) * 2 > sum(1 for line in lines if line.strip()):
         whole = decode_body(body)  # most lines are not UTF-8: the file has one legacy charset
         if whole.encoding != "utf-8":
             return whole
+    odd: list[str] = []
+    replaced = 0
+    for number in failing:
+        decoded = decode_body(lines[number])
+        texts[number] = decoded.text
+        replaced += decoded.replaced
+        how = (f"UTF-8 with {decoded.replaced} bytes replaced" if decoded.encoding == "utf-8"
+               else _nice(decoded.encoding))
+        odd.append(f"line {number + 1} ({how})")
     shown = ", ".join(odd[:5]) + (f" and {len(odd) - 5} more" if len(odd) > 5 else "")
     warning = f"{len(odd)} lines not UTF-8, decoded one by one: {shown}"
-    return Decoded("\n".join(texts), "utf-8", replaced, warning)
+    return Decoded("\n".join(text or "" for text in texts), "utf-8", replaced, warning)

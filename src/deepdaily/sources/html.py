@@ -2,8 +2,10 @@
 
 A listing (a blog index, a news section) has many links to other pages of the same site with
 title-like anchor text and little prose of its own; it yields one entry per linked article,
-titled by the anchor text and without content, so the extract stage fetches each article. Any
-other page is an article: one entry whose ``content_html`` is the page itself.
+titled by the anchor text and without content, so the extract stage fetches each article
+(links to anchors of one page are one entry: the page is what gets fetched). Any other page is
+an article: one entry whose ``content_html`` is the page itself. The page is decoded by
+:func:`~deepdaily.fetch.decode_body`; what it had to guess or replace is a warning.
 
 The decision is a heuristic: at least ``MIN_LISTING_LINKS`` article-like links and, on average,
 less than ``PROSE_PER_LINK`` characters of paragraph text per link. A page may list at most
