@@ -29,6 +29,8 @@ from deepdaily.render import (
     write_json_schema,
 )
 from deepdaily.render.jsonout import SCHEMA_PATH, schema_text
+from deepdaily.render.sanitise import md_autolink
+from digest_checks import internal_keys, leaning_leads, repeated_item_lines, strings
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -110,6 +112,22 @@ async def test_offline_digest_end_to_end_golden(language: str) -> None:
     assert "example.invalid" not in markdown
     urls = set(re.findall(r"https?://[^\s<>\\]+", markdown))
     assert urls <= {doc.canonical_url for event in events for doc in event.documents}
+
+
+def test_no_golden_output_holds_an_internal_key_or_a_repeated_line() -> None:
+    """Every rendered golden file (Markdown and JSON): no internal key (``outlet:``, ``lang:``,
+    clustering and cache keys), and in the offline digests no line said twice across items."""
+    outputs = sorted(GOLDEN.glob("*.md")) + sorted(
+        p for p in GOLDEN.glob("*.json") if not p.name.endswith(".input.json"))
+    assert len(outputs) >= 6
+    for path in outputs:
+        text = path.read_text("utf-8")
+        values = strings(json.loads(text)) if path.suffix == ".json" else [text]
+        assert [k for v in values for k in internal_keys(v)] == [], path.name
+    for name in ("offline-zh.md", "offline-en.md"):
+        markdown = (GOLDEN / name).read_text("utf-8")
+        assert repeated_item_lines(markdown) == [] and leaning_leads(markdown) == [], name
+    assert internal_keys("**outlet:arXiv**：第 2、6 条") == ["outlet:"]  # the check can fail
 
 
 # --- the format ----------------------------------------------------------------------------
@@ -260,6 +278,17 @@ def test_hostile_text_cannot_break_the_structure() -> None:
     assert "  - \\# not a heading\n  - 1\\. not a list\n  - \\> not a quote\n" in body
     assert "*说明：a \\*bold\\* move\\_here*" in body
     assert "来源：<https://acme.example.com/a%20b>\n" in body
+
+
+@pytest.mark.parametrize(("url", "rendered"), [
+    ("https://a.example/x?p=1&q=2", "<https://a.example/x?p=1&q=2>"),
+    ("https://a.example/a b>c", "<https://a.example/a%20b%3Ec>"),
+    ("javascript:alert(1)", "javascript:alert(1)"),  # not http(s): plain text, never a link
+    ("file:///etc/passwd", "file:///etc/passwd"),
+    ("https://a.example/x\\y", "https://a.example/x\\y"),
+])
+def test_sources_are_autolinks_only_when_safe(url: str, rendered: str) -> None:
+    assert md_autolink(url) == rendered
 
 
 def test_output_has_no_trailing_spaces_and_one_final_newline() -> None:
