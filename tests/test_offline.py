@@ -538,6 +538,11 @@ def test_modules_import_on_their_own(module: str) -> None:
 @pytest.mark.parametrize(("title", "source", "url", "expected"), [
     ("Introducing Codex for teams", "blog", "https://x.example.com", "OpenAI"),
     ("Google DeepMind: new Gemini results", "feed", "https://x.example.com", "DeepMind"),
+    # a product named on its maker's own site: the site's owner (the reference: DeepMind)
+    ("Accelerating discovery with Gemini Deep Think", "blog",
+     "https://deepmind.google/blog/gemini-deep-think/", "DeepMind"),
+    ("Claude Opus 4.6 is the best AI for real work", "Tom's Guide",
+     "https://www.tomsguide.com/ai/claude", "Anthropic"),
     ("Acme Robotics launches R2 arm", "feed", "https://x.example.com", "Acme Robotics"),
     ("Why kernels matter", "hf-forum", "https://discuss.huggingface.co/t/1", "Hugging Face"),
     ("Why kernels matter", "my-blog", "https://x.example.com", "my-blog"),

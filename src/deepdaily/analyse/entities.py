@@ -6,7 +6,9 @@ with ``Name: ...`` usually names a product (``Tandem: speculative decoding...``,
 ``Agents SDK 0.15: ...``), not its maker, so for an event's lead document the organisation is,
 in this order:
 
-1. the gazetteer entity named first in the title (a known organisation);
+1. the gazetteer entity named first in the title (a known organisation), unless the title
+   names only products (``Gemini``) and the document's domain has a known owner
+   (``deepmind.google``): then that owner;
 2. a proper name the title leads with when an announcement verb follows it with an object
    (``Acme Labs launches ...``, ``星河智能发布 Orion-7``, ``Lumenforge 开源 Lumen-3 Flash``) or
    when it owns what follows (``Lumenforge's Lumen-3 Flash ...``); a name with digits
@@ -314,6 +316,10 @@ def find_organisation(
 ) -> str:
     """The organisation of a document, by the rules in the module docstring; ``context`` is
     read only when ``source`` is a placeholder."""
+    owner = _domain_owner(url)
+    brands = mentions(title)
+    if owner and brands and all(title[a:b] != name for a, b, name in brands):
+        return owner  # "Gemini Deep Think" on deepmind.google: the publisher, not the brand's
     named = entities_in(title)
     if named and named[0][0] == 0:
         return named[0][1]  # the title leads with a known organisation
@@ -323,7 +329,7 @@ def find_organisation(
     if named:
         return named[0][1]
     if is_placeholder_source(source):
-        found = _domain_owner(url) or next((n for t in context if (n := _named_in(t))), "")
+        found = owner or next((n for t in context if (n := _named_in(t))), "")
         return found or site_domain(url)
     own = source_organisation(source)
     in_title = _title_names_source(title, source, own)
