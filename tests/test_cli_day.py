@@ -276,6 +276,14 @@ def test_a_cron_run_from_elsewhere_writes_where_the_settings_file_says(
     config = str(site_dir / "deepdaily.toml")
     assert main(["-c", config, "run", "--date", DAY.isoformat()]) == 0
     assert (site_dir / "public" / "content" / "posts" / f"{DAY}.md").exists()
+    (site_dir / "deepdaily.toml").write_text(  # the default output_dir follows the file too
+        (site_dir / "deepdaily.toml")
+        .read_text(encoding="utf-8")
+        .replace('output_dir = "public"\n', ""),
+        encoding="utf-8",
+    )
+    assert main(["-c", config, "run", "--no-fetch", "--date", DAY.isoformat()]) == 0
+    assert (site_dir / "site" / "content" / "posts" / f"{DAY}.md").exists()
     assert (site_dir / "deepdaily.db").exists()
     assert list(elsewhere.iterdir()) == []
     assert f"database: sqlite:///{site_dir / 'deepdaily.db'} (default: next to" in (

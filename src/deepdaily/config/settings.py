@@ -22,9 +22,10 @@ Where things go:
   directory when no settings file is used; a relative ``sqlite:///`` path written in the file is
   relative to the file, one given by ``--db`` or the environment to the working directory.
   :meth:`StoreSettings.describe` says which applies.
-- ``output_dir`` and ``template_dir`` written in the settings file are likewise relative to the
-  file (``--out`` and the environment: to the working directory), so a cron job running
-  ``deepdaily -c /srv/site/deepdaily.toml run`` from anywhere writes into ``/srv/site``.
+- ``output_dir`` (default ``site``) and ``template_dir`` are likewise relative to the settings
+  file when one is used (``--out`` and the environment: to the working directory), so a cron
+  job running ``deepdaily -c /srv/digest/deepdaily.toml run`` from anywhere writes into
+  ``/srv/digest/site``.
 
 A profile's ``name`` defaults to its language (``zh``, ``en``); its ``title`` and ``tagline``
 default to the language's (:mod:`deepdaily.config.languages`), so only the user's own wording
@@ -464,6 +465,7 @@ def load_settings(
     file_layer: dict[str, Any] = {}
     if config_path.exists():
         file_layer = _anchor_paths(_read_toml(config_path), config_path.resolve().parent)
+        file_layer.setdefault("output_dir", str(config_path.resolve().parent / data["output_dir"]))
         data = _deep_merge(data, file_layer)
         origin = str(config_path)
     elif explicit:
