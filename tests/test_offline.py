@@ -702,9 +702,7 @@ async def test_what_falls_back_to_the_lead_sentences(summary: str) -> None:
 
 
 async def test_shared_corpus_never_repeats_the_injection() -> None:
-    """The shared evaluation corpus (read at run time): c001 ends with a prompt injection."""
-    if not CORPUS.exists():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
+    """The evaluation corpus (in the repository): c001 ends with a prompt injection."""
     analyser = OfflineAnalyser()
     for line in CORPUS.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)

@@ -5,7 +5,7 @@ The file lists datasets, each with its ``k`` and the pinned value of each metric
     root = ".."            # dataset paths are relative to this folder (itself relative to
                            # the floors file): the repository root
     [[dataset]]
-    path = "../shared/corpus/day-2026-02-12.jsonl"
+    path = "eval/data/corpus/day-2026-02-12.jsonl"
     k = 8
     # window_hours = 72    # optional, as --window-hours; else the header's, else 24
     [dataset.metrics]

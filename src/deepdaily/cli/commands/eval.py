@@ -43,7 +43,7 @@ def eval_command(
         list[Path] | None,
         typer.Argument(
             metavar="DATASET",
-            help="Labelled day files (JSONL), e.g. ../shared/corpus/day-2026-02-12.jsonl.",
+            help="Labelled day files (JSONL), e.g. eval/data/corpus/day-2026-02-12.jsonl.",
         ),
     ] = None,
     k: Annotated[
