@@ -40,7 +40,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from deepdaily.analyse.entities import find_organisation
 from deepdaily.analyse.grounding import estimate_tokens
 from deepdaily.analyse.llm import LLMAnalyser
 from deepdaily.analyse.offline import OfflineAnalyser
@@ -54,12 +53,13 @@ from deepdaily.analyse.providers import (
     Provider,
     ResponseCache,
 )
-from deepdaily.analyse.sentences import split_sentences
 from deepdaily.config import LLMSpec, Profile, Settings
 from deepdaily.models import Document, content_id
 from deepdaily.pipeline import run_digest
 from deepdaily.store import Store
 from deepdaily.testing.llm_server import Reply, ScriptedLLMServer, ScriptedRequest, answer
+from deepdaily.text.entities import find_organisation
+from deepdaily.text.sentences import split_sentences
 
 DAY = date(2026, 2, 12)  # window: 2026-02-11 00:00 to 2026-02-12 00:00 UTC (zh profile)
 WINDOW_START = datetime(2026, 2, 11, tzinfo=UTC)

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from deepdaily.analyse.sentences import stands_alone
+from deepdaily.text.sentences import stands_alone
 
 INTERNAL_KEY_RE = re.compile(
     r"(?<![\w/.-])(?:outlet|lang|analyse|revise|judge|url|text|id|n|v|l|e|t):(?=[^\s/])"

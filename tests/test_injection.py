@@ -33,11 +33,11 @@ import pytest
 
 from deepdaily.analyse.grounding import ground_event
 from deepdaily.analyse.providers import CallLog
-from deepdaily.analyse.sentences import split_sentences
 from deepdaily.config import Profile
 from deepdaily.models import DigestItem, Document, Event
 from deepdaily.testing.llm_server import ScriptedLLMServer, ScriptedRequest
-from deepdaily.verify import find_urls, same_url
+from deepdaily.text.links import find_urls, same_url
+from deepdaily.text.sentences import split_sentences
 from llm_support import analyser, chain, close_all, system_message, user_message
 
 CASES_DIR = Path(__file__).parent / "injection"

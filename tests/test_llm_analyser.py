@@ -30,7 +30,7 @@ from deepdaily.models import Claim, Digest, DigestItem
 from deepdaily.render import render_markdown
 from deepdaily.store import Store
 from deepdaily.testing.llm_server import ScriptedLLMServer, answer, fault
-from deepdaily.verify import find_urls, same_url
+from deepdaily.text.links import find_urls, same_url
 from llm_support import (
     analyser,
     chain,

@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 
 from deepdaily.analyse import Analyser, OfflineAnalyser, labels_for
-from deepdaily.analyse.entities import (
-    find_organisation,
-    is_placeholder_source,
-    source_organisation,
-)
-from deepdaily.analyse.sentences import split_sentences, stands_alone, trim_at_boundary
-from deepdaily.analyse.untrusted import contains_link, is_instruction, strip_links
 from deepdaily.analyse.watchlist import is_follow_up
 from deepdaily.config import Profile
 from deepdaily.errors import AnalysisError
 from deepdaily.models import DigestItem, Document, Event
+from deepdaily.text.entities import (
+    find_organisation,
+    is_placeholder_source,
+    source_organisation,
+)
+from deepdaily.text.sentences import split_sentences, stands_alone, trim_at_boundary
+from deepdaily.text.untrusted import contains_link, is_instruction, strip_links
 
 NOW = datetime(2026, 3, 3, 12, tzinfo=UTC)
 ZH = Profile(language="zh")
@@ -526,7 +526,7 @@ def test_links_are_recognised_and_stripped_from_titles() -> None:
     assert strip_links("Kestrel 3 (https://k.example.org) is out") == "Kestrel 3 is out"
 
 
-@pytest.mark.parametrize("module", ["deepdaily.verify", "deepdaily.analyse.untrusted",
+@pytest.mark.parametrize("module", ["deepdaily.verify", "deepdaily.text.untrusted",
                                     "deepdaily.analyse", "deepdaily.render"])
 def test_modules_import_on_their_own(module: str) -> None:
     """Regression guard: analyse.untrusted uses verify.links, and verify imports analyse."""

@@ -13,15 +13,6 @@ from deepdaily.analyse.grounding import (
     ground_event,
     sanitise_event,
 )
-from deepdaily.analyse.sanitise import (
-    REDACTED,
-    clean_title,
-    is_instruction,
-    redact_instructions,
-    sanitise_text,
-    strip_invisible,
-    strip_markup,
-)
 from deepdaily.analyse.schema import (
     AnswerError,
     ClaimOut,
@@ -30,20 +21,26 @@ from deepdaily.analyse.schema import (
     parse_answer,
 )
 from deepdaily.models import Claim, DigestItem, Document, Event
+from deepdaily.text.facts import FactIndex, extract_facts
+from deepdaily.text.links import find_urls, same_url, strip_urls
+from deepdaily.text.sanitise import (
+    REDACTED,
+    clean_title,
+    is_instruction,
+    redact_instructions,
+    sanitise_text,
+    strip_invisible,
+    strip_markup,
+)
 from deepdaily.verify import (
     PASSAGE_THRESHOLD,
     Evidence,
-    FactIndex,
     VerificationReport,
     check_analysis,
     check_claim,
-    extract_facts,
     find_passage,
-    find_urls,
     language_problem,
-    same_url,
     sentence_problems,
-    strip_urls,
     totals,
     verify_item,
 )

@@ -2,11 +2,11 @@
 
 Each of the event's canonical URLs becomes one :class:`GroundedSource`: the longest text among
 its documents (``Document.text``, else ``summary``), passed through
-:func:`~deepdaily.analyse.sanitise.sanitise_text` (hidden markup and invisible characters
-removed) and :func:`~deepdaily.analyse.sanitise.redact_instructions` (sentences addressed to an
+:func:`~deepdaily.text.sanitise.sanitise_text` (hidden markup and invisible characters
+removed) and :func:`~deepdaily.text.sanitise.redact_instructions` (sentences addressed to an
 AI replaced by ``[…]``), and loses its links: the model may only cite the source URLs listed in
 the fence headers, so a link in the text is nothing but bait (and tokens). Titles lose their
-instruction segments (:func:`~deepdaily.analyse.sanitise.clean_title`).
+instruction segments (:func:`~deepdaily.text.sanitise.clean_title`).
 
 The texts must fit ``AnalysisSettings.max_source_tokens`` together with their fence headers.
 Trimming is *longest first*: the cap ``c`` is the largest for which ``sum(min(tokens_i, c))``
@@ -29,11 +29,11 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-from deepdaily.analyse.sanitise import clean_title, redact_instructions, sanitise_text
-from deepdaily.analyse.sentences import normalise, trim_at_boundary
-from deepdaily.analyse.untrusted import strip_links
 from deepdaily.errors import AnalysisError
 from deepdaily.models import Document, Event, content_id
+from deepdaily.text.sanitise import clean_title, redact_instructions, sanitise_text
+from deepdaily.text.sentences import normalise, trim_at_boundary
+from deepdaily.text.untrusted import strip_links
 
 __all__ = [
     "MIN_SOURCE_TOKENS",

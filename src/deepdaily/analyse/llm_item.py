@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from deepdaily.analyse.entities import find_organisation, split_title_prefix
 from deepdaily.analyse.prompts import TECHNICAL_LABELS
 from deepdaily.analyse.providers.base import ChatResponse
-from deepdaily.analyse.sanitise import clean_title
 from deepdaily.config.settings import Profile
 from deepdaily.models import Claim, DigestItem, Event
+from deepdaily.text.entities import find_organisation, split_title_prefix
+from deepdaily.text.links import strip_urls
+from deepdaily.text.sanitise import clean_title
 from deepdaily.verify.analysis import Checked, drop_sentences
 from deepdaily.verify.claims import ClaimCheck, match_tokens
-from deepdaily.verify.links import strip_urls
 from deepdaily.verify.report import VerificationReport
 
 __all__ = ["LIMITS", "NothingVerified", "build_item", "claim_key", "verified_keys"]

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 
 from deepdaily.analyse.grounding import fence_text
 from deepdaily.analyse.prompts import Prompts
-from deepdaily.analyse.sanitise import is_instruction, strip_markup
 from deepdaily.analyse.schema import EventAnalysis, SynthesisAnswer
 from deepdaily.models import DigestItem, Synthesis, Trend, WatchItem, content_id
+from deepdaily.text.facts import FactKind
+from deepdaily.text.links import strip_urls
+from deepdaily.text.sanitise import is_instruction, strip_markup
 from deepdaily.verify.analysis import Checked, clean_field
-from deepdaily.verify.facts import FactKind
-from deepdaily.verify.links import strip_urls
 from deepdaily.verify.report import VerificationReport
 from deepdaily.verify.sentence import Evidence
 

@@ -7,7 +7,7 @@ For one event it quotes, never writes:
 - **title**: the lead document's title without a site suffix (``... | Blog``), without a
   preprint id (``. (arXiv:2602.01234v2 [cs.LG])``) and without links; the event's or another
   document's title when the lead's is empty or an instruction;
-- **organisation**: see :mod:`deepdaily.analyse.entities` (a ``Name: ...`` title prefix is
+- **organisation**: see :mod:`deepdaily.text.entities` (a ``Name: ...`` title prefix is
   usually the product, so the source's organisation comes first); the source is the lead's
   outlet (``Document.outlet``: the ``outlet:`` tag of a collection source, else the configured
   name), and when that names nobody (``127.0.0.1:8765``, ``corpus``) the lead's first sentence
@@ -16,11 +16,11 @@ For one event it quotes, never writes:
   sentence-level summary (:func:`substantive_summary`: over :data:`SUMMARY_MIN_CHARS`, ending
   a sentence, not a teaser cut with "…", not the title again, nothing to distrust, opening
   with a sentence that stands alone), else its first one or two sentences from the first that
-  stands alone (:func:`~deepdaily.analyse.sentences.stands_alone`: not "It lists ...", not
+  stands alone (:func:`~deepdaily.text.sentences.stands_alone`: not "It lists ...", not
   "该模型…"), looking in the other documents when the lead has none; trimmed to
   ``what_chars`` at a sentence, clause or word boundary;
 - **technical**: up to ``max_points`` sentences that carry facts
-  (:func:`~deepdaily.analyse.facts.fact_score`) from all of the event's documents, lead first,
+  (:func:`~deepdaily.text.terms.fact_score`) from all of the event's documents, lead first,
   in reading order; near-duplicates are removed, and so is a sentence that states the same
   figures and names as one already quoted, in either language
   (:func:`deepdaily.cluster.anchors.anchors`: ``63.0% on RepoFix-500`` =
@@ -31,7 +31,7 @@ Each quoted sentence is kept as a ``verified`` :class:`~deepdaily.models.Claim` 
 the verbatim sentence. ``why``, ``impact`` and ``advice`` stay ``None``: judgement needs an LLM,
 and the renderer leaves those sections out (the digest's banner says so once).
 Sentences that instruct an AI or the reader, or contain a link, are never quoted
-(:mod:`deepdaily.analyse.untrusted`). The synthesis is extractive too
+(:mod:`deepdaily.text.untrusted`). The synthesis is extractive too
 (:mod:`deepdaily.analyse.synthesis`: shared names and themes; :mod:`deepdaily.analyse.watchlist`:
 follow-ups the sources announce).
 """
@@ -43,22 +43,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from deepdaily.analyse.entities import find_organisation, split_title_prefix
-from deepdaily.analyse.facts import fact_score
 from deepdaily.analyse.labels import labels_for
-from deepdaily.analyse.sentences import (
+from deepdaily.analyse.synthesis import synthesise_offline
+from deepdaily.cluster.anchors import anchors
+from deepdaily.config.settings import Profile
+from deepdaily.errors import AnalysisError
+from deepdaily.models import Claim, DigestItem, Document, Event, Synthesis
+from deepdaily.text.entities import find_organisation, split_title_prefix
+from deepdaily.text.sentences import (
     join_sentences,
     normalise,
     split_sentences,
     stands_alone,
     trim_at_boundary,
 )
-from deepdaily.analyse.synthesis import synthesise_offline
-from deepdaily.analyse.untrusted import contains_link, is_instruction, strip_links
-from deepdaily.cluster.anchors import anchors
-from deepdaily.config.settings import Profile
-from deepdaily.errors import AnalysisError
-from deepdaily.models import Claim, DigestItem, Document, Event, Synthesis
+from deepdaily.text.terms import fact_score
+from deepdaily.text.untrusted import contains_link, is_instruction, strip_links
 
 __all__ = ["SUMMARY_MIN_CHARS", "OfflineAnalyser", "clean_title", "substantive_summary"]
 

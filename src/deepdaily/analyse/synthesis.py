@@ -2,14 +2,14 @@
 
 Nothing here is judged or written; it is found.
 
-- A **trend** is a *named entity* several items share (:func:`deepdaily.analyse.names.names_in`:
+- A **trend** is a *named entity* several items share (:func:`deepdaily.text.names.names_in`:
   ``RepoFix-500``, ``Lumen-3 Flash``, ``Weave Router v2``; never common vocabulary such as
   ``BF16``, ``CUDA`` or ``README``), or a *theme* several items are about: one of the profile's
   ``interests`` named in their titles or leads (``what``), or a category their publishers gave
   them (a feed's tags). A name counts when it is in two or more items (title, lead or technical
   points) and in the title or lead of at least one, so an incidental mention in one quoted
   figure links nothing; a versioned name also counts for its product line
-  (:func:`~deepdaily.analyse.names.family`: ``Tessel 2.0.1`` joins ``Tessel``) when that line
+  (:func:`~deepdaily.text.names.family`: ``Tessel 2.0.1`` joins ``Tessel``) when that line
   is itself named somewhere, holds a digit or has more than one word; a theme must be in the
   title or lead of each item it joins, and is skipped when every item of a day of three or
   more shares it. Names and themes shared by
@@ -32,13 +32,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from deepdaily.analyse.facts import GENERIC_TERMS
 from deepdaily.analyse.labels import labels_for
-from deepdaily.analyse.names import family, names_in
-from deepdaily.analyse.sentences import trim_at_boundary
 from deepdaily.analyse.watchlist import follow_ups
 from deepdaily.config.settings import Profile
 from deepdaily.models import DigestItem, Event, Synthesis, Trend
+from deepdaily.text.names import family, names_in
+from deepdaily.text.sentences import trim_at_boundary
+from deepdaily.text.terms import GENERIC_TERMS
 
 __all__ = ["INTERNAL_TAG_RE", "synthesise_offline"]
 

@@ -14,7 +14,7 @@ will be added next week" and "尚未…排查训练数据污染" are follow-ups;
 "will soon take gigawatts" are not. A sentence that instructs, links, asks, is a fragment (a
 list's lead-in ending in a colon) or does not stand alone ("It states ...") is never quoted.
 
-Each entry is named by a distinctive name (:func:`deepdaily.analyse.names.names_in`) of what
+Each entry is named by a distinctive name (:func:`deepdaily.text.names.names_in`) of what
 the item is about, never an organisation (an entry named "Anthropic" would follow up all of
 its news): one of the sentence's names that the item's title or lead also names,
 else the first name of the title or lead, else the sentence's first; an item with no such
@@ -34,16 +34,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deepdaily.analyse.labels import labels_for
-from deepdaily.analyse.names import Name, names_in
-from deepdaily.analyse.sentences import (
+from deepdaily.config.settings import Profile
+from deepdaily.models import DigestItem, Document, Event, WatchItem
+from deepdaily.text.names import Name, names_in
+from deepdaily.text.sentences import (
     normalise,
     split_sentences,
     stands_alone,
     trim_at_boundary,
 )
-from deepdaily.analyse.untrusted import contains_link, is_instruction
-from deepdaily.config.settings import Profile
-from deepdaily.models import DigestItem, Document, Event, WatchItem
+from deepdaily.text.untrusted import contains_link, is_instruction
 
 __all__ = ["QUOTE_CHARS", "follow_ups", "is_follow_up"]
 

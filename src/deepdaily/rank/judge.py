@@ -32,12 +32,12 @@ from pydantic import BaseModel, Field
 
 from deepdaily.analyse.grounding import fence_text
 from deepdaily.analyse.providers.base import ChatMessage, ChatRequest, Provider, ProviderError
-from deepdaily.analyse.sanitise import clean_title, redact_instructions, sanitise_text
-from deepdaily.analyse.sentences import trim_at_boundary
-from deepdaily.analyse.untrusted import strip_links
 from deepdaily.config.settings import Profile
 from deepdaily.models import Document, Event, content_id
 from deepdaily.rank.score import Boost
+from deepdaily.text.sanitise import clean_title, redact_instructions, sanitise_text
+from deepdaily.text.sentences import trim_at_boundary
+from deepdaily.text.untrusted import strip_links
 
 __all__ = [
     "JUDGE_LIMIT",

@@ -1,7 +1,7 @@
 """The facts and content words of documents, for comparing one event's coverage across days.
 
 :func:`facts_in` reads a document sentence by sentence with
-:func:`deepdaily.verify.facts.extract_facts` (dates, numbers, versions and names, in Chinese or
+:func:`deepdaily.text.facts.extract_facts` (dates, numbers, versions and names, in Chinese or
 English) and gives each fact a *key* that identifies it across documents and a short display:
 
 - a number keeps the unit written after it (``1.6 s``, ``85%``, ``212 deployments``), and its
@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from deepdaily.analyse.sentences import split_sentences
 from deepdaily.models import Document
-from deepdaily.verify.facts import Fact, extract_facts, fold
+from deepdaily.text.facts import Fact, extract_facts, fold
+from deepdaily.text.sentences import split_sentences
 
 __all__ = ["FoundFact", "content_terms", "document_sentences", "facts_in"]
 
@@ -86,7 +86,7 @@ class FoundFact:
     key: tuple[str, ...]  # the same fact in any document has the same key
     display: str  # short, as written: "1.6 s", "Feb 1", "2.0.3"
     kind: FactClass
-    fact: Fact  # for deepdaily.verify.facts.FactIndex.supports
+    fact: Fact  # for deepdaily.text.facts.FactIndex.supports
     sentence: str  # where it was found
 
 

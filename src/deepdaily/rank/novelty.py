@@ -6,7 +6,7 @@ that digest (``later``) with the ones it saw (``earlier``) and returns a :class:
 
 - **new facts**: figures (numbers with their units, dates, versions) and names (models,
   products, organisations) that no earlier document states (:mod:`deepdaily.rank.newfacts`,
-  checked with :class:`deepdaily.verify.facts.FactIndex`, so ``$3 billion`` = ``30 亿``). A
+  checked with :class:`deepdaily.text.facts.FactIndex`, so ``$3 billion`` = ``30 亿``). A
   later document's own publication day is not a new fact, nor is its outlet's name;
 - **new sentences**: substantial ones (at least :data:`MIN_SENTENCE_TERMS` content words) of
   which at least :data:`NEW_SENTENCE_SHARE` of the content words appear nowhere in the earlier
@@ -38,7 +38,7 @@ from deepdaily.cluster.events import document_time
 from deepdaily.models import Document
 from deepdaily.rank.newfacts import FoundFact, content_terms, document_sentences, facts_in
 from deepdaily.rank.signals import spam_signals
-from deepdaily.verify.facts import FactIndex, fold
+from deepdaily.text.facts import FactIndex, fold
 
 __all__ = [
     "MARKER_SENTENCES",

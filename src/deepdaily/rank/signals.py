@@ -201,10 +201,10 @@ def spam_signals(text: str) -> list[str]:
     """The spam/injection phrases found in ``text`` (as written), empty when clean.
 
     Besides the patterns above, any sentence the analysis stage would redact as an instruction
-    (its multilingual detector, :func:`deepdaily.analyse.sanitise.redact_instructions`) counts,
+    (its multilingual detector, :func:`deepdaily.text.sanitise.redact_instructions`) counts,
     so an injection in German or Chinese cannot lift a ranking the English patterns would sink.
     """
-    from deepdaily.analyse.sanitise import redact_instructions
+    from deepdaily.text.sanitise import redact_instructions
 
     found = [m.group(0) for pattern in _SPAM if (m := pattern.search(text))]
     _, removed = redact_instructions(text)

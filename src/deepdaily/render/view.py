@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deepdaily.analyse.labels import Labels, labels_for
-from deepdaily.analyse.sentences import normalise
 from deepdaily.models import Claim, Digest, DigestItem
 from deepdaily.render.sanitise import (
     md_autolink,
@@ -44,6 +43,7 @@ from deepdaily.render.sanitise import (
     md_text,
     md_url,
 )
+from deepdaily.text.sentences import normalise
 
 __all__ = ["BulletView", "ItemView", "ListEntry", "digest_context"]
 

@@ -1,8 +1,8 @@
 """Verification: what a model wrote is checked against the event's sources before publishing.
 
 - :mod:`.claims`: a claim's passage must be in a source (normalised, fuzzy-tolerant);
-- :mod:`.facts`: numbers, versions, dates, model and organisation names must be in the sources;
-- :mod:`.links`: only the event's source URLs may appear;
+- facts (numbers, versions, dates, names) and links are read by :mod:`deepdaily.text.facts` and
+  :mod:`deepdaily.text.links`; only the event's source URLs may appear;
 - :mod:`.sentence`: one sentence of output: instructions, echoes, unsupported facts, language;
 - :mod:`.analysis`: the whole of a model's answer, sentence by sentence, for revision rounds;
 - :mod:`.item`: :func:`verify_item`, the stage's seam for a finished item of any engine;
@@ -20,9 +20,7 @@ from deepdaily.verify.claims import (
     check_claim,
     find_passage,
 )
-from deepdaily.verify.facts import Fact, FactIndex, extract_facts
 from deepdaily.verify.item import evidence_for, verify_item
-from deepdaily.verify.links import find_urls, same_url, strip_urls
 from deepdaily.verify.report import VerificationReport, totals
 from deepdaily.verify.sentence import Evidence, language_problem, sentence_problems
 
@@ -32,21 +30,15 @@ __all__ = [
     "Checked",
     "ClaimCheck",
     "Evidence",
-    "Fact",
-    "FactIndex",
     "PassageMatch",
     "Problem",
     "VerificationReport",
     "check_analysis",
     "check_claim",
     "evidence_for",
-    "extract_facts",
     "find_passage",
-    "find_urls",
     "language_problem",
-    "same_url",
     "sentence_problems",
-    "strip_urls",
     "totals",
     "verify_item",
 ]

@@ -2,9 +2,9 @@
 
 :func:`check_analysis` cleans every text field and lists what failed. For each field:
 
-1. markup is removed (:func:`~deepdaily.analyse.sanitise.strip_markup`), counted;
+1. markup is removed (:func:`~deepdaily.text.sanitise.strip_markup`), counted;
 2. a sentence carrying a URL that is not one of the event's source URLs fails (the URL is
-   stripped even from the problem sent back, :mod:`deepdaily.verify.links`); each sentence must
+   stripped even from the problem sent back, :mod:`deepdaily.text.links`); each sentence must
    then also pass :func:`~deepdaily.verify.sentence.sentence_problems` (no instruction, no
    repetition of a removed instruction or of the system prompt, no fact the sources lack, the
    profile's language); a field that repeats the system prompt as a whole is dropped whole;
@@ -24,12 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from deepdaily.analyse.grounding import fence_text
-from deepdaily.analyse.sanitise import REDACTED, is_instruction, strip_markup
 from deepdaily.analyse.schema import ClaimOut, EventAnalysis
-from deepdaily.analyse.sentences import join_sentences, split_sentences
+from deepdaily.text.facts import FactKind, extract_facts, fold
+from deepdaily.text.links import same_url, strip_urls
+from deepdaily.text.sanitise import REDACTED, is_instruction, strip_markup
+from deepdaily.text.sentences import join_sentences, split_sentences
 from deepdaily.verify.claims import ClaimCheck, check_claim, match_tokens
-from deepdaily.verify.facts import FactKind, extract_facts, fold
-from deepdaily.verify.links import same_url, strip_urls
 from deepdaily.verify.sentence import (
     LEAK,
     WITHHELD,

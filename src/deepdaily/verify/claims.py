@@ -17,7 +17,7 @@ a different inflection, quote style or ellipsis still passes; a paraphrase does 
 else the claim is published as unverified. Below the floor the passage is not in the source. A
 passage shorter than :data:`MIN_PASSAGE_TOKENS` tokens proves nothing and never matches.
 
-:func:`check_claim` adds the fact check of :mod:`deepdaily.verify.facts`: every number, date,
+:func:`check_claim` adds the fact check of :mod:`deepdaily.text.facts`: every number, date,
 name and organisation in the claim's text must be in the event's sources.
 """
 
@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
 
-from deepdaily.verify.facts import FactIndex
-from deepdaily.verify.links import same_url
+from deepdaily.text.facts import FactIndex
+from deepdaily.text.links import same_url
 
 __all__ = [
     "JUDGE_FLOOR",

@@ -20,12 +20,12 @@ from __future__ import annotations
 from typing import Literal
 
 from deepdaily.analyse.grounding import EmptyGrounding, Grounding, ground_event
-from deepdaily.analyse.sanitise import is_instruction, strip_markup
 from deepdaily.analyse.schema import EventAnalysis
 from deepdaily.models import Claim, DigestItem, Event
+from deepdaily.text.links import same_url, strip_urls
+from deepdaily.text.sanitise import is_instruction, strip_markup
 from deepdaily.verify.analysis import Checked, clean_field, drop_sentences
 from deepdaily.verify.claims import check_claim
-from deepdaily.verify.links import same_url, strip_urls
 from deepdaily.verify.report import VerificationReport
 from deepdaily.verify.sentence import Evidence, sentence_problems
 

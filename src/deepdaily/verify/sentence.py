@@ -1,10 +1,10 @@
 """Checks on one sentence of model output, and the evidence they are made against.
 
 :func:`sentence_problems` says why a sentence may not be published: it addresses an AI or the
-reader with an instruction (:func:`~deepdaily.analyse.sanitise.is_instruction`); it repeats a
+reader with an instruction (:func:`~deepdaily.text.sanitise.is_instruction`); it repeats a
 source sentence the grounding removed as an instruction, or the system prompt (:func:`echoes`:
 :data:`ECHO_TOKENS` consecutive tokens in common, or the whole of a shorter sentence); it states
-a fact the sources do not have (:mod:`deepdaily.verify.facts`); or it is not in the profile's
+a fact the sources do not have (:mod:`deepdaily.text.facts`); or it is not in the profile's
 language (:func:`language_problem`: by script, and for English by common function words, so a
 switch to Spanish or German is caught too).
 """
@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from deepdaily.analyse.sanitise import is_instruction
+from deepdaily.text.facts import FactIndex, FactKind
+from deepdaily.text.sanitise import is_instruction
 from deepdaily.verify.claims import match_tokens
-from deepdaily.verify.facts import FactIndex, FactKind
 
 __all__ = [
     "ECHO",

@@ -10,7 +10,7 @@ with both the v1 router and Weave Router v2"), does not follow it up. Weights:
 * a derived entity holding a digit (a versioned name such as ``Quill-7`` or ``CVE-2026-4411``):
   1.0;
 * any other derived entity or phrase (``vLLM``, ``KV cache``, ``推理基础设施``): 0.5;
-* common vocabulary (:func:`deepdaily.analyse.names.is_common_vocabulary`: ``CUDA``, ``GPU``,
+* common vocabulary (:func:`deepdaily.text.names.is_common_vocabulary`: ``CUDA``, ``GPU``,
   ``README``, ``FP8``, ``H100``, ``p99``, ``v1``), explicit or derived: 0.5, unless a reader
   named it by hand (``watch add --term CUDA``).
 
@@ -36,8 +36,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from deepdaily.analyse.names import is_common_vocabulary
 from deepdaily.models import Event
+from deepdaily.text.names import is_common_vocabulary
 from deepdaily.watch.terms import has_digit, key_form
 from deepdaily.watch.topics import WatchTopic
 

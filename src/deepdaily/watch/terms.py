@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from deepdaily.analyse.entities import mentions
+from deepdaily.text.entities import mentions
 
 __all__ = ["GENERIC", "MAX_KEYS", "TopicKeys", "has_digit", "key_form", "topic_keys"]
 

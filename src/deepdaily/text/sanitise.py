@@ -22,8 +22,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-from deepdaily.analyse.sentences import normalise
-from deepdaily.analyse.untrusted import is_instruction as _is_instruction_en_zh
+from deepdaily.text.sentences import normalise
+from deepdaily.text.untrusted import is_instruction as _is_instruction_en_zh
 
 __all__ = [
     "REDACTED",
@@ -257,7 +257,7 @@ _EXTRA_RE = re.compile("|".join(f"(?:{p})" for p in _EXTRA_PATTERNS), re.IGNOREC
 def is_instruction(sentence: str) -> bool:
     """True when the sentence addresses an AI (or the reader) with an instruction or bait.
 
-    Combines the shared English/Chinese patterns of :mod:`deepdaily.analyse.untrusted` with
+    Combines the shared English/Chinese patterns of :mod:`deepdaily.text.untrusted` with
     Spanish, Portuguese, Italian, French, German, Dutch, Russian, Japanese and Korean phrasings
     and a few more English and Chinese ones (add a link, reveal the prompt, switch language).
     """

@@ -11,7 +11,7 @@ Chinese or English text:
   ``万``/``亿``...) and unit (``%``, ``x``, ``倍``), and Chinese numerals that carry a ``十百千
   万亿`` digit (``三十``, ``十亿``); bare integers below 10 without a unit or scale are *not*
   facts (list counts, "1-2 条", "两种");
-- **organisations**: the gazetteer of :mod:`deepdaily.analyse.entities` (so ``谷歌`` and
+- **organisations**: the gazetteer of :mod:`deepdaily.text.entities` (so ``谷歌`` and
   ``Google`` are the same) and CamelCase names (``DeepMind``, ``MiniMax``).
 
 :class:`FactIndex` holds the same facts for the sources. A number is supported when a source
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from deepdaily.analyse.entities import entities_in
+from deepdaily.text.entities import entities_in
 
 __all__ = ["Fact", "FactIndex", "FactKind", "extract_facts", "fold"]
 

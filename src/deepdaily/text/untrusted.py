@@ -4,7 +4,7 @@ Source text may carry a prompt injection ("ignore previous instructions", "NOTE 
 忽略以上指令...) or bait for the reader ("visit this link to claim your prize", 扫码领取...).
 The offline engine quotes sentences verbatim, so such a sentence is dropped whole, and so is
 any sentence holding a link: links in the output come only from the documents' canonical URLs.
-What counts as a link is the verify stage's definition (:mod:`deepdaily.verify.links`: any
+What counts as a link is the verify stage's definition (:mod:`deepdaily.text.links`: any
 scheme, ``www.``, e-mail, a lower-case bare domain such as ``example.com``), so the offline
 engine never quotes what verification would strip. The instruction patterns are deliberately
 broad; losing a harmless sentence costs little, quoting an injected one costs trust.
@@ -69,15 +69,15 @@ def is_instruction(sentence: str) -> bool:
 # Imported when called: deepdaily.verify's package init imports this module (via
 # analyse.sanitise), so a module-level import would be circular.
 def contains_link(text: str) -> bool:
-    """True when the text holds anything :func:`deepdaily.verify.links.find_urls` calls a link."""
-    from deepdaily.verify.links import find_urls
+    """True when the text holds anything :func:`deepdaily.text.links.find_urls` calls a link."""
+    from deepdaily.text.links import find_urls
 
     return bool(find_urls(text))
 
 
 def strip_links(text: str) -> str:
     """``text`` with every link removed and whitespace tidied (for titles, which are kept)."""
-    from deepdaily.verify.links import strip_urls
+    from deepdaily.text.links import strip_urls
 
     stripped, _ = strip_urls(text, ())
     stripped = re.sub(r"[(（\[]\s*[)）\]]", "", stripped)

@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from deepdaily.analyse.entities import entities_in, mentions
-from deepdaily.analyse.sentences import split_sentences
+from deepdaily.text.entities import entities_in, mentions
+from deepdaily.text.sentences import split_sentences
 
 __all__ = ["GENERIC_TERMS", "Term", "fact_score", "terms_in"]
 

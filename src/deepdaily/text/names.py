@@ -8,13 +8,13 @@ subject or a thing to watch:
   ``Router 2.0.4``, ``Agents SDK 0.15``) and Chinese names with a Latin suffix (``澜川-R2``);
 - organisations and products of the gazetteer as written (``Claude``, ``OpenAI``);
 - mixed-case names (``HarborBench``, ``vLLM``) and capitalised words inside a sentence
-  (``Quillstone``), as :func:`deepdaily.analyse.facts.terms_in` finds them.
+  (``Quillstone``), as :func:`deepdaily.text.terms.terms_in` finds them.
 
 Common vocabulary is never a name (:func:`is_common_vocabulary`): acronyms without a digit
 (``CUDA``, ``GPU``, ``README``, ``NVMe``), number formats (``FP8``, ``BF16``, ``INT4``), short
 letter-and-number tokens that name hardware or metrics rather than a story (``H100``,
 ``MI300X``, ``p99``, ``v1``), quantities (``70B``), bare versions and the generic words of
-:data:`~deepdaily.analyse.facts.GENERIC_TERMS`. Two items that both say "CUDA" share a word, not
+:data:`~deepdaily.text.terms.GENERIC_TERMS`. Two items that both say "CUDA" share a word, not
 a subject; a watch topic keyed on "CUDA" would follow up every story that says it.
 """
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from deepdaily.analyse.facts import GENERIC_TERMS, terms_in
+from deepdaily.text.terms import GENERIC_TERMS, terms_in
 
 __all__ = ["Name", "family", "is_common_vocabulary", "names_in"]
 

@@ -1,0 +1,14 @@
+"""Text analysis shared by every stage: the lowest layer of the package.
+
+Clustering, ranking, analysis, verification and rendering all read text the same way, so the
+tools live here, below them all, and import nothing of the pipeline:
+
+- :mod:`.sentences`: normalising and splitting text into sentences (English and Chinese);
+- :mod:`.entities`: organisations and other names found in text;
+- :mod:`.terms`: fact-bearing sentences and the terms that recur across items;
+- :mod:`.names`: the distinctive names an item is about (for trends and watch lists);
+- :mod:`.facts`: typed, checkable facts (numbers, dates, versions, names);
+- :mod:`.links`: URLs found in text, compared and stripped;
+- :mod:`.untrusted` and :mod:`.sanitise`: text that addresses an AI or the reader, hidden or
+  unsafe markup: what fetched content may never carry into a prompt or a digest.
+"""
