@@ -48,77 +48,293 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 _ORGS = [
-    "Northwind Labs", "Helix Compute", "Quarry AI", "Bluefin Systems", "Arbor Research",
-    "Kestrel Cloud", "Tessellate", "Oakmont Institute", "Marlin Data", "Ridgeline Networks",
-    "Cobalt Robotics", "Lumen Forge", "Parallax Group", "Stratus Foundry", "Vantage Silicon",
-    "Ember Analytics", "Juniper Works", "Halcyon Models", "Basalt Security", "Corvid Labs",
+    "Northwind Labs",
+    "Helix Compute",
+    "Quarry AI",
+    "Bluefin Systems",
+    "Arbor Research",
+    "Kestrel Cloud",
+    "Tessellate",
+    "Oakmont Institute",
+    "Marlin Data",
+    "Ridgeline Networks",
+    "Cobalt Robotics",
+    "Lumen Forge",
+    "Parallax Group",
+    "Stratus Foundry",
+    "Vantage Silicon",
+    "Ember Analytics",
+    "Juniper Works",
+    "Halcyon Models",
+    "Basalt Security",
+    "Corvid Labs",
 ]
 _PRODUCTS = [
-    "scheduler", "inference server", "tokenizer", "vector index", "compiler pass",
-    "training loop", "evaluation harness", "serving stack", "kernel library", "router",
-    "agent framework", "retrieval pipeline", "quantization toolkit", "model registry",
-    "batching layer", "cache", "profiler", "data loader", "sandbox", "orchestrator",
+    "scheduler",
+    "inference server",
+    "tokenizer",
+    "vector index",
+    "compiler pass",
+    "training loop",
+    "evaluation harness",
+    "serving stack",
+    "kernel library",
+    "router",
+    "agent framework",
+    "retrieval pipeline",
+    "quantization toolkit",
+    "model registry",
+    "batching layer",
+    "cache",
+    "profiler",
+    "data loader",
+    "sandbox",
+    "orchestrator",
 ]
 _ADJECTIVES = [
-    "distributed", "open-source", "experimental", "incremental", "lightweight", "sparse",
-    "speculative", "deterministic", "multilingual", "memory-efficient", "fault-tolerant",
-    "low-latency", "mixed-precision", "streaming", "asynchronous", "sharded", "portable",
-    "reproducible", "self-hosted", "hardware-aware",
+    "distributed",
+    "open-source",
+    "experimental",
+    "incremental",
+    "lightweight",
+    "sparse",
+    "speculative",
+    "deterministic",
+    "multilingual",
+    "memory-efficient",
+    "fault-tolerant",
+    "low-latency",
+    "mixed-precision",
+    "streaming",
+    "asynchronous",
+    "sharded",
+    "portable",
+    "reproducible",
+    "self-hosted",
+    "hardware-aware",
 ]
 _TOPICS = [
-    "long-context reasoning", "GPU utilisation", "prompt injection", "kernel fusion",
-    "KV-cache eviction", "model distillation", "retrieval quality", "tail latency",
-    "supply-chain security", "benchmark contamination", "fine-tuning cost", "agent reliability",
-    "speculative decoding", "checkpoint size", "tokenizer drift", "data deduplication",
-    "evaluation leakage", "cold-start time", "memory bandwidth", "cluster scheduling",
+    "long-context reasoning",
+    "GPU utilisation",
+    "prompt injection",
+    "kernel fusion",
+    "KV-cache eviction",
+    "model distillation",
+    "retrieval quality",
+    "tail latency",
+    "supply-chain security",
+    "benchmark contamination",
+    "fine-tuning cost",
+    "agent reliability",
+    "speculative decoding",
+    "checkpoint size",
+    "tokenizer drift",
+    "data deduplication",
+    "evaluation leakage",
+    "cold-start time",
+    "memory bandwidth",
+    "cluster scheduling",
 ]
 _METRICS = [
-    "throughput", "p99 latency", "peak memory", "accuracy", "pass rate", "token cost",
-    "startup time", "error rate", "energy use", "recall", "compile time", "queue depth",
+    "throughput",
+    "p99 latency",
+    "peak memory",
+    "accuracy",
+    "pass rate",
+    "token cost",
+    "startup time",
+    "error rate",
+    "energy use",
+    "recall",
+    "compile time",
+    "queue depth",
 ]
 _SUBJECTS = [
-    "the team", "the maintainers", "the authors", "our benchmark", "the new release",
-    "the patch", "the reference implementation", "an early adopter", "the reviewers",
-    "the upstream project", "the hosted service", "the open model", "the baseline",
-    "a second run", "the migration", "the pilot deployment",
+    "the team",
+    "the maintainers",
+    "the authors",
+    "our benchmark",
+    "the new release",
+    "the patch",
+    "the reference implementation",
+    "an early adopter",
+    "the reviewers",
+    "the upstream project",
+    "the hosted service",
+    "the open model",
+    "the baseline",
+    "a second run",
+    "the migration",
+    "the pilot deployment",
 ]
 _VERBS_PAST = [
-    "reduced", "doubled", "measured", "replaced", "rewrote", "profiled", "shipped",
-    "deprecated", "validated", "reproduced", "split", "merged", "audited", "tuned",
-    "isolated", "documented", "benchmarked", "simplified",
+    "reduced",
+    "doubled",
+    "measured",
+    "replaced",
+    "rewrote",
+    "profiled",
+    "shipped",
+    "deprecated",
+    "validated",
+    "reproduced",
+    "split",
+    "merged",
+    "audited",
+    "tuned",
+    "isolated",
+    "documented",
+    "benchmarked",
+    "simplified",
 ]
 _VERBS_PRESENT = [
-    "changes", "limits", "explains", "hides", "exposes", "dominates", "undercuts",
-    "complicates", "improves", "bounds", "shifts", "reveals",
+    "changes",
+    "limits",
+    "explains",
+    "hides",
+    "exposes",
+    "dominates",
+    "undercuts",
+    "complicates",
+    "improves",
+    "bounds",
+    "shifts",
+    "reveals",
 ]
 _OPENERS = [
-    "In practice,", "For now,", "Crucially,", "At the same time,", "By contrast,",
-    "Unsurprisingly,", "More interesting is that", "According to the changelog,",
-    "In our tests,", "On closer inspection,", "Taken together,", "As a result,",
-    "Still,", "Notably,", "For most users,", "Behind the scenes,",
+    "In practice,",
+    "For now,",
+    "Crucially,",
+    "At the same time,",
+    "By contrast,",
+    "Unsurprisingly,",
+    "More interesting is that",
+    "According to the changelog,",
+    "In our tests,",
+    "On closer inspection,",
+    "Taken together,",
+    "As a result,",
+    "Still,",
+    "Notably,",
+    "For most users,",
+    "Behind the scenes,",
 ]
 _CLAUSES = [
-    "which matters most for small teams", "although the gain shrinks on older hardware",
-    "once the cache is warm", "without touching the public API",
-    "at the price of a longer build", "because the bottleneck moved to the network",
-    "even with the default settings", "when requests arrive in bursts",
-    "as long as the batch fits in memory", "which nobody had measured before",
-    "and the regression tests still pass", "but only for English prompts",
-    "after a week of production traffic", "under a strict latency budget",
+    "which matters most for small teams",
+    "although the gain shrinks on older hardware",
+    "once the cache is warm",
+    "without touching the public API",
+    "at the price of a longer build",
+    "because the bottleneck moved to the network",
+    "even with the default settings",
+    "when requests arrive in bursts",
+    "as long as the batch fits in memory",
+    "which nobody had measured before",
+    "and the regression tests still pass",
+    "but only for English prompts",
+    "after a week of production traffic",
+    "under a strict latency budget",
 ]
-_PLACES = ["in production", "on a single node", "across eight GPUs", "on commodity CPUs",
-           "in the nightly build", "on the public leaderboard", "behind a feature flag",
-           "in the staging cluster", "on laptops", "at the edge"]
-_NAMES = ["Ada", "Bruno", "Chen", "Dara", "Emeka", "Farah", "Goran", "Hana", "Ivo", "Jun",
-          "Keira", "Lars", "Mei", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tomas",
-          "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zofia"]
-_SURNAMES = ["Abbott", "Baptiste", "Castro", "Dubois", "Eriksen", "Fischer", "Gupta", "Hale",
-             "Ibrahim", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor",
-             "Petrov", "Quint", "Rahman", "Sato", "Tanaka", "Varga", "Weber", "Yilmaz", "Zhou"]
-_SECTIONS = ["Research", "Infrastructure", "Security", "Open Source", "Tooling", "Releases",
-             "Hardware", "Evaluation", "Agents", "Data", "Policy", "Tutorials"]
-_IDENTS = ["batch", "cache", "queue", "token", "shard", "worker", "budget", "window", "step",
-           "model", "config", "result", "plan", "metric", "stream", "chunk", "graph", "node"]
+_PLACES = [
+    "in production",
+    "on a single node",
+    "across eight GPUs",
+    "on commodity CPUs",
+    "in the nightly build",
+    "on the public leaderboard",
+    "behind a feature flag",
+    "in the staging cluster",
+    "on laptops",
+    "at the edge",
+]
+_NAMES = [
+    "Ada",
+    "Bruno",
+    "Chen",
+    "Dara",
+    "Emeka",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Ivo",
+    "Jun",
+    "Keira",
+    "Lars",
+    "Mei",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tomas",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zofia",
+]
+_SURNAMES = [
+    "Abbott",
+    "Baptiste",
+    "Castro",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Gupta",
+    "Hale",
+    "Ibrahim",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quint",
+    "Rahman",
+    "Sato",
+    "Tanaka",
+    "Varga",
+    "Weber",
+    "Yilmaz",
+    "Zhou",
+]
+_SECTIONS = [
+    "Research",
+    "Infrastructure",
+    "Security",
+    "Open Source",
+    "Tooling",
+    "Releases",
+    "Hardware",
+    "Evaluation",
+    "Agents",
+    "Data",
+    "Policy",
+    "Tutorials",
+]
+_IDENTS = [
+    "batch",
+    "cache",
+    "queue",
+    "token",
+    "shard",
+    "worker",
+    "budget",
+    "window",
+    "step",
+    "model",
+    "config",
+    "result",
+    "plan",
+    "metric",
+    "stream",
+    "chunk",
+    "graph",
+    "node",
+]
 
 
 def _a(word: str) -> str:
@@ -164,31 +380,41 @@ class Prose:
         if template == 0:
             s = f"{p(_SUBJECTS)} {p(_VERBS_PAST)} {self.thing()} {p(_PLACES)}"
         elif template == 1:
-            s = (f"{p(_ORGS)} {p(_VERBS_PAST)} its {p(_PRODUCTS)} and cut {p(_METRICS)} "
-                 f"by {self.percent()}")
+            s = (
+                f"{p(_ORGS)} {p(_VERBS_PAST)} its {p(_PRODUCTS)} and cut {p(_METRICS)} "
+                f"by {self.percent()}"
+            )
         elif template == 2:
             s = f"{p(_OPENERS)} {p(_TOPICS)} {p(_VERBS_PRESENT)} how {self.thing()} behaves"
         elif template == 3:
-            s = (f"{self.thing()} {p(_VERBS_PRESENT)} {p(_METRICS)}, "
-                 f"{p(_CLAUSES)}")
+            s = f"{self.thing()} {p(_VERBS_PRESENT)} {p(_METRICS)}, {p(_CLAUSES)}"
         elif template == 4:
-            s = (f"{p(_OPENERS)} {p(_SUBJECTS)} {p(_VERBS_PAST)} {p(_METRICS)} "
-                 f"{p(_PLACES)} and saw a change of {self.number()}")
+            s = (
+                f"{p(_OPENERS)} {p(_SUBJECTS)} {p(_VERBS_PAST)} {p(_METRICS)} "
+                f"{p(_PLACES)} and saw a change of {self.number()}"
+            )
         elif template == 5:
-            s = (f"the question is whether {p(_TOPICS)} still matters once "
-                 f"{self.thing()} is in place")
+            s = (
+                f"the question is whether {p(_TOPICS)} still matters once "
+                f"{self.thing()} is in place"
+            )
         elif template == 6:
-            s = (f"{p(_NAMES)} {p(_SURNAMES)} of {p(_ORGS)} said the work on {p(_TOPICS)} "
-                 f"took {r.randint(2, 19)} weeks")
+            s = (
+                f"{p(_NAMES)} {p(_SURNAMES)} of {p(_ORGS)} said the work on {p(_TOPICS)} "
+                f"took {r.randint(2, 19)} weeks"
+            )
         elif template == 7:
-            s = (f"compared with the previous version, {p(_METRICS)} moved by "
-                 f"{self.percent()} {p(_PLACES)}")
+            s = (
+                f"compared with the previous version, {p(_METRICS)} moved by "
+                f"{self.percent()} {p(_PLACES)}"
+            )
         elif template == 8:
-            s = (f"{p(_SUBJECTS)} {p(_VERBS_PAST)} {self.thing()}, {p(_CLAUSES)}, "
-                 f"and {p(_VERBS_PAST)} {self.thing()} next")
+            s = (
+                f"{p(_SUBJECTS)} {p(_VERBS_PAST)} {self.thing()}, {p(_CLAUSES)}, "
+                f"and {p(_VERBS_PAST)} {self.thing()} next"
+            )
         else:
-            s = (f"{p(_OPENERS)} {self.thing()} {p(_VERBS_PRESENT)} {p(_TOPICS)} "
-                 f"{p(_CLAUSES)}")
+            s = f"{p(_OPENERS)} {self.thing()} {p(_VERBS_PRESENT)} {p(_TOPICS)} {p(_CLAUSES)}"
         s = s[0].upper() + s[1:]
         return s + r.choice([".", ".", ".", ".", "!", "?"] if template == 5 else ".")
 
@@ -295,11 +521,19 @@ def _articles(seed: int, site: int, count: int, base_url: str) -> list[Article]:
         title = prose.title()
         slug = f"{index:03d}-{_slugify(title)}"
         summary = prose.sentence() + " " + prose.sentence()
-        out.append(Article(
-            site=site, index=index, slug=slug, title=title, summary=summary[:280],
-            author=prose.person(), section=rng.choice(_SECTIONS), published=when,
-            url=f"{base_url}/s/{site:03d}/posts/{slug}.html",
-        ))
+        out.append(
+            Article(
+                site=site,
+                index=index,
+                slug=slug,
+                title=title,
+                summary=summary[:280],
+                author=prose.person(),
+                section=rng.choice(_SECTIONS),
+                published=when,
+                url=f"{base_url}/s/{site:03d}/posts/{slug}.html",
+            )
+        )
         when -= timedelta(minutes=rng.randint(15, 140))
     return out
 
@@ -320,7 +554,7 @@ def render_feed(seed: int, site: int, articles: list[Article], base_url: str) ->
             "    <item>\n"
             f"      <title>{esc(a.title)}</title>\n"
             f"      <link>{esc(a.url)}</link>\n"
-            f"      <guid isPermaLink=\"true\">{esc(a.url)}</guid>\n"
+            f'      <guid isPermaLink="true">{esc(a.url)}</guid>\n'
             f"      <pubDate>{format_datetime(a.published, usegmt=True)}</pubDate>\n"
             f"      <dc:creator>{esc(a.author)}</dc:creator>\n"
             f"      <category>{esc(a.section)}</category>\n"
@@ -356,7 +590,10 @@ _CSS_PROPS = [
     ("gap", lambda r: f"{r.randint(2, 40)}px"),
     ("max-width", lambda r: f"{r.randint(240, 1440)}px"),
     ("transition", lambda r: f"opacity {r.randint(50, 600)}ms ease-in-out"),
-    ("box-shadow", lambda r: f"0 {r.randint(0, 8)}px {r.randint(0, 24)}px rgba(0,0,0,.{r.randint(1, 9)})"),
+    (
+        "box-shadow",
+        lambda r: f"0 {r.randint(0, 8)}px {r.randint(0, 24)}px rgba(0,0,0,.{r.randint(1, 9)})",
+    ),
 ]
 
 
@@ -394,7 +631,9 @@ def _js(rng: random.Random, target: int) -> str:
     return "".join(out)
 
 
-def render_page(seed: int, article: Article, siblings: list[Article], base_url: str) -> tuple[str, int]:
+def render_page(
+    seed: int, article: Article, siblings: list[Article], base_url: str
+) -> tuple[str, int]:
     """One article page and its body word count."""
     rng = _rng(seed, "page", article.site, article.index)
     prose = Prose(rng)
@@ -426,13 +665,16 @@ def render_page(seed: int, article: Article, siblings: list[Article], base_url: 
                 roll = rng.random()
                 if roll < 0.15:
                     other = rng.choice(siblings)
-                    sentences[k] += (f' (<a href="{esc(other.url)}">'
-                                     f"{esc(other.title.split(':')[0].lower())}</a>)")
+                    sentences[k] += (
+                        f' (<a href="{esc(other.url)}">'
+                        f"{esc(other.title.split(':')[0].lower())}</a>)"
+                    )
                 elif roll < 0.25:
                     sentences[k] = f"<strong>{sentences[k]}</strong>"
                 elif roll < 0.35:
-                    sentences[k] += (f" (see <code>{rng.choice(_IDENTS)}."
-                                     f"{rng.choice(_IDENTS)}()</code>)")
+                    sentences[k] += (
+                        f" (see <code>{rng.choice(_IDENTS)}.{rng.choice(_IDENTS)}()</code>)"
+                    )
             parts.append(f"<p>{'. '.join(sentences)}</p>")
             words += len(para.split())
         if section == list_at:
@@ -440,19 +682,25 @@ def render_page(seed: int, article: Article, siblings: list[Article], base_url: 
             items = "".join(f"<li>{esc(prose.sentence())}</li>" for _ in range(rng.randint(3, 6)))
             parts.append(f"<{tag}>{items}</{tag}>")
         if section == code_at:
-            parts.append(f'<pre><code class="language-python">{esc(prose.code(rng.randint(6, 18)))}</code></pre>')
+            parts.append(
+                f'<pre><code class="language-python">{esc(prose.code(rng.randint(6, 18)))}</code></pre>'
+            )
         if rng.random() < 0.25:
             parts.append(f"<blockquote><p>{esc(prose.sentence())}</p></blockquote>")
         section += 1
     if code_at >= section:  # short article: the code block still belongs in it
-        parts.append(f'<pre><code class="language-python">{esc(prose.code(rng.randint(6, 18)))}</code></pre>')
+        parts.append(
+            f'<pre><code class="language-python">{esc(prose.code(rng.randint(6, 18)))}</code></pre>'
+        )
     article_html = "\n".join(parts)
 
     nav = "".join(
         f'<li class="site-nav__item"><a href="{home}section/{_slugify(s)}/">{esc(s)}</a>'
         '<ul class="site-nav__sub">'
-        + "".join(f'<li><a href="{home}section/{_slugify(s)}/{_slugify(t)}/">{esc(t)}</a></li>'
-                  for t in rng.sample(_TOPICS, 4))
+        + "".join(
+            f'<li><a href="{home}section/{_slugify(s)}/{_slugify(t)}/">{esc(t)}</a></li>'
+            for t in rng.sample(_TOPICS, 4)
+        )
         + "</ul></li>"
         for s in _SECTIONS
     )
@@ -472,7 +720,9 @@ def render_page(seed: int, article: Article, siblings: list[Article], base_url: 
             f"{esc(rng.choice(_TOPICS).capitalize())}</a></li>"
             for i in range(rng.randint(10, 18))
         )
-        footer_cols.append(f'<div class="footer__col"><h4>{esc(rng.choice(_SECTIONS))}</h4><ul>{links}</ul></div>')
+        footer_cols.append(
+            f'<div class="footer__col"><h4>{esc(rng.choice(_SECTIONS))}</h4><ul>{links}</ul></div>'
+        )
     comments = []
     for i in range(rng.randint(2, 9)):
         when = article.published + timedelta(minutes=rng.randint(5, 600))
@@ -580,7 +830,9 @@ def render_page(seed: int, article: Article, siblings: list[Article], base_url: 
     skeleton = len(assemble("", "").encode("utf-8"))
     padding = max(target - skeleton, 2_000)
     style_share = rng.uniform(0.35, 0.6)
-    page = assemble(_css(rng, int(padding * style_share)), _js(rng, int(padding * (1 - style_share))))
+    page = assemble(
+        _css(rng, int(padding * style_share)), _js(rng, int(padding * (1 - style_share)))
+    )
     return page, words
 
 
@@ -590,8 +842,10 @@ def _icon(rng: random.Random) -> str:
         f'{rng.randint(-9, 9)}h{rng.randint(1, 12)}v{rng.randint(1, 12)}z"/>'
         for _ in range(rng.randint(2, 5))
     )
-    return (f'<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" '
-            f'fill="currentColor">{paths}</svg>')
+    return (
+        f'<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" '
+        f'fill="currentColor">{paths}</svg>'
+    )
 
 
 def _json_str(text: str) -> str:
@@ -715,9 +969,13 @@ class DelayedServer:
                 body = target.read_bytes()
                 mtime = int(target.stat().st_mtime)
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-                meta = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True),
-                        "Content-Type": "application/rss+xml" if target.suffix == ".xml"
-                        else "text/html; charset=utf-8"}
+                meta = {
+                    "ETag": etag,
+                    "Last-Modified": formatdate(mtime, usegmt=True),
+                    "Content-Type": "application/rss+xml"
+                    if target.suffix == ".xml"
+                    else "text/html; charset=utf-8",
+                }
                 match = headers.get("if-none-match")
                 since = headers.get("if-modified-since")
                 fresh = False
@@ -754,8 +1012,13 @@ class Web:
     """
 
     def __init__(
-        self, root: Path, *, hosts: int = 1, delay: tuple[float, float] = (0.02, 0.2),
-        seed: int = 0, prefer_fixture: bool = True,
+        self,
+        root: Path,
+        *,
+        hosts: int = 1,
+        delay: tuple[float, float] = (0.02, 0.2),
+        seed: int = 0,
+        prefer_fixture: bool = True,
     ) -> None:
         self.servers: list[Any] = []
         for index in range(max(1, hosts)):

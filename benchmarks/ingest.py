@@ -347,19 +347,37 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--feeds", type=int, help="number of feeds/sites (default 100)")
     parser.add_argument("--pages-per-feed", type=int, help="entries per feed (default 10)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: 20 feeds x 10 pages unless --feeds/--pages-per-feed")
-    parser.add_argument("--skip-baseline", action="store_true",
-                        help="skip the naive sequential baseline (the slow part)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 20 feeds x 10 pages unless --feeds/--pages-per-feed",
+    )
+    parser.add_argument(
+        "--skip-baseline",
+        action="store_true",
+        help="skip the naive sequential baseline (the slow part)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
-    parser.add_argument("--hosts", type=int, default=0,
-                        help="loopback ports (distinct host:port sites) the feeds are spread "
-                        "over; default one per feed, as feeds come from different sites")
-    parser.add_argument("--delay", type=float, nargs=2, default=(20.0, 200.0),
-                        metavar=("MIN_MS", "MAX_MS"),
-                        help="uniform per-response delay in ms (default 20 200)")
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also report tracemalloc peaks (slows allocation-heavy code)")
+    parser.add_argument(
+        "--hosts",
+        type=int,
+        default=0,
+        help="loopback ports (distinct host:port sites) the feeds are spread "
+        "over; default one per feed, as feeds come from different sites",
+    )
+    parser.add_argument(
+        "--delay",
+        type=float,
+        nargs=2,
+        default=(20.0, 200.0),
+        metavar=("MIN_MS", "MAX_MS"),
+        help="uniform per-response delay in ms (default 20 200)",
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="also report tracemalloc peaks (slows allocation-heavy code)",
+    )
     args = parser.parse_args(argv)
     if args.feeds is None:
         args.feeds = 20 if args.quick else 100
@@ -390,8 +408,12 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
     delay = (args.delay[0] / 1000, args.delay[1] / 1000)
     results: dict[str, Any] = {
         "config": {
-            "feeds": args.feeds, "pages_per_feed": args.pages_per_feed, "seed": args.seed,
-            "hosts": args.hosts, "delay_ms": list(args.delay), "cpus": os.cpu_count(),
+            "feeds": args.feeds,
+            "pages_per_feed": args.pages_per_feed,
+            "seed": args.seed,
+            "hosts": args.hosts,
+            "delay_ms": list(args.delay),
+            "cpus": os.cpu_count(),
             "versions": _versions(),
             "loadavg_start": _loadavg(),
         },
@@ -403,12 +425,19 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
         root.mkdir()
         with Web(root, hosts=args.hosts, delay=delay, seed=args.seed) as web:
             t0 = time.perf_counter()
-            corpus = generate(root, web.base_urls, feeds=args.feeds,
-                              pages_per_feed=args.pages_per_feed, seed=args.seed)
+            corpus = generate(
+                root,
+                web.base_urls,
+                feeds=args.feeds,
+                pages_per_feed=args.pages_per_feed,
+                seed=args.seed,
+            )
             results["corpus"] = _corpus_stats(corpus, time.perf_counter() - t0)
             results["config"]["server"] = web.kind
-            log(f"corpus: {len(corpus.feeds)} feeds, {len(corpus.pages)} pages, "
-                f"{corpus.bytes_pages / 1e6:.1f} MB, served by {args.hosts} x {web.kind}")
+            log(
+                f"corpus: {len(corpus.feeds)} feeds, {len(corpus.pages)} pages, "
+                f"{corpus.bytes_pages / 1e6:.1f} MB, served by {args.hosts} x {web.kind}"
+            )
             common = {"tracemalloc": args.tracemalloc}
             db = f"sqlite:///{Path(tmp) / 'bench.db'}"
             pages = {"page_files": [str(p) for p in corpus.page_files], "pages": corpus.pages}
@@ -426,10 +455,14 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
                 results["measurements"][key] = figures
                 log(f"  {key}: {figures['wall']:.2f} s, {figures['server']['requests']} requests")
 
-            measure("deepdaily", "deepdaily",
-                    {"db": db, "feeds": corpus.feeds, "run_id": "bench-1"})
-            measure("deepdaily_rerun", "deepdaily",
-                    {"db": db, "feeds": corpus.feeds, "run_id": "bench-2"})
+            measure(
+                "deepdaily", "deepdaily", {"db": db, "feeds": corpus.feeds, "run_id": "bench-1"}
+            )
+            measure(
+                "deepdaily_rerun",
+                "deepdaily",
+                {"db": db, "feeds": corpus.feeds, "run_id": "bench-2"},
+            )
             if not args.skip_baseline:
                 measure("baseline", "baseline", {"feeds": corpus.feeds})
             measure("floor", "floor", pages)
@@ -526,15 +559,20 @@ def render_table(results: dict[str, Any]) -> str:
         "ETag/Last-Modified with 304",
         f"machine  {cfg['cpus']} CPUs, Python {v['python']}, trafilatura {v['trafilatura']}, "
         f"feedparser {v['feedparser']}, httpx {v['httpx']}"
-        + (f"; deepdaily [fetch] concurrency {fetch['concurrency']}, per_host "
-           f"{fetch['per_host']}" if fetch else ""),
+        + (
+            f"; deepdaily [fetch] concurrency {fetch['concurrency']}, per_host {fetch['per_host']}"
+            if fetch
+            else ""
+        ),
         f"load     1-min load average {_load(cfg.get('loadavg_start'))} at start, "
         f"{_load(cfg.get('loadavg_end'))} at end (other processes on the machine skew timings)",
         "",
     ]
     trace = any(fig.get("py_peak_mb") is not None for fig in m.values())
-    header = (f"{'measurement':<48}{'wall s':>9}{'CPU s':>8}{'requests':>10}{'docs':>7}"
-              f"{'RSS MB':>8}{'children':>10}" + (f"{'py peak':>9}" if trace else ""))
+    header = (
+        f"{'measurement':<48}{'wall s':>9}{'CPU s':>8}{'requests':>10}{'docs':>7}"
+        f"{'RSS MB':>8}{'children':>10}" + (f"{'py peak':>9}" if trace else "")
+    )
     lines += [header, "-" * len(header)]
     for key, label in _ROWS:
         fig = m.get(key)
@@ -543,33 +581,44 @@ def render_table(results: dict[str, Any]) -> str:
                 lines.append(f"{label:<48}{'FAILED':>9}")
             continue
         docs = fig["documents_new"] if key.startswith("deepdaily") else fig["documents"]
-        row = (f"{label:<48}{fig['wall']:>9.2f}{fig['cpu']:>8.2f}"
-               f"{fig['server']['requests']:>10}{docs:>7}"
-               f"{_mb(fig['rss_self_mb']):>8}{_mb(fig['rss_children_mb']):>10}")
+        row = (
+            f"{label:<48}{fig['wall']:>9.2f}{fig['cpu']:>8.2f}"
+            f"{fig['server']['requests']:>10}{docs:>7}"
+            f"{_mb(fig['rss_self_mb']):>8}{_mb(fig['rss_children_mb']):>10}"
+        )
         if trace:
             row += f"{_mb(fig.get('py_peak_mb')):>9}"
         lines.append(row)
     lines.append("")
     if "baseline_over_deepdaily" in s:
         met = "met" if s["speedup_target_met"] else "MISSED"
-        lines.append(f"baseline / deepdaily              {s['baseline_over_deepdaily']:6.2f}x   "
-                     f"target >= {TARGET_SPEEDUP:g}x: {met}")
+        lines.append(
+            f"baseline / deepdaily              {s['baseline_over_deepdaily']:6.2f}x   "
+            f"target >= {TARGET_SPEEDUP:g}x: {met}"
+        )
     if "deepdaily_over_floor" in s:
         met = "met" if s["floor_target_met"] else "MISSED"
-        lines.append(f"deepdaily / floor (1 process)     {s['deepdaily_over_floor']:6.2f}x   "
-                     f"target <= {TARGET_FLOOR:g}x on 2 cores: {met}")
+        lines.append(
+            f"deepdaily / floor (1 process)     {s['deepdaily_over_floor']:6.2f}x   "
+            f"target <= {TARGET_FLOOR:g}x on 2 cores: {met}"
+        )
     if "deepdaily_over_floor_2proc" in s:
-        lines.append(f"deepdaily / floor (2 processes)   {s['deepdaily_over_floor_2proc']:6.2f}x"
-                     "   (reference)")
+        lines.append(
+            f"deepdaily / floor (2 processes)   {s['deepdaily_over_floor_2proc']:6.2f}x"
+            "   (reference)"
+        )
     if "deepdaily_cpu_over_floor_cpu" in s:
-        lines.append(f"CPU: deepdaily / floor (1 proc)   {s['deepdaily_cpu_over_floor_cpu']:6.2f}x"
-                     "   (CPU seconds, all processes; insensitive to other load)")
+        lines.append(
+            f"CPU: deepdaily / floor (1 proc)   {s['deepdaily_cpu_over_floor_cpu']:6.2f}x"
+            "   (CPU seconds, all processes; insensitive to other load)"
+        )
     if dd:
         lines.append(
             f"documents stored                  {dd['documents']} of {s['documents_expected']} "
             f"pages ({dd['entries']} feed entries, {dd['sources_failed']} sources failed, "
             f"{dd['extraction_failures']} extraction failures)"
-            + ("" if s["documents_ok"] else "   CHECK FAILED: one document per page expected"))
+            + ("" if s["documents_ok"] else "   CHECK FAILED: one document per page expected")
+        )
     rr = m.get("deepdaily_rerun")
     if rr:
         sources = rr["sources_ok"] + rr["sources_failed"]
@@ -577,12 +626,15 @@ def render_table(results: dict[str, Any]) -> str:
             f"second run                        {rr['wall']:.2f} s, "
             f"{rr['server']['requests']} requests ({rr['server']['conditional']} conditional, "
             f"{rr['server']['pages']} pages), {rr['sources_not_modified']}/{sources} feeds "
-            f"not modified, {rr['documents_new']} new documents")
+            f"not modified, {rr['documents_new']} new documents"
+        )
     if "baseline" in m:
         b = m["baseline"]
-        lines.append(f"baseline split                    {b['extract_seconds']:.2f} s in "
-                     f"trafilatura.extract, {b['wall'] - b['extract_seconds']:.2f} s fetching "
-                     "and parsing")
+        lines.append(
+            f"baseline split                    {b['extract_seconds']:.2f} s in "
+            f"trafilatura.extract, {b['wall'] - b['extract_seconds']:.2f} s fetching "
+            "and parsing"
+        )
     for key in ("deepdaily", "deepdaily_rerun"):
         if key in m:
             for error in m[key]["errors"] + m[key]["extraction_failure_sample"]:
@@ -599,8 +651,12 @@ def render_table(results: dict[str, Any]) -> str:
         "ru_maxrss, imports included); children: largest peak among its worker processes "
         "(RUSAGE_CHILDREN ru_maxrss, or VmHWM for workers still alive), which for forked workers "
         "includes pages shared with the parent."
-        + (" py peak: tracemalloc peak of Python allocations during the timed part (this "
-           "process only)." if trace else ""),
+        + (
+            " py peak: tracemalloc peak of Python allocations during the timed part (this "
+            "process only)."
+            if trace
+            else ""
+        ),
     ]
     return "\n".join(lines)
 

@@ -24,8 +24,7 @@ def ingest_settings(tmp_path: Path, sources: list[dict[str, Any]]) -> Settings:
             "output_dir": str(tmp_path / "out"),
             "store": {"url": f"sqlite:///{tmp_path / 'dd.db'}"},
             "sources": sources,
-            "fetch": {"timeout": 2.0, "connect_timeout": 1.0, "retries": 0,
-                      "max_bytes": 2_000_000},
+            "fetch": {"timeout": 2.0, "connect_timeout": 1.0, "retries": 0, "max_bytes": 2_000_000},
         },
     )
 

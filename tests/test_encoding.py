@@ -40,20 +40,50 @@ def _clean(text: str) -> bool:
     [
         (TITLE_ZH.encode(), None, TITLE_ZH, "utf-8", False),
         ("naïve café".encode(), "iso-8859-1", "naïve café", "utf-8", True),  # lying header
-        (f'<?xml version="1.0" encoding="windows-1252"?><t>{TITLE_ZH}</t>'.encode(), None,
-         f'<?xml version="1.0" encoding="windows-1252"?><t>{TITLE_ZH}</t>', "utf-8", True),
-        ("Réseaux de neurones à la française".encode("latin-1"), None,
-         "Réseaux de neurones à la française", "cp1252", True),  # undeclared legacy: detected
-        ("Naïve priors — “quick”".encode("cp1252"), "utf-8", "Naïve priors — “quick”",
-         "cp1252", True),  # declared UTF-8, bytes are not
+        (
+            f'<?xml version="1.0" encoding="windows-1252"?><t>{TITLE_ZH}</t>'.encode(),
+            None,
+            f'<?xml version="1.0" encoding="windows-1252"?><t>{TITLE_ZH}</t>',
+            "utf-8",
+            True,
+        ),
+        (
+            "Réseaux de neurones à la française".encode("latin-1"),
+            None,
+            "Réseaux de neurones à la française",
+            "cp1252",
+            True,
+        ),  # undeclared legacy: detected
+        (
+            "Naïve priors — “quick”".encode("cp1252"),
+            "utf-8",
+            "Naïve priors — “quick”",
+            "cp1252",
+            True,
+        ),  # declared UTF-8, bytes are not
         (f"<p>{TITLE_ZH}</p>".encode("gbk"), "gbk", f"<p>{TITLE_ZH}</p>", "gbk", False),
-        ('<meta charset="iso-8859-1"><p>caf\xe9</p>'.encode("latin-1"), None,
-         '<meta charset="iso-8859-1"><p>café</p>', "cp1252", False),
+        (
+            '<meta charset="iso-8859-1"><p>caf\xe9</p>'.encode("latin-1"),
+            None,
+            '<meta charset="iso-8859-1"><p>café</p>',
+            "cp1252",
+            False,
+        ),
         ("x é".encode("utf-16"), None, "x é", "utf-16", False),
-        ('<?xml version="1.0"?><a>hé</a>'.encode("utf-16-be"), None,
-         '<?xml version="1.0"?><a>hé</a>', "utf-16-be", False),  # no BOM: sniffed from "<"
-        ('<?xml version="1.0" encoding="UTF-16"?><a>hé</a>'.encode(), None,
-         '<?xml version="1.0" encoding="UTF-16"?><a>hé</a>', "utf-8", True),  # no NUL bytes
+        (
+            '<?xml version="1.0"?><a>hé</a>'.encode("utf-16-be"),
+            None,
+            '<?xml version="1.0"?><a>hé</a>',
+            "utf-16-be",
+            False,
+        ),  # no BOM: sniffed from "<"
+        (
+            '<?xml version="1.0" encoding="UTF-16"?><a>hé</a>'.encode(),
+            None,
+            '<?xml version="1.0" encoding="UTF-16"?><a>hé</a>',
+            "utf-8",
+            True,
+        ),  # no NUL bytes
     ],
 )
 def test_decode_body_follows_bom_declarations_header_then_detection(
@@ -76,7 +106,9 @@ def test_jsonl_lines_are_decoded_one_by_one() -> None:
     latin = json.dumps({"title": "Café crème"}, ensure_ascii=False).encode("latin-1")
     decoded = decode_lines(b"\n".join([good, latin, good]))
     assert [json.loads(line)["title"] for line in decoded.text.split("\n")] == [
-        TITLE_ZH, "Café crème", TITLE_ZH,
+        TITLE_ZH,
+        "Café crème",
+        TITLE_ZH,
     ]
     assert decoded.warning == "1 lines not UTF-8, decoded one by one: line 2 (windows-1252)"
 
@@ -101,8 +133,10 @@ async def test_a_forum_topic_with_a_stray_byte_is_read_not_refused(
 def test_a_jsonl_file_in_one_legacy_charset_is_decoded_as_a_whole() -> None:
     """When most lines are not UTF-8 the file has a charset of its own: detected once, not
     guessed line by line."""
-    lines = [json.dumps({"title": f"{TITLE_ZH} {n}", "text": TEXT_ZH}, ensure_ascii=False)
-             for n in range(4)]
+    lines = [
+        json.dumps({"title": f"{TITLE_ZH} {n}", "text": TEXT_ZH}, ensure_ascii=False)
+        for n in range(4)
+    ]
     decoded = decode_lines("\n".join(lines).encode("gb18030"))
     assert decoded.text.split("\n") == lines
     assert decoded.encoding == "gb18030" and decoded.warning == "not UTF-8: read as gb18030"
@@ -132,8 +166,13 @@ async def test_a_page_whose_meta_charset_lies_is_read_as_utf8(
 
 
 def _record(n: int, title: str, text: str) -> dict[str, str]:
-    return {"url": f"https://news.example/zh/{n}", "title": title, "text": text,
-            "published": "2026-02-11", "language": "zh"}
+    return {
+        "url": f"https://news.example/zh/{n}",
+        "title": title,
+        "text": text,
+        "published": "2026-02-11",
+        "language": "zh",
+    }
 
 
 def _jsonl(records: list[bytes]) -> bytes:
@@ -148,10 +187,16 @@ def test_mixed_encoding_jsonl_is_stored_without_mojibake(
     fixture_server: FixtureServer, tmp_path: Path
 ) -> None:
     """Regression: one Latin-1 line made every Chinese title of the file mojibake (exit 0)."""
-    latin = json.dumps(_record(3, "Café des réseaux", "Un modèle entraîné."),
-                       ensure_ascii=False).encode("latin-1")
-    body = _jsonl([_utf8(_record(1, TITLE_ZH, TEXT_ZH)), _utf8(_record(2, f"{TITLE_ZH}（续）",
-                   TEXT_ZH)), latin])
+    latin = json.dumps(
+        _record(3, "Café des réseaux", "Un modèle entraîné."), ensure_ascii=False
+    ).encode("latin-1")
+    body = _jsonl(
+        [
+            _utf8(_record(1, TITLE_ZH, TEXT_ZH)),
+            _utf8(_record(2, f"{TITLE_ZH}（续）", TEXT_ZH)),
+            latin,
+        ]
+    )
     fixture_server.route("/day.jsonl", body=body, content_type="application/x-ndjson")
     settings = ingest_settings(
         tmp_path, [{"name": "zh-wire", "url": fixture_server.url("/day.jsonl"), "type": "jsonl"}]
@@ -187,8 +232,11 @@ def test_feed_with_a_lying_charset_is_stored_as_text(
     fixture_server: FixtureServer, tmp_path: Path, charset: str
 ) -> None:
     """Regression: the header said windows-1252, the bytes were UTF-8: titles became mojibake."""
-    fixture_server.route("/weekly.xml", body=_FEED.encode("utf-8"),
-                         content_type=f"application/rss+xml; charset={charset}")
+    fixture_server.route(
+        "/weekly.xml",
+        body=_FEED.encode("utf-8"),
+        content_type=f"application/rss+xml; charset={charset}",
+    )
     settings = ingest_settings(
         tmp_path, [{"name": "weekly", "url": fixture_server.url("/weekly.xml"), "type": "feed"}]
     )
@@ -209,15 +257,31 @@ def test_a_page_with_a_stray_byte_keeps_its_text_and_warns(
     """A summary-only entry's page: one invalid byte is replaced, the rest stays UTF-8."""
     paragraph = "<p>" + TEXT_ZH * 4 + "</p>"
     page = (
-        f"<html><head><meta charset='utf-8'><title>{TITLE_ZH}</title></head><body><article>"
-        f"<h1>{TITLE_ZH}</h1>{paragraph}{paragraph}</article></body></html>"
-    ).encode().replace("。".encode(), b"\xa0", 1)
+        (
+            f"<html><head><meta charset='utf-8'><title>{TITLE_ZH}</title></head><body><article>"
+            f"<h1>{TITLE_ZH}</h1>{paragraph}{paragraph}</article></body></html>"
+        )
+        .encode()
+        .replace("。".encode(), b"\xa0", 1)
+    )
     fixture_server.route("/post.html", body=page, content_type="text/html")
-    listing = {"version": "https://jsonfeed.org/version/1.1", "title": "周刊",
-               "items": [{"id": "1", "url": fixture_server.url("/post.html"),
-                          "title": TITLE_ZH, "summary": "摘要"}]}
-    fixture_server.route("/feed.json", body=json.dumps(listing, ensure_ascii=False),
-                         content_type="application/feed+json")
+    listing = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "周刊",
+        "items": [
+            {
+                "id": "1",
+                "url": fixture_server.url("/post.html"),
+                "title": TITLE_ZH,
+                "summary": "摘要",
+            }
+        ],
+    }
+    fixture_server.route(
+        "/feed.json",
+        body=json.dumps(listing, ensure_ascii=False),
+        content_type="application/feed+json",
+    )
     settings = ingest_settings(
         tmp_path, [{"name": "weekly", "url": fixture_server.url("/feed.json"), "type": "feed"}]
     )
@@ -225,8 +289,7 @@ def test_a_page_with_a_stray_byte_keeps_its_text_and_warns(
     (doc,) = stored_documents(settings)
     assert TEXT_ZH[:20] in doc["text"] and not any(m in doc["text"] for m in MOJIBAKE)
     assert report.outcomes[0].warnings == [
-        f"{fixture_server.url('/post.html')}: read as UTF-8, 1 bytes not valid UTF-8 were "
-        "replaced"
+        f"{fixture_server.url('/post.html')}: read as UTF-8, 1 bytes not valid UTF-8 were replaced"
     ]
 
 
@@ -291,14 +354,17 @@ def test_mojibake_stored_by_an_earlier_version_is_repaired(
 
 
 def test_run_publishes_text_not_mojibake_and_says_what_it_replaced(
-    fixture_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    fixture_server: FixtureServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """``deepdaily run`` on a UTF-8 JSONL file with one Latin-1 line: exit 0, the stored and
     published Chinese titles are text, and the summary and ``digest show --why`` name the
     decoding problem."""
-    latin = json.dumps(_record(3, "Café des réseaux", "Un modèle entraîné sur le web."),
-                       ensure_ascii=False).encode("latin-1")
+    latin = json.dumps(
+        _record(3, "Café des réseaux", "Un modèle entraîné sur le web."), ensure_ascii=False
+    ).encode("latin-1")
     records = [_record(1, TITLE_ZH, TEXT_ZH), _record(2, "长任务调度器的设计", "长任务不再饿死。")]
     fixture_server.route("/day.jsonl", body=_jsonl([*map(_utf8, records), latin]))
     monkeypatch.chdir(tmp_path)
@@ -314,9 +380,7 @@ def test_run_publishes_text_not_mojibake_and_says_what_it_replaced(
     (post,) = (tmp_path / "site").rglob("*.md")
     published = post.read_text(encoding="utf-8")
     assert TITLE_ZH in published and not any(mark in published for mark in MOJIBAKE)
-    assert all(_clean(d["title"]) for d in stored_documents(
-        ingest_settings(tmp_path, [])
-    ))
+    assert all(_clean(d["title"]) for d in stored_documents(ingest_settings(tmp_path, [])))
     assert main(["digest", "show", "--date", "2026-02-12", "--why"]) == 0
     why = " ".join(capsys.readouterr().out.split())
     assert "warning" in why and "1 lines not UTF-8, decoded one by one: line 3" in why

@@ -120,9 +120,7 @@ async def test_summary_only_entries_fetch_their_pages(
         for slug in ("one", "two", "three")
     ]
     async with Fetcher(fast_fetch) as fetcher:
-        result = await to_documents(
-            entries, fetcher=fetcher, authority={"blog": 0.8}, workers=0
-        )
+        result = await to_documents(entries, fetcher=fetcher, authority={"blog": 0.8}, workers=0)
     assert result.failures == [] and result.skipped_known == 0
     one, two, three = result.documents
     assert one.canonical_url == fixture_server.url("pages/posts/one.html")
@@ -152,8 +150,7 @@ async def test_known_urls_are_skipped_and_a_rerun_extracts_nothing(
         )
         stored = _stored(seed.documents + first.documents)
         fixture_server.requests.clear()
-        again = await to_documents(entries, fetcher=fetcher, authority={}, stored=stored,
-                                   workers=0)
+        again = await to_documents(entries, fetcher=fetcher, authority={}, stored=stored, workers=0)
     assert first.skipped_known == 1 and len(first.documents) == 1
     assert first.documents[0].url.endswith("/two.html")
     assert again.skipped_known == 2 and again.documents == [] and again.updates == []
@@ -165,14 +162,16 @@ async def test_entries_with_content_are_not_fetched(
 ) -> None:
     published = datetime(2026, 2, 10, tzinfo=UTC)
     entries = [
-        _entry(fixture_server.url("a"), content_text="  Full   text\nfrom JSONL. ",
-               published=published, tags=("lang:fr",)),
+        _entry(
+            fixture_server.url("a"),
+            content_text="  Full   text\nfrom JSONL. ",
+            published=published,
+            tags=("lang:fr",),
+        ),
         _entry(fixture_server.url("p"), content_html=(web_root / "pages/article.html").read_text()),
     ]
     async with Fetcher(fast_fetch) as fetcher:
-        result = await to_documents(
-            entries, fetcher=fetcher, authority={}, workers=0
-        )
+        result = await to_documents(entries, fetcher=fetcher, authority={}, workers=0)
     text_doc, html_doc = result.documents
     assert text_doc.text == "Full   text\nfrom JSONL."
     assert text_doc.id == content_id(fixture_server.url("a"), "Full text from JSONL.")
@@ -192,8 +191,11 @@ async def test_feed_fragments_keep_all_their_text(fast_fetch: FetchSettings) -> 
     )
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            [entry], fetcher=fetcher, authority={},
-            fetch_pages=False, workers=0,
+            [entry],
+            fetcher=fetcher,
+            authority={},
+            fetch_pages=False,
+            workers=0,
         )
     (doc,) = result.documents
     assert doc.text == "Short.\n\nItem one\n\nSee x."
@@ -207,7 +209,9 @@ async def test_failed_pages_fall_back_to_the_summary(
     without = _entry(fixture_server.url("gone/2"))
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            [with_summary, without], fetcher=fetcher, authority={},
+            [with_summary, without],
+            fetcher=fetcher,
+            authority={},
             workers=0,
         )
     (doc,) = result.documents
@@ -219,8 +223,11 @@ async def test_no_text_and_no_page_fetching_is_a_failure(fast_fetch: FetchSettin
     entry = _entry("http://127.0.0.1:9/never-fetched")
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            [entry], fetcher=fetcher, authority={},
-            fetch_pages=False, workers=0,
+            [entry],
+            fetcher=fetcher,
+            authority={},
+            fetch_pages=False,
+            workers=0,
         )
     assert result.documents == []
     assert result.failures == [
@@ -235,8 +242,11 @@ async def test_duplicate_urls_in_a_batch_become_one_document(fast_fetch: FetchSe
     ]
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            entries, fetcher=fetcher, authority={},
-            fetch_pages=False, workers=0,
+            entries,
+            fetcher=fetcher,
+            authority={},
+            fetch_pages=False,
+            workers=0,
         )
     assert len(result.documents) == 1 and result.duplicates == 1
     assert result.documents[0].canonical_url == "https://blog.example/post"
@@ -248,7 +258,10 @@ async def test_source_urls_arm_the_guard_for_page_fetches(
     entry = _entry(fixture_server.url("pages/posts/one.html"), summary="Teaser.")
     async with Fetcher(fast_fetch) as fetcher:
         result = await to_documents(
-            [entry], fetcher=fetcher, authority={}, workers=0,
+            [entry],
+            fetcher=fetcher,
+            authority={},
+            workers=0,
             source_urls={"blog": "https://public-feed.example/rss"},
         )
     assert result.documents[0].text == "Teaser."  # the page was refused, the summary stands
@@ -260,9 +273,7 @@ async def test_extraction_in_worker_processes(
 ) -> None:
     entries = [_entry(fixture_server.url(f"pages/posts/{s}.html")) for s in ("two", "four")]
     async with Fetcher(fast_fetch) as fetcher:
-        result = await to_documents(
-            entries, fetcher=fetcher, authority={}, workers=1
-        )
+        result = await to_documents(entries, fetcher=fetcher, authority={}, workers=1)
     assert result.failures == []
     assert "needle tests lose twelve points" in result.documents[0].text
     assert result.documents[1].published == datetime(2026, 2, 9, 12, 0, tzinfo=UTC)

@@ -42,8 +42,13 @@ KEY_B = "sk-beta-SECRET-fedcba9876543210"
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No real keys or base URLs from the environment, and no public host name resolves."""
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY",
-                "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"):
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_AUTH_TOKEN",
+        "ANTHROPIC_BASE_URL",
+    ):
         monkeypatch.delenv(var, raising=False)
     with loopback_only():
         yield
@@ -70,31 +75,54 @@ def b() -> Iterator[ScriptedLLMServer]:
 
 def _spec(name: str, server: ScriptedLLMServer | str, env: str, **kw: Any) -> LLMSpec:
     url = server if isinstance(server, str) else server.openai_url
-    return LLMSpec(name=name, model=f"{name}-model", base_url=url, api_key_env=env,
-                   timeout=kw.pop("timeout", 2.0), **kw)
+    return LLMSpec(
+        name=name,
+        model=f"{name}-model",
+        base_url=url,
+        api_key_env=env,
+        timeout=kw.pop("timeout", 2.0),
+        **kw,
+    )
 
 
-def _provider(name: str, server: ScriptedLLMServer | str, env: str, key: str, *, index: int,
-              **kw: Any) -> OpenAICompatProvider:
+def _provider(
+    name: str, server: ScriptedLLMServer | str, env: str, key: str, *, index: int, **kw: Any
+) -> OpenAICompatProvider:
     return OpenAICompatProvider(_spec(name, server, env, **kw), key, index=index)
 
 
 def _chain(
-    a: ScriptedLLMServer | str, b: ScriptedLLMServer | str, *, retries: int = 2,
-    breaker: int = 3, timeout: float = 2.0,
+    a: ScriptedLLMServer | str,
+    b: ScriptedLLMServer | str,
+    *,
+    retries: int = 2,
+    breaker: int = 3,
+    timeout: float = 2.0,
 ) -> tuple[FallbackProvider, CallLog, Sleeps]:
     log, sleeps = CallLog(), Sleeps()
     chain = FallbackProvider(
-        [_provider("alpha", a, "ALPHA_KEY", KEY_A, index=0, max_retries=retries, timeout=timeout),
-         _provider("beta", b, "BETA_KEY", KEY_B, index=1, max_retries=retries, timeout=timeout)],
-        log=log, retries=retries, backoff=0.5, max_retry_after=10.0, breaker_threshold=breaker,
-        sleep=sleeps)
+        [
+            _provider(
+                "alpha", a, "ALPHA_KEY", KEY_A, index=0, max_retries=retries, timeout=timeout
+            ),
+            _provider("beta", b, "BETA_KEY", KEY_B, index=1, max_retries=retries, timeout=timeout),
+        ],
+        log=log,
+        retries=retries,
+        backoff=0.5,
+        max_retry_after=10.0,
+        breaker_threshold=breaker,
+        sleep=sleeps,
+    )
     return chain, log, sleeps
 
 
 def _request(text: str = "Summarise the event.") -> ChatRequest:
-    return ChatRequest(messages=[ChatMessage(role="user", content=text)],
-                       json_schema={"type": "object"}, purpose="analyse:e1")
+    return ChatRequest(
+        messages=[ChatMessage(role="user", content=text)],
+        json_schema={"type": "object"},
+        purpose="analyse:e1",
+    )
 
 
 def _unused_port() -> int:
@@ -116,7 +144,8 @@ async def test_first_provider_answers(a: ScriptedLLMServer, b: ScriptedLLMServer
 
 
 async def test_401_disables_the_provider_and_the_next_answers(
-    a: ScriptedLLMServer, b: ScriptedLLMServer,
+    a: ScriptedLLMServer,
+    b: ScriptedLLMServer,
 ) -> None:
     a.script(fault(401, "invalid api key"))
     b.script(answer({"x": 1}), answer({"x": 2}))
@@ -135,7 +164,8 @@ async def test_401_disables_the_provider_and_the_next_answers(
 
 
 async def test_410_disables_as_retired_and_the_next_answers(
-    a: ScriptedLLMServer, b: ScriptedLLMServer,
+    a: ScriptedLLMServer,
+    b: ScriptedLLMServer,
 ) -> None:
     a.script(fault(410, "this model has been retired"))
     b.script(answer({"x": 1}))
@@ -147,7 +177,8 @@ async def test_410_disables_as_retired_and_the_next_answers(
 
 
 async def test_429_waits_for_retry_after_then_retries_the_same_provider(
-    a: ScriptedLLMServer, b: ScriptedLLMServer,
+    a: ScriptedLLMServer,
+    b: ScriptedLLMServer,
 ) -> None:
     a.script(fault(429, "slow down", retry_after=1), answer({"x": 1}))
     chain, log, sleeps = _chain(a, b)
@@ -168,7 +199,8 @@ async def test_retry_after_is_capped(a: ScriptedLLMServer, b: ScriptedLLMServer)
 
 
 async def test_500_retries_with_backoff_then_falls_through(
-    a: ScriptedLLMServer, b: ScriptedLLMServer,
+    a: ScriptedLLMServer,
+    b: ScriptedLLMServer,
 ) -> None:
     a.default = fault(500, "internal error")
     b.script(answer({"x": 1}))
@@ -202,7 +234,8 @@ async def test_connection_refused_falls_through(b: ScriptedLLMServer) -> None:
 
 
 async def test_dropped_connection_falls_through(
-    a: ScriptedLLMServer, b: ScriptedLLMServer,
+    a: ScriptedLLMServer,
+    b: ScriptedLLMServer,
 ) -> None:
     a.script(hang_up())
     b.script(answer({"x": 1}))
@@ -212,7 +245,8 @@ async def test_dropped_connection_falls_through(
 
 
 async def test_bad_output_falls_through_to_the_next(
-    a: ScriptedLLMServer, b: ScriptedLLMServer,
+    a: ScriptedLLMServer,
+    b: ScriptedLLMServer,
 ) -> None:
     a.script(answer("Sure! Here is my analysis in prose."))
     b.script(answer({"x": 1}))
@@ -227,8 +261,9 @@ async def test_bad_output_falls_through_to_the_next(
 async def test_bad_output_is_surfaced_when_nobody_does_better(a: ScriptedLLMServer) -> None:
     a.script(answer("not json", input_tokens=40, output_tokens=3))
     log = CallLog()
-    chain = FallbackProvider([_provider("alpha", a, "ALPHA_KEY", KEY_A, index=0)], log=log,
-                             sleep=Sleeps())
+    chain = FallbackProvider(
+        [_provider("alpha", a, "ALPHA_KEY", KEY_A, index=0)], log=log, sleep=Sleeps()
+    )
     with pytest.raises(AllProvidersFailed) as caught:
         await chain.complete(_request())
     await chain.aclose()
@@ -238,7 +273,8 @@ async def test_bad_output_is_surfaced_when_nobody_does_better(a: ScriptedLLMServ
 
 
 async def test_circuit_breaker_opens_after_consecutive_failures(
-    a: ScriptedLLMServer, b: ScriptedLLMServer,
+    a: ScriptedLLMServer,
+    b: ScriptedLLMServer,
 ) -> None:
     a.default = fault(503, "overloaded")
     b.default = answer({"x": 1})
@@ -263,7 +299,8 @@ async def test_success_resets_the_breaker(a: ScriptedLLMServer, b: ScriptedLLMSe
 
 
 async def test_all_failing_raises_all_providers_failed_on_one_line(
-    a: ScriptedLLMServer, b: ScriptedLLMServer,
+    a: ScriptedLLMServer,
+    b: ScriptedLLMServer,
 ) -> None:
     a.script(fault(401, "bad key"))
     b.default = fault(500, "down")
@@ -291,29 +328,45 @@ async def test_only_asks_one_named_provider(a: ScriptedLLMServer, b: ScriptedLLM
 
 
 async def test_mixed_chain_falls_back_from_openai_to_anthropic(
-    a: ScriptedLLMServer, b: ScriptedLLMServer,
+    a: ScriptedLLMServer,
+    b: ScriptedLLMServer,
 ) -> None:
     a.script(fault(410))
     b.script(answer({"x": "from claude"}))
-    claude = AnthropicProvider(LLMSpec(name="claude", kind="anthropic", model="claude-test",
-                                       base_url=b.anthropic_url, timeout=2.0), KEY_B, index=1)
+    claude = AnthropicProvider(
+        LLMSpec(
+            name="claude",
+            kind="anthropic",
+            model="claude-test",
+            base_url=b.anthropic_url,
+            timeout=2.0,
+        ),
+        KEY_B,
+        index=1,
+    )
     log = CallLog()
-    chain = FallbackProvider([_provider("alpha", a, "ALPHA_KEY", KEY_A, index=0), claude],
-                             log=log, sleep=Sleeps())
+    chain = FallbackProvider(
+        [_provider("alpha", a, "ALPHA_KEY", KEY_A, index=0), claude], log=log, sleep=Sleeps()
+    )
     response = await chain.complete(_request())
     await chain.aclose()
     assert (response.provider, json.loads(response.text)) == ("claude", {"x": "from claude"})
 
 
 async def test_the_key_never_leaks(
-    a: ScriptedLLMServer, b: ScriptedLLMServer, caplog: pytest.LogCaptureFixture,
+    a: ScriptedLLMServer,
+    b: ScriptedLLMServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Keys stay out of log records (ours and the SDKs'), exceptions and the call log, even
     when a server echoes the key back in its error message."""
     caplog.set_level(logging.DEBUG)
     a.script(fault(401, f"Incorrect API key provided: {KEY_A}"))
-    b.script(fault(429, f"rate limited for key {KEY_B}", retry_after=0),
-             fault(500, f"key {KEY_B} broke us"), hang_up())
+    b.script(
+        fault(429, f"rate limited for key {KEY_B}", retry_after=0),
+        fault(500, f"key {KEY_B} broke us"),
+        hang_up(),
+    )
     chain, log, _ = _chain(a, b, retries=2)
     with pytest.raises(AllProvidersFailed) as caught:
         await chain.complete(_request())
@@ -330,16 +383,24 @@ async def test_the_key_never_leaks(
 
 
 async def test_build_chain_skips_an_entry_without_its_key(
-    b: ScriptedLLMServer, tmp_path: Path,
+    b: ScriptedLLMServer,
+    tmp_path: Path,
 ) -> None:
     b.script(answer({"x": 1}))
-    settings = Settings(llm=[
-        LLMSpec(preset="openai", model="gpt-4o-mini"),
-        _spec("beta", b, "BETA_KEY"),
-    ])
+    settings = Settings(
+        llm=[
+            LLMSpec(preset="openai", model="gpt-4o-mini"),
+            _spec("beta", b, "BETA_KEY"),
+        ]
+    )
     log = CallLog()
-    provider, notes = build_chain(settings, environ={"BETA_KEY": KEY_B}, log=log, store=None,
-                                  keys_file=tmp_path / "absent.toml")
+    provider, notes = build_chain(
+        settings,
+        environ={"BETA_KEY": KEY_B},
+        log=log,
+        store=None,
+        keys_file=tmp_path / "absent.toml",
+    )
     assert notes == ["llm[0] openai (gpt-4o-mini): environment variable OPENAI_API_KEY is not set"]
     assert log.disabled["openai"] == notes[0]
     assert isinstance(provider, FallbackProvider)
@@ -350,10 +411,15 @@ async def test_build_chain_skips_an_entry_without_its_key(
 
 
 def test_build_chain_returns_none_when_nothing_is_usable(tmp_path: Path) -> None:
-    settings = Settings(llm=[LLMSpec(preset="deepseek", model="deepseek-chat"),
-                             LLMSpec(preset="nonsense", model="m")])
-    provider, notes = build_chain(settings, environ={}, log=CallLog(), store=None,
-                                  keys_file=tmp_path / "absent.toml")
+    settings = Settings(
+        llm=[
+            LLMSpec(preset="deepseek", model="deepseek-chat"),
+            LLMSpec(preset="nonsense", model="m"),
+        ]
+    )
+    provider, notes = build_chain(
+        settings, environ={}, log=CallLog(), store=None, keys_file=tmp_path / "absent.toml"
+    )
     assert provider is None
     assert notes[0].startswith("llm[1]: unknown preset 'nonsense'")
     assert "DEEPSEEK_API_KEY is not set" in notes[1]
@@ -362,23 +428,28 @@ def test_build_chain_returns_none_when_nothing_is_usable(tmp_path: Path) -> None
 
 
 async def test_build_chain_reads_the_keys_file_and_prefers_the_environment(
-    a: ScriptedLLMServer, tmp_path: Path,
+    a: ScriptedLLMServer,
+    tmp_path: Path,
 ) -> None:
     keys = tmp_path / "keys.toml"
     keys.write_text(f'ALPHA_KEY = "{KEY_A}"\n', encoding="utf-8")
     keys.chmod(0o644)
     a.script(answer({"x": 1}), answer({"x": 2}))
     settings = Settings(llm=[_spec("alpha", a, "ALPHA_KEY")])
-    provider, notes = build_chain(settings, environ={}, log=CallLog(), store=None,
-                                  keys_file=keys)
+    provider, notes = build_chain(settings, environ={}, log=CallLog(), store=None, keys_file=keys)
     assert provider is not None
     await provider.complete(_request())
     await provider.aclose()
     assert a.requests[0].headers["authorization"] == f"Bearer {KEY_A}"
     assert any("chmod 600" in note for note in notes)
     assert all(KEY_A not in note for note in notes)
-    provider, _ = build_chain(settings, environ={"ALPHA_KEY": "sk-from-env-000000"},
-                              log=CallLog(), store=None, keys_file=keys)
+    provider, _ = build_chain(
+        settings,
+        environ={"ALPHA_KEY": "sk-from-env-000000"},
+        log=CallLog(),
+        store=None,
+        keys_file=keys,
+    )
     assert provider is not None
     await provider.complete(_request("again"))
     await provider.aclose()
@@ -390,7 +461,12 @@ def test_build_chain_with_a_store_caches(tmp_path: Path, a: ScriptedLLMServer) -
 
     settings = Settings(llm=[_spec("alpha", a, "ALPHA_KEY")])
     with Store(f"sqlite:///{tmp_path / 'd.db'}") as store:
-        provider, _ = build_chain(settings, environ={"ALPHA_KEY": KEY_A}, log=CallLog(),
-                                  store=store, keys_file=tmp_path / "absent.toml")
+        provider, _ = build_chain(
+            settings,
+            environ={"ALPHA_KEY": KEY_A},
+            log=CallLog(),
+            store=store,
+            keys_file=tmp_path / "absent.toml",
+        )
     assert isinstance(provider, CachingProvider)
     assert isinstance(provider.inner, FallbackProvider)

@@ -168,10 +168,13 @@ async def test_retry_after_is_capped(fixture_server: FixtureServer) -> None:
 def test_parse_retry_after() -> None:
     now = datetime(2026, 2, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after("7") == 7.0
-    assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True),
-                             now=now) == 30.0
-    assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True),
-                             now=now) == 0.0
+    assert (
+        parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), now=now)
+        == 30.0
+    )
+    assert (
+        parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now=now) == 0.0
+    )
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
 

@@ -62,7 +62,9 @@ def test_distinct_fragments_keep_their_documents_and_anchors_merge() -> None:
     ]
     plan = plan_entries(entries)
     assert [job.key for job in plan.jobs] == [
-        f"{CHANGELOG}#2-1-36", f"{CHANGELOG}#2-1-37", f"{CHANGELOG}#2-1-38",
+        f"{CHANGELOG}#2-1-36",
+        f"{CHANGELOG}#2-1-37",
+        f"{CHANGELOG}#2-1-38",
         "https://blog.example/post",
     ]
     assert [str(merge) for merge in plan.merges] == [
@@ -70,8 +72,7 @@ def test_distinct_fragments_keep_their_documents_and_anchors_merge() -> None:
         "same title and text",
         "notes: https://blog.example/post#comments: same URL as https://blog.example/post with "
         "other content; the first one listed is kept",
-        f"notes: {CHANGELOG}#2-1-36: listed twice (same page and content as "
-        f"{CHANGELOG}#2-1-36)",
+        f"notes: {CHANGELOG}#2-1-36: listed twice (same page and content as {CHANGELOG}#2-1-36)",
     ]
     assert len(plan.jobs) + plan.known + len(plan.merges) == len(entries)
 
@@ -94,8 +95,7 @@ def test_stored_documents_decide_known_changed_and_merged() -> None:
     assert [merge.reason for merge in plan.merges] == [
         f"same page as stored {CHANGELOG}: same title and text"
     ]
-    changed = plan_entries([_entry(f"{CHANGELOG}#2-1-36", "tool 2.1.36", "Adds tracing.")],
-                           stored)
+    changed = plan_entries([_entry(f"{CHANGELOG}#2-1-36", "tool 2.1.36", "Adds tracing.")], stored)
     assert [(job.key, job.update) for job in changed.jobs] == [(f"{CHANGELOG}#2-1-36", True)]
     elsewhere = plan_entries(
         [_entry(f"{CHANGELOG}#2-1-36", "tool 2.1.36", "Adds tracing.", source="aggregator")],
@@ -132,20 +132,22 @@ def test_a_feed_of_anchored_releases_stores_each_release(
     """End to end: a release feed whose items are anchors of one page, plus a post listed under
     two anchors that only navigate: 3 releases + 1 post stored, the 2 anchors reported."""
     base = fixture_server.url("/tool").rstrip("/")
-    fixture_server.route("/releases.xml", body=_FEED.format(base=base),
-                         content_type="application/rss+xml")
+    fixture_server.route(
+        "/releases.xml", body=_FEED.format(base=base), content_type="application/rss+xml"
+    )
     settings = ingest_settings(
-        tmp_path, [{"name": "releases", "url": fixture_server.url("/releases.xml"),
-                    "type": "feed"}],
+        tmp_path,
+        [{"name": "releases", "url": fixture_server.url("/releases.xml"), "type": "feed"}],
     )
     report = collect_once(settings)
     docs = stored_documents(settings)
     assert [d["canonical_url"].removeprefix(base) for d in docs] == [
-        "/CHANGELOG.md#2-1-36", "/CHANGELOG.md#2-1-37", "/CHANGELOG.md#2-1-38",
+        "/CHANGELOG.md#2-1-36",
+        "/CHANGELOG.md#2-1-37",
+        "/CHANGELOG.md#2-1-38",
         "/blog/scheduler",
     ]
-    assert {d["page_url"].removeprefix(base) for d in docs} == {"/CHANGELOG.md",
-                                                               "/blog/scheduler"}
+    assert {d["page_url"].removeprefix(base) for d in docs} == {"/CHANGELOG.md", "/blog/scheduler"}
     assert report.documents_new == 4 and report.entries == 6
     assert report.merges == [
         f"releases: {base}/blog/scheduler#details: same page as {base}/blog/scheduler: "
@@ -183,14 +185,17 @@ def test_the_real_day_stores_all_111_entries(
 
 
 def test_run_reports_merged_anchors_in_digest_show_why(
-    fixture_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    fixture_server: FixtureServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Through the CLI: each release is its own item candidate, and the anchors that were
     merged are listed with their reason by ``digest show --why`` and in the run manifest."""
     base = fixture_server.url("/tool").rstrip("/")
-    fixture_server.route("/releases.xml", body=_FEED.format(base=base),
-                         content_type="application/rss+xml")
+    fixture_server.route(
+        "/releases.xml", body=_FEED.format(base=base), content_type="application/rss+xml"
+    )
     monkeypatch.chdir(tmp_path)
     database = tmp_path / "dd.db"
     monkeypatch.setenv("DEEPDAILY_STORE__URL", f"sqlite:///{database}")
@@ -204,8 +209,10 @@ def test_run_reports_merged_anchors_in_digest_show_why(
     assert "6 listed: 4 new, 0 already stored, 2 merged into others" in summary
     assert main(["digest", "show", "--date", "2026-02-12", "--why"]) == 0
     why = " ".join(capsys.readouterr().out.split())
-    assert (f"merged releases: {base}/blog/scheduler#details: same page as "
-            f"{base}/blog/scheduler: same title and text") in why
+    assert (
+        f"merged releases: {base}/blog/scheduler#details: same page as "
+        f"{base}/blog/scheduler: same title and text"
+    ) in why
     with sqlite3.connect(database) as conn:
         (manifest,) = [json.loads(m) for (m,) in conn.execute("SELECT manifest FROM runs")]
     assert len(manifest["merged_entries"]) == 2 and manifest["documents_new"] == 4

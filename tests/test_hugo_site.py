@@ -85,9 +85,14 @@ def offline_digest() -> Digest:
         engine = OfflineAnalyser()
         items = [await engine.analyse(event, profile) for event in events]
         synthesis = await engine.synthesise(items, events, profile)
-        return load("digest-zh").model_copy(update={
-            "profile": "offline", "items": items, "synthesis": synthesis, "engine": "offline",
-        })
+        return load("digest-zh").model_copy(
+            update={
+                "profile": "offline",
+                "items": items,
+                "synthesis": synthesis,
+                "engine": "offline",
+            }
+        )
 
     return asyncio.run(analyse())
 
@@ -155,7 +160,11 @@ def build_site(root: Path, posts: dict[str, str]) -> Path:
     result = subprocess.run(
         # --buildFuture: the fixture's date must not depend on the machine's clock.
         [hugo_binary(), "--source", str(root), "--destination", str(public), "--buildFuture"],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, f"hugo failed:\n{result.stdout}\n{result.stderr}"
     assert "ERROR" not in result.stderr, result.stderr
@@ -167,10 +176,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Dige
     digests = {"zh": load("digest-zh"), "en": load("digest-en"), "offline": offline_digest()}
     posts = {
         post_filename(digests["zh"]): render_markdown(digests["zh"]),
-        post_filename(digests["en"], "content/posts/{date}-{language}.md"):
-            render_markdown(digests["en"]),
-        post_filename(digests["offline"], "content/posts/{date}-{profile}.md"):
-            render_markdown(digests["offline"]),
+        post_filename(digests["en"], "content/posts/{date}-{language}.md"): render_markdown(
+            digests["en"]
+        ),
+        post_filename(digests["offline"], "content/posts/{date}-{profile}.md"): render_markdown(
+            digests["offline"]
+        ),
     }
     return build_site(tmp_path_factory.mktemp("hugo-site"), posts), digests
 
@@ -196,11 +207,14 @@ def test_post_is_built_with_every_item(site: tuple[Path, dict[str, Digest]]) -> 
     assert "（未核实）" in text
 
 
-@pytest.mark.parametrize(("name", "page_path", "label"), [
-    ("zh", "posts/2026-03-04/index.html", "来源："),
-    ("en", "posts/2026-03-04-en/index.html", "Source: "),
-    ("offline", "posts/2026-03-04-offline/index.html", "来源："),
-])
+@pytest.mark.parametrize(
+    ("name", "page_path", "label"),
+    [
+        ("zh", "posts/2026-03-04/index.html", "来源："),
+        ("en", "posts/2026-03-04-en/index.html", "Source: "),
+        ("offline", "posts/2026-03-04-offline/index.html", "来源："),
+    ],
+)
 def test_every_source_is_a_link_on_its_own_line(
     site: tuple[Path, dict[str, Digest]], name: str, page_path: str, label: str
 ) -> None:

@@ -74,7 +74,10 @@ def hugo_build(site_root: Path) -> Path:
     public = site_root / "public"
     result = subprocess.run(
         [hugo, "--source", str(site_root), "--destination", str(public), "--buildFuture"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={**os.environ, "HUGO_CACHEDIR": str(site_root / ".cache")},
     )
     assert result.returncode == 0, result.stderr
@@ -212,9 +215,7 @@ def test_an_english_profile_table_gets_english_words_and_its_own_file(
 ) -> None:
     """Regression: an `en` profile inherited the Chinese title and tagline, and one without
     its own post_path could only be refused or write over the default profile's post."""
-    write_config(
-        blog, site, '[profiles.community]\nlanguage = "en"\nsource_tags = ["community"]\n'
-    )
+    write_config(blog, site, '[profiles.community]\nlanguage = "en"\nsource_tags = ["community"]\n')
     assert main(["run", "--all-profiles", "--date", DAY.isoformat()]) == 0
     posts = blog / "out" / "content" / "posts"
     assert (posts / f"{DAY}.md").read_text(encoding="utf-8").startswith(f"+++\n{ZH_TITLE}\n")
@@ -249,7 +250,10 @@ def test_an_english_default_profile_says_en_in_messages(
     ],
 )
 def test_bad_templates_stop_the_run_before_any_fetch(
-    site: FixtureServer, blog: Path, capsys: pytest.CaptureFixture[str], extra: str,
+    site: FixtureServer,
+    blog: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: str,
     expected: str,
 ) -> None:
     """Regression: a bad title template raised KeyError only at render time, after every

@@ -55,14 +55,25 @@ def server() -> Iterator[ScriptedLLMServer]:
 
 
 def _spec(name: str, server: ScriptedLLMServer, **kw: object) -> LLMSpec:
-    return LLMSpec(name=name, model=f"{name}-model", base_url=server.openai_url,
-                   api_key_env="TEST_KEY", timeout=2.0, max_retries=0, **kw)  # type: ignore[arg-type]
+    return LLMSpec(
+        name=name,
+        model=f"{name}-model",
+        base_url=server.openai_url,
+        api_key_env="TEST_KEY",
+        timeout=2.0,
+        max_retries=0,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def _request(text: str = "Analyse event e1.", version: str = "v1") -> ChatRequest:
-    return ChatRequest(messages=[ChatMessage(role="user", content=text)],
-                       json_schema={"type": "object"}, purpose="analyse:e1",
-                       sources_hash="abc123", prompt_version=version)
+    return ChatRequest(
+        messages=[ChatMessage(role="user", content=text)],
+        json_schema={"type": "object"},
+        purpose="analyse:e1",
+        sources_hash="abc123",
+        prompt_version=version,
+    )
 
 
 async def _nothing(_: float) -> None:
@@ -72,8 +83,16 @@ async def _nothing(_: float) -> None:
 def test_migration_creates_the_cache_table(store: Store) -> None:
     assert "m002_llm_cache" in store.migrations_applied
     columns = {c["name"] for c in inspect(store.engine).get_columns("llm_cache")}
-    assert columns == {"key", "provider", "model", "purpose", "response", "input_tokens",
-                       "output_tokens", "created_at"}
+    assert columns == {
+        "key",
+        "provider",
+        "model",
+        "purpose",
+        "response",
+        "input_tokens",
+        "output_tokens",
+        "created_at",
+    }
 
 
 def test_cache_key_covers_sources_prompt_version_model_and_body() -> None:
@@ -88,8 +107,9 @@ def test_cache_key_covers_sources_prompt_version_model_and_body() -> None:
 
 def test_response_cache_round_trip(store: Store) -> None:
     cache = ResponseCache(store)
-    response = ChatResponse(text='{"a": 1}', usage=Usage(input_tokens=5, output_tokens=2),
-                            provider="p", model="m")
+    response = ChatResponse(
+        text='{"a": 1}', usage=Usage(input_tokens=5, output_tokens=2), provider="p", model="m"
+    )
     cache.put("k1", response, "purpose")
     cache.put("k1", response, "purpose")  # a concurrent duplicate is not an error
     hit = cache.get("k1")
@@ -102,7 +122,8 @@ def test_response_cache_round_trip(store: Store) -> None:
 
 
 async def test_second_identical_request_costs_zero_tokens(
-    server: ScriptedLLMServer, store: Store,
+    server: ScriptedLLMServer,
+    store: Store,
 ) -> None:
     server.script(answer({"title": "t"}, input_tokens=500, output_tokens=100))
     log = CallLog()
@@ -121,18 +142,27 @@ async def test_second_identical_request_costs_zero_tokens(
 
 
 async def test_rerunning_a_day_costs_zero_even_when_a_fallback_answered(
-    store: Store, tmp_path: Path,
+    store: Store,
+    tmp_path: Path,
 ) -> None:
     """Regression: answers are found under the model that gave them, so a re-run does not
     first ask the provider that was down during the original run."""
-    with ScriptedLLMServer(default=fault(503)) as down, \
-            ScriptedLLMServer([answer({"x": 1}, input_tokens=300, output_tokens=50)]) as up:
+    with (
+        ScriptedLLMServer(default=fault(503)) as down,
+        ScriptedLLMServer([answer({"x": 1}, input_tokens=300, output_tokens=50)]) as up,
+    ):
         settings = Settings(llm=[_spec("alpha", down), _spec("beta", up)])
 
         async def run_day() -> tuple[ChatResponse, CallLog]:
             log = CallLog()
-            provider, _ = build_chain(settings, environ={"TEST_KEY": KEY}, log=log, store=store,
-                                      keys_file=tmp_path / "absent.toml", sleep=_nothing)
+            provider, _ = build_chain(
+                settings,
+                environ={"TEST_KEY": KEY},
+                log=log,
+                store=store,
+                keys_file=tmp_path / "absent.toml",
+                sleep=_nothing,
+            )
             assert provider is not None
             response = await provider.complete(_request())
             await provider.aclose()  # type: ignore[attr-defined]
@@ -154,7 +184,9 @@ async def test_a_new_prompt_version_asks_again(server: ScriptedLLMServer, store:
     log = CallLog()
     provider = CachingProvider(
         FallbackProvider([OpenAICompatProvider(_spec("alpha", server), KEY)], log=log),
-        ResponseCache(store), log=log)
+        ResponseCache(store),
+        log=log,
+    )
     await provider.complete(_request(version="v1"))
     again = await provider.complete(_request(version="v2"))
     await provider.aclose()
@@ -166,7 +198,9 @@ async def test_failed_answers_are_not_cached(server: ScriptedLLMServer, store: S
     log = CallLog()
     provider = CachingProvider(
         FallbackProvider([OpenAICompatProvider(_spec("alpha", server), KEY)], log=log),
-        ResponseCache(store), log=log)
+        ResponseCache(store),
+        log=log,
+    )
     with pytest.raises(Exception, match="not JSON"):
         await provider.complete(_request())
     response = await provider.complete(_request())
@@ -193,15 +227,18 @@ def test_price_table_prefers_the_entry_then_the_longest_builtin_prefix() -> None
 def test_budget_counts_tokens_and_cost() -> None:
     budget = Budget(max_tokens=1000, max_cost=0.01)
     assert budget.remaining.tokens == 1000 and budget.allows(900)
-    cost = budget.charge(Usage(input_tokens=400, output_tokens=100),
-                         LLMSpec(model="m", price_in=10.0, price_out=20.0))
+    cost = budget.charge(
+        Usage(input_tokens=400, output_tokens=100),
+        LLMSpec(model="m", price_in=10.0, price_out=20.0),
+    )
     assert cost == pytest.approx(0.006)
     assert budget.remaining.tokens == 500
     assert budget.remaining.cost == pytest.approx(0.004)
     assert not budget.allows(600), "more tokens than are left"
     assert budget.allows(100)
-    assert not budget.allows(400, LLMSpec(model="m", price_in=10.0, price_out=20.0)), \
+    assert not budget.allows(400, LLMSpec(model="m", price_in=10.0, price_out=20.0)), (
         "400 tokens at up to 20 per million cost more than 0.004"
+    )
     budget.charge(Usage(input_tokens=500), "unpriced-model")
     assert budget.exhausted and not budget.allows(1)
     unlimited = Budget.from_settings(AnalysisSettings())
@@ -210,13 +247,16 @@ def test_budget_counts_tokens_and_cost() -> None:
 
 
 async def test_exhausted_budget_stops_calls_but_not_cached_answers(
-    server: ScriptedLLMServer, store: Store,
+    server: ScriptedLLMServer,
+    store: Store,
 ) -> None:
     server.script(answer({"n": 1}, input_tokens=800, output_tokens=300))
     log = CallLog(budget=Budget(max_tokens=1000))
     provider = CachingProvider(
         FallbackProvider([OpenAICompatProvider(_spec("alpha", server), KEY)], log=log),
-        ResponseCache(store), log=log)
+        ResponseCache(store),
+        log=log,
+    )
     await provider.complete(_request("event one"))
     assert log.budget is not None and log.budget.exhausted
     with pytest.raises(BudgetExhausted, match="1100 of 1000 tokens"):
@@ -228,13 +268,16 @@ async def test_exhausted_budget_stops_calls_but_not_cached_answers(
 
 
 def test_call_log_for_settings_uses_the_analysis_budget() -> None:
-    settings = Settings(analysis=AnalysisSettings(budget_tokens=5000, budget_cost=1.5),
-                        llm=[LLMSpec(model="m", price_in=1.0, price_out=2.0)])
+    settings = Settings(
+        analysis=AnalysisSettings(budget_tokens=5000, budget_cost=1.5),
+        llm=[LLMSpec(model="m", price_in=1.0, price_out=2.0)],
+    )
     log = CallLog.for_settings(settings)
     assert log.budget is not None
     assert (log.budget.max_tokens, log.budget.max_cost) == (5000, 1.5)
-    record = log.record(provider="p", model="m", ok=True,
-                        usage=Usage(input_tokens=1_000_000, output_tokens=0))
+    record = log.record(
+        provider="p", model="m", ok=True, usage=Usage(input_tokens=1_000_000, output_tokens=0)
+    )
     assert record.cost == pytest.approx(1.0)
     assert log.budget.cost_used == pytest.approx(1.0)
     log.record(provider="q", model="mystery", ok=True, usage=Usage(input_tokens=1))

@@ -51,11 +51,14 @@ def test_headings_name_who_acts_when_sources_have_default_names(
     ``latest``; headings read "127.0.0.1:8765：Quill-7 Turbo…". They now name the organisation
     the coverage names (Quillstone, Vaultline), or nothing."""
     host = site.base_url.split("//", 1)[1].rstrip("/")
-    settings = settings_for(tmp_path, [
-        {"name": host, "url": site.url("/wire.xml"), "type": "feed"},
-        {"name": "feed", "url": site.url("/dispatch.atom")},
-        {"name": "latest", "url": site.url("/forum/latest.json"), "type": "discourse"},
-    ])
+    settings = settings_for(
+        tmp_path,
+        [
+            {"name": host, "url": site.url("/wire.xml"), "type": "feed"},
+            {"name": "feed", "url": site.url("/dispatch.atom")},
+            {"name": "latest", "url": site.url("/forum/latest.json"), "type": "discourse"},
+        ],
+    )
     post = run(settings, DAY)
     markdown = post.read_text(encoding="utf-8")
     shown = headings(markdown)

@@ -44,8 +44,15 @@ SCHEMA = {"type": "object", "properties": {"title": {"type": "string"}}, "requir
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No real keys or base URLs from the environment, and no public host name resolves."""
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID",
-                "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"):
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENAI_ORG_ID",
+        "OPENAI_PROJECT_ID",
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_AUTH_TOKEN",
+        "ANTHROPIC_BASE_URL",
+    ):
         monkeypatch.delenv(var, raising=False)
     with loopback_only():
         yield
@@ -58,22 +65,40 @@ def server() -> Iterator[ScriptedLLMServer]:
 
 
 def _openai(server: ScriptedLLMServer, **kw: Any) -> OpenAICompatProvider:
-    spec = LLMSpec(name="primary", model="gpt-test", base_url=server.openai_url,
-                   api_key_env="TEST_KEY", timeout=kw.pop("timeout", 2.0), **kw)
+    spec = LLMSpec(
+        name="primary",
+        model="gpt-test",
+        base_url=server.openai_url,
+        api_key_env="TEST_KEY",
+        timeout=kw.pop("timeout", 2.0),
+        **kw,
+    )
     return OpenAICompatProvider(spec, KEY)
 
 
 def _anthropic(server: ScriptedLLMServer, **kw: Any) -> AnthropicProvider:
-    spec = LLMSpec(name="claude", kind="anthropic", model="claude-test",
-                   base_url=server.anthropic_url, api_key_env="TEST_KEY",
-                   timeout=kw.pop("timeout", 2.0), **kw)
+    spec = LLMSpec(
+        name="claude",
+        kind="anthropic",
+        model="claude-test",
+        base_url=server.anthropic_url,
+        api_key_env="TEST_KEY",
+        timeout=kw.pop("timeout", 2.0),
+        **kw,
+    )
     return AnthropicProvider(spec, KEY)
 
 
 def _request(schema: dict[str, Any] | None = SCHEMA) -> ChatRequest:
-    return ChatRequest(messages=[ChatMessage(role="system", content="You analyse events."),
-                                 ChatMessage(role="user", content="Summarise the event.")],
-                       json_schema=schema, schema_name="digest item", purpose="analyse:e1")
+    return ChatRequest(
+        messages=[
+            ChatMessage(role="system", content="You analyse events."),
+            ChatMessage(role="user", content="Summarise the event."),
+        ],
+        json_schema=schema,
+        schema_name="digest item",
+        purpose="analyse:e1",
+    )
 
 
 def _unused_port() -> int:
@@ -92,8 +117,9 @@ def test_presets_fill_url_key_env_and_json_mode() -> None:
     assert deepseek.json_schema is False
     kimi = resolve(LLMSpec(preset="kimi", model="moonshot-v1-8k"), 2)
     assert kimi.name == "moonshot" and kimi.label == "llm[2] moonshot (moonshot-v1-8k)"
-    assert resolve(LLMSpec(preset="dashscope", model="qwen-plus")).api_key_env == \
-        "DASHSCOPE_API_KEY"
+    assert (
+        resolve(LLMSpec(preset="dashscope", model="qwen-plus")).api_key_env == "DASHSCOPE_API_KEY"
+    )
     assert resolve(LLMSpec(model="gpt-4o-mini")).base_url == "https://api.openai.com/v1"
     claude = resolve(LLMSpec(kind="anthropic", model="claude-haiku-4-5"))
     assert (claude.kind, claude.api_key_env) == ("anthropic", "ANTHROPIC_API_KEY")
@@ -103,8 +129,9 @@ def test_presets_fill_url_key_env_and_json_mode() -> None:
 
 
 def test_explicit_settings_override_the_preset() -> None:
-    endpoint = resolve(LLMSpec(preset="openai", model="m", base_url="http://127.0.0.1:9/v1/",
-                               api_key_env="MY_KEY"))
+    endpoint = resolve(
+        LLMSpec(preset="openai", model="m", base_url="http://127.0.0.1:9/v1/", api_key_env="MY_KEY")
+    )
     assert endpoint.base_url == "http://127.0.0.1:9/v1"
     assert endpoint.api_key_env == "MY_KEY"
     forced = resolve(LLMSpec(preset="deepseek", model="m", json_schema=True))
@@ -133,8 +160,10 @@ async def test_openai_success_reports_usage_and_sends_json_schema(
     assert (response.provider, response.model, response.cached) == ("primary", "gpt-test", False)
     body = server.bodies[0]
     assert body["model"] == "gpt-test"
-    assert body["response_format"] == {"type": "json_schema", "json_schema": {
-        "name": "digest_item", "schema": SCHEMA, "strict": False}}
+    assert body["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {"name": "digest_item", "schema": SCHEMA, "strict": False},
+    }
     assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
 
 
@@ -169,35 +198,43 @@ async def test_fenced_json_is_accepted(server: ScriptedLLMServer) -> None:
 
 
 async def test_keyless_endpoint_never_borrows_the_openai_key(
-    server: ScriptedLLMServer, monkeypatch: pytest.MonkeyPatch,
+    server: ScriptedLLMServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Regression: the SDK reads OPENAI_API_KEY when given no key, leaking it to Ollama."""
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     server.script(answer({"title": "local"}))
     provider = OpenAICompatProvider(
-        LLMSpec(preset="ollama", model="qwen2.5", base_url=server.openai_url), None)
+        LLMSpec(preset="ollama", model="qwen2.5", base_url=server.openai_url), None
+    )
     await provider.complete(_request())
     await provider.aclose()
     assert KEY not in server.requests[0].headers["authorization"]
 
 
-@pytest.mark.parametrize(("reply", "error", "words"), [
-    (fault(401, "invalid key"), ProviderAuthError, "environment variable TEST_KEY"),
-    (fault(403, "no access"), ProviderAuthError, "permission denied"),
-    (fault(429, "quota", error_type="insufficient_quota"), ProviderAuthError, "billing"),
-    (fault(404, "no such model"), ProviderGone, "retired"),
-    (fault(410, "model retired"), ProviderGone, "retired"),
-    (fault(429, "slow down", retry_after=1), ProviderRateLimited, "retry after 1s"),
-    (fault(500, "boom"), ProviderUnavailable, "HTTP 500"),
-    (fault(503, "overloaded"), ProviderUnavailable, "HTTP 503"),
-    (fault(400, "bad request"), ProviderError, r"refused \(HTTP 400\)"),
-    (hang_up(), ProviderUnavailable, "connection failed"),
-    (garbage(), ProviderBadOutput, "not a chat completion"),
-    (answer("I think the answer is yes."), ProviderBadOutput, "not JSON"),
-    (answer(""), ProviderBadOutput, "empty answer"),
-])
+@pytest.mark.parametrize(
+    ("reply", "error", "words"),
+    [
+        (fault(401, "invalid key"), ProviderAuthError, "environment variable TEST_KEY"),
+        (fault(403, "no access"), ProviderAuthError, "permission denied"),
+        (fault(429, "quota", error_type="insufficient_quota"), ProviderAuthError, "billing"),
+        (fault(404, "no such model"), ProviderGone, "retired"),
+        (fault(410, "model retired"), ProviderGone, "retired"),
+        (fault(429, "slow down", retry_after=1), ProviderRateLimited, "retry after 1s"),
+        (fault(500, "boom"), ProviderUnavailable, "HTTP 500"),
+        (fault(503, "overloaded"), ProviderUnavailable, "HTTP 503"),
+        (fault(400, "bad request"), ProviderError, r"refused \(HTTP 400\)"),
+        (hang_up(), ProviderUnavailable, "connection failed"),
+        (garbage(), ProviderBadOutput, "not a chat completion"),
+        (answer("I think the answer is yes."), ProviderBadOutput, "not JSON"),
+        (answer(""), ProviderBadOutput, "empty answer"),
+    ],
+)
 async def test_openai_errors_map_to_provider_errors(
-    server: ScriptedLLMServer, reply: Any, error: type[ProviderError], words: str,
+    server: ScriptedLLMServer,
+    reply: Any,
+    error: type[ProviderError],
+    words: str,
 ) -> None:
     server.script(reply)
     provider = _openai(server)
@@ -286,15 +323,20 @@ async def test_anthropic_without_tool_mode_reads_json_from_text(
     assert "JSON schema" in server.bodies[0]["system"]
 
 
-@pytest.mark.parametrize(("reply", "error"), [
-    (fault(401), ProviderAuthError),
-    (fault(410), ProviderGone),
-    (fault(429, retry_after=1), ProviderRateLimited),
-    (fault(529, "overloaded"), ProviderUnavailable),
-    (hang_up(), ProviderUnavailable),
-])
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        (fault(401), ProviderAuthError),
+        (fault(410), ProviderGone),
+        (fault(429, retry_after=1), ProviderRateLimited),
+        (fault(529, "overloaded"), ProviderUnavailable),
+        (hang_up(), ProviderUnavailable),
+    ],
+)
 async def test_anthropic_errors_map_to_provider_errors(
-    server: ScriptedLLMServer, reply: Any, error: type[ProviderError],
+    server: ScriptedLLMServer,
+    reply: Any,
+    error: type[ProviderError],
 ) -> None:
     server.script(reply)
     provider = _anthropic(server)
@@ -358,14 +400,18 @@ async def test_a_public_preset_url_is_never_reached_in_tests() -> None:
 
 
 async def test_check_reports_each_entry() -> None:
-    with ScriptedLLMServer([answer({"ok": True})]) as good, \
-            ScriptedLLMServer([fault(401, "bad key")]) as bad:
-        settings = Settings(llm=[
-            LLMSpec(name="good", model="m1", base_url=good.openai_url, api_key_env="K1"),
-            LLMSpec(name="bad", model="m2", base_url=bad.openai_url, api_key_env="K2"),
-            LLMSpec(name="nokey", preset="deepseek", model="deepseek-chat"),
-            LLMSpec(name="off", model="m4", base_url=good.openai_url, enabled=False),
-        ])
+    with (
+        ScriptedLLMServer([answer({"ok": True})]) as good,
+        ScriptedLLMServer([fault(401, "bad key")]) as bad,
+    ):
+        settings = Settings(
+            llm=[
+                LLMSpec(name="good", model="m1", base_url=good.openai_url, api_key_env="K1"),
+                LLMSpec(name="bad", model="m2", base_url=bad.openai_url, api_key_env="K2"),
+                LLMSpec(name="nokey", preset="deepseek", model="deepseek-chat"),
+                LLMSpec(name="off", model="m4", base_url=good.openai_url, enabled=False),
+            ]
+        )
         results = await check_providers(settings, {"K1": KEY, "K2": KEY})
     assert [r.name for r in results] == ["good", "bad", "nokey", "off"]
     ok, failed, nokey, off = results

@@ -58,10 +58,17 @@ def front_matter(markdown: str) -> dict[str, object]:
 
 def small_digest(*items: DigestItem, language: str = "zh", **changes: object) -> Digest:
     data: dict[str, object] = {
-        "date": "2026-03-04", "profile": language, "language": language,
-        "title": "日报｜2026-03-04", "tagline": "只选关键更新。", "tags": ["AI"],
-        "categories": ["AI"], "published_at": datetime(2026, 3, 4, 8, tzinfo=SHANGHAI),
-        "items": list(items), "synthesis": Synthesis(), "engine": "llm",
+        "date": "2026-03-04",
+        "profile": language,
+        "language": language,
+        "title": "日报｜2026-03-04",
+        "tagline": "只选关键更新。",
+        "tags": ["AI"],
+        "categories": ["AI"],
+        "published_at": datetime(2026, 3, 4, 8, tzinfo=SHANGHAI),
+        "items": list(items),
+        "synthesis": Synthesis(),
+        "engine": "llm",
         "window_start": datetime(2026, 3, 3, tzinfo=UTC),
         "window_end": datetime(2026, 3, 4, tzinfo=UTC),
         "generated_at": datetime(2026, 3, 4, tzinfo=UTC),
@@ -72,15 +79,22 @@ def small_digest(*items: DigestItem, language: str = "zh", **changes: object) ->
 
 def llm_item(**changes: object) -> DigestItem:
     data: dict[str, object] = {
-        "event_id": "e", "organisation": "Acme", "title": "Widget 2", "engine": "llm",
-        "sources": ["https://acme.example.com/w2"], "what": "Acme shipped Widget 2.",
-        "why": "It matters.", "impact": ["Impact."], "advice": ["Advice."],
+        "event_id": "e",
+        "organisation": "Acme",
+        "title": "Widget 2",
+        "engine": "llm",
+        "sources": ["https://acme.example.com/w2"],
+        "what": "Acme shipped Widget 2.",
+        "why": "It matters.",
+        "impact": ["Impact."],
+        "advice": ["Advice."],
     }
     data.update(changes)
     return DigestItem.model_validate(data)
 
 
 # --- golden files --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["digest-zh", "digest-en"])
 def test_markdown_golden(name: str) -> None:
@@ -98,12 +112,20 @@ async def test_offline_digest_end_to_end_golden(language: str) -> None:
     events = TypeAdapter(list[Event]).validate_json(
         (GOLDEN / "events-offline.input.json").read_text("utf-8")
     )
-    profile = Profile(name=language, language=language, tags=["AI"], categories=["AI"],
-                      tagline="面向工程与研究读者：只选关键更新。")
+    profile = Profile(
+        name=language,
+        language=language,
+        tags=["AI"],
+        categories=["AI"],
+        tagline="面向工程与研究读者：只选关键更新。",
+    )
     analyser = OfflineAnalyser()
     items = [await analyser.analyse(event, profile) for event in events]
     digest = small_digest(
-        *items, language=language, engine="offline", tagline=profile.tagline,
+        *items,
+        language=language,
+        engine="offline",
+        tagline=profile.tagline,
         title="AI 技术深度日报｜2026-03-04",
         synthesis=await analyser.synthesise(items, events, profile),
     )
@@ -118,7 +140,8 @@ def test_no_golden_output_holds_an_internal_key_or_a_repeated_line() -> None:
     """Every rendered golden file (Markdown and JSON): no internal key (``outlet:``, ``lang:``,
     clustering and cache keys), and in the offline digests no line said twice across items."""
     outputs = sorted(GOLDEN.glob("*.md")) + sorted(
-        p for p in GOLDEN.glob("*.json") if not p.name.endswith(".input.json"))
+        p for p in GOLDEN.glob("*.json") if not p.name.endswith(".input.json")
+    )
     assert len(outputs) >= 6
     for path in outputs:
         text = path.read_text("utf-8")
@@ -131,6 +154,7 @@ def test_no_golden_output_holds_an_internal_key_or_a_repeated_line() -> None:
 
 
 # --- the format ----------------------------------------------------------------------------
+
 
 def test_front_matter_is_valid_toml_with_the_reference_keys() -> None:
     markdown = render_markdown(load_digest("digest-zh"))
@@ -214,7 +238,12 @@ def test_offline_item_in_an_llm_digest_is_labelled_once_at_the_top() -> None:
     assert "离线引擎不做判断" not in markdown
     item1 = markdown.split("## 1)")[1].split("## 2)")[0]  # an LLM item keeps every section
     assert re.findall(r"^- \*\*([^*]+)\*\*", item1, re.M) == [
-        "是什么", "为什么重要", "关键工程手段", "可能影响", "落地建议"]
+        "是什么",
+        "为什么重要",
+        "关键工程手段",
+        "可能影响",
+        "落地建议",
+    ]
 
 
 def test_en_digest_uses_english_labels() -> None:
@@ -272,7 +301,9 @@ def test_hostile_text_cannot_break_the_structure() -> None:
     markdown = render_markdown(small_digest(item))
     body = markdown.split("+++\n", 2)[2]
     assert [line for line in body.splitlines() if line.startswith(("#", "+++"))] == [
-        "## 1) Acme：Widget \\#", "## 今日趋势总结", "## 我接下来会关注什么",
+        "## 1) Acme：Widget \\#",
+        "## 今日趋势总结",
+        "## 我接下来会关注什么",
     ]
     assert "- **是什么**：line one ## fake heading +++ \\<script>alert(1)\\</script> {\\{< " in body
     assert "  - \\# not a heading\n  - 1\\. not a list\n  - \\> not a quote\n" in body
@@ -280,13 +311,16 @@ def test_hostile_text_cannot_break_the_structure() -> None:
     assert "来源：<https://acme.example.com/a%20b>\n" in body
 
 
-@pytest.mark.parametrize(("url", "rendered"), [
-    ("https://a.example/x?p=1&q=2", "<https://a.example/x?p=1&q=2>"),
-    ("https://a.example/a b>c", "<https://a.example/a%20b%3Ec>"),
-    ("javascript:alert(1)", "javascript:alert(1)"),  # not http(s): plain text, never a link
-    ("file:///etc/passwd", "file:///etc/passwd"),
-    ("https://a.example/x\\y", "https://a.example/x\\y"),
-])
+@pytest.mark.parametrize(
+    ("url", "rendered"),
+    [
+        ("https://a.example/x?p=1&q=2", "<https://a.example/x?p=1&q=2>"),
+        ("https://a.example/a b>c", "<https://a.example/a%20b%3Ec>"),
+        ("javascript:alert(1)", "javascript:alert(1)"),  # not http(s): plain text, never a link
+        ("file:///etc/passwd", "file:///etc/passwd"),
+        ("https://a.example/x\\y", "https://a.example/x\\y"),
+    ],
+)
 def test_sources_are_autolinks_only_when_safe(url: str, rendered: str) -> None:
     assert md_autolink(url) == rendered
 
@@ -300,6 +334,7 @@ def test_output_has_no_trailing_spaces_and_one_final_newline() -> None:
 
 
 # --- templates -----------------------------------------------------------------------------
+
 
 def test_a_partial_can_be_overridden(tmp_path: Path) -> None:
     (tmp_path / "partials").mkdir()
@@ -333,6 +368,7 @@ def test_undefined_names_in_templates_are_errors(tmp_path: Path) -> None:
 
 
 # --- JSON ----------------------------------------------------------------------------------
+
 
 def test_json_is_versioned_readable_and_round_trips() -> None:
     digest = load_digest("digest-zh")
@@ -371,6 +407,7 @@ def test_write_json_schema_to_a_path(tmp_path: Path) -> None:
 
 
 # --- file names ----------------------------------------------------------------------------
+
 
 def test_post_filename() -> None:
     digest = load_digest("digest-zh")

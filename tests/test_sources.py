@@ -221,11 +221,15 @@ async def test_html_article_page(fixture_server: FixtureServer, fast_fetch: Fetc
 async def test_html_listing_page(fixture_server: FixtureServer, fast_fetch: FetchSettings) -> None:
     result = await _collect(fixture_server, fast_fetch, "pages/listing.html", "html")
     assert [(e.url, e.title) for e in result.entries] == [
-        (fixture_server.url("pages/posts/one.html"),
-         "Speculative decoding reaches 3x on 70B models"),
+        (
+            fixture_server.url("pages/posts/one.html"),
+            "Speculative decoding reaches 3x on 70B models",
+        ),
         (fixture_server.url("pages/posts/two.html"), "Quantised KV caches: what breaks at 2 bits"),
-        (fixture_server.url("pages/posts/three.html"),
-         "Scheduling prefill and decode on separate GPUs"),
+        (
+            fixture_server.url("pages/posts/three.html"),
+            "Scheduling prefill and decode on separate GPUs",
+        ),
         (fixture_server.url("pages/posts/four.html"), "A field guide to tokenizer regressions"),
     ]
     assert all(not e.content_html and not e.content_text for e in result.entries)
@@ -264,7 +268,10 @@ async def test_discourse_latest(fixture_server: FixtureServer, fast_fetch: Fetch
     assert missing.content_text == ""
     assert missing.summary == "The list still knows the title and this excerpt."
     assert sorted(fixture_server.paths()) == [
-        "/forum/latest.json", "/forum/t/101.json", "/forum/t/102.json", "/forum/t/103.json",
+        "/forum/latest.json",
+        "/forum/t/101.json",
+        "/forum/t/102.json",
+        "/forum/t/103.json",
         "/forum/t/104.json",
     ]
 
@@ -298,7 +305,9 @@ async def test_discourse_rejects_other_json(
 async def test_jsonl_file(fixture_server: FixtureServer, fast_fetch: FetchSettings) -> None:
     result = await _collect(fixture_server, fast_fetch, "items.jsonl")
     assert [e.url for e in result.entries] == [
-        "http://items.example/a", "http://items.example/b", "http://items.example/d",
+        "http://items.example/a",
+        "http://items.example/b",
+        "http://items.example/d",
     ]
     assert result.skipped == 3
     first, second, third = result.entries
@@ -392,8 +401,12 @@ def test_opml_import(web_root: Path) -> None:
     specs = parse_opml(web_root / "subscriptions.opml")
     assert [(s.name, s.url, s.type, s.tags) for s in specs] == [
         ("Inference Weekly", "http://inference-weekly.example/feed.xml", "feed", ["AI"]),
-        ("Preprints: machine learning", "http://preprints.example/rss/cs.LG", "feed",
-         ["AI", "Research", "papers", "ml", "arxiv"]),
+        (
+            "Preprints: machine learning",
+            "http://preprints.example/rss/cs.LG",
+            "feed",
+            ["AI", "Research", "papers", "ml", "arxiv"],
+        ),
         ("Inference Weekly (2)", "http://inference-weekly.example/other.xml", "feed", []),
         ("Open Weights Log", "http://open-weights.example/", "auto", []),
         ("untitled.example", "http://untitled.example/feed", "feed", []),

@@ -120,7 +120,8 @@ def test_documents_of_one_page_are_found_by_page(store: Store) -> None:
     found = store.stored_entries([page, "https://news.example/a/3", "https://absent.example/"])
     assert sorted(found) == [page, "https://news.example/a/3"]
     assert [(row["canonical_url"], row["entry_hash"]) for row in found[page]] == [
-        (f"{page}#1-0", "hash-10"), (f"{page}#1-1", None),
+        (f"{page}#1-0", "hash-10"),
+        (f"{page}#1-1", None),
     ]
 
 
@@ -132,8 +133,12 @@ def test_update_documents_replaces_content_in_place(store: Store) -> None:
     event = Event(id="e1", title="Story 1", documents=[original], first_seen=NOW, last_seen=NOW)
     store.save_events([event])
     fixed = original.model_copy(
-        update={"id": "ignored", "title": "Story 1, fixed", "text": "Fixed text.",
-                "fetched_at": NOW + timedelta(days=1)}
+        update={
+            "id": "ignored",
+            "title": "Story 1, fixed",
+            "text": "Fixed text.",
+            "fetched_at": NOW + timedelta(days=1),
+        }
     )
     assert store.update_documents([fixed], {fixed.canonical_url: "new"}) == 1
     assert store.update_documents([fixed], {fixed.canonical_url: "new"}) == 0  # same again

@@ -49,21 +49,37 @@ def make_event(key: str, title: str, text: str, day: date = DAY2) -> Event:
     at = digest_window(day, PROFILE)[0] + timedelta(hours=6)
     url = f"https://news.example/{key}"
     doc = Document(
-        id=content_id(url, text), source=f"outlet-{key}", url=url, canonical_url=url,
-        title=title, text=text, published=at, fetched_at=at, authority=0.6,
+        id=content_id(url, text),
+        source=f"outlet-{key}",
+        url=url,
+        canonical_url=url,
+        title=title,
+        text=text,
+        published=at,
+        fetched_at=at,
+        authority=0.6,
     )
     return Event(id=f"ev-{key}", title=title, documents=[doc], first_seen=at, last_seen=at)
 
 
-def digest_of(day: date, watch: list[WatchItem], items: list[DigestItem] | None = None,
-              language: str = "zh") -> Digest:
+def digest_of(
+    day: date, watch: list[WatchItem], items: list[DigestItem] | None = None, language: str = "zh"
+) -> Digest:
     start, end = digest_window(day, PROFILE)
     return Digest(
-        date=day.isoformat(), profile=PROFILE.name, language=language, title=f"日报｜{day}",
-        tagline="只选关键更新。", tags=["AI"], categories=["AI"],
+        date=day.isoformat(),
+        profile=PROFILE.name,
+        language=language,
+        title=f"日报｜{day}",
+        tagline="只选关键更新。",
+        tags=["AI"],
+        categories=["AI"],
         published_at=datetime(day.year, day.month, day.day, 8, tzinfo=SHANGHAI),
-        items=items or [], synthesis=Synthesis(watch=watch), window_start=start,
-        window_end=end, generated_at=end,
+        items=items or [],
+        synthesis=Synthesis(watch=watch),
+        window_start=start,
+        window_end=end,
+        generated_at=end,
     )
 
 
@@ -78,17 +94,20 @@ INFRA_WATCH = WatchItem(
 )
 
 QUILL_FOLLOW = make_event(
-    "board", "Harbor Labs boardduces Quill-7 Turbo's HarborBench score",
+    "board",
+    "Harbor Labs boardduces Quill-7 Turbo's HarborBench score",
     "An independent team ran HarborBench on Quill-7 Turbo and measured 60.9%, close to the "
     "61.4% Quillstone reported, with FP8 weights on eight GPUs and a benchmark harness released.",
 )
 UNRELATED = make_event(
-    "cve", "CVE-2026-4411: sandbox escape in Vaultline agent runtime",
+    "cve",
+    "CVE-2026-4411: sandbox escape in Vaultline agent runtime",
     "Vaultline disclosed CVE-2026-4411, a sandbox escape in its agent runtime version 3.2; the "
     "fix in 3.2.1 opens files with O_NOFOLLOW. Operators should upgrade and rotate tokens.",
 )
 ONE_WORD = make_event(
-    "gpu", "A GPU price survey for inference clusters",
+    "gpu",
+    "A GPU price survey for inference clusters",
     "Spot prices of inference GPUs fell this quarter, a benchmark of rental offers shows.",
 )
 
@@ -154,9 +173,7 @@ def test_day1_topic_boosts_and_flags_a_matching_day2_event(store: Store) -> None
     }
     quill = boosted[QUILL_FOLLOW.id]
     assert quill.score.total == pytest.approx(plain[QUILL_FOLLOW.id].score.total + 0.1)
-    assert (
-        f"matches watch topic '{QUILL_WATCH.lead}' opened 2026-11-26 (+0.10)" in quill.reason
-    )
+    assert f"matches watch topic '{QUILL_WATCH.lead}' opened 2026-11-26 (+0.10)" in quill.reason
     for other in (UNRELATED.id, ONE_WORD.id):  # one shared word ("GPU") is not a match
         assert boosted[other].score == plain[other].score
         assert "watch topic" not in boosted[other].reason
@@ -167,8 +184,11 @@ def test_day1_topic_boosts_and_flags_a_matching_day2_event(store: Store) -> None
     assert stored[INFRA_WATCH.lead].last_matched_on is None
 
     item = DigestItem(
-        event_id=QUILL_FOLLOW.id, organisation="Harbor Labs", title=QUILL_FOLLOW.title,
-        sources=QUILL_FOLLOW.urls, what="An independent team measured 60.9%.",
+        event_id=QUILL_FOLLOW.id,
+        organisation="Harbor Labs",
+        title=QUILL_FOLLOW.title,
+        sources=QUILL_FOLLOW.urls,
+        what="An independent team measured 60.9%.",
         follow_up=follow_ups.follow_up(QUILL_FOLLOW.id),
     )
     markdown = render_markdown(digest_of(DAY2, [], [item]))
@@ -233,7 +253,8 @@ def test_a_common_word_alone_is_not_kept_and_never_follows_up(store: Store) -> N
     kept = open_listed_topics(store, SETTINGS, digest_of(DAY1, [cuda, QUILL_WATCH]))
     assert [t.lead for t in kept] == [QUILL_WATCH.lead]
     cuda_story = make_event(
-        "cuda", "CUDA 13 toolchain speeds up kernel builds",
+        "cuda",
+        "CUDA 13 toolchain speeds up kernel builds",
         "The CUDA toolkit update shortens kernel compile times on every GPU architecture.",
     )
     assert plan_follow_ups(store, SETTINGS, DAY2, [cuda_story]).matches == {}
@@ -247,12 +268,14 @@ def test_a_name_only_in_passing_is_not_a_follow_up() -> None:
     ("compatible with both the v1 router and Weave Router v2")."""
     topic = manual_topic(PROFILE.name, "Weave Router v2", [], DAY1)
     passing = make_event(
-        "serve", "Serve 4.12 ships an FP8 KV cache",
+        "serve",
+        "Serve 4.12 ships an FP8 KV cache",
         "Serve 4.12 halves KV cache memory. It is compatible with both the v1 router and Weave "
         "Router v2, and rolls out this week.",
     )
     about = make_event(
-        "router", "Cold starts after the move to Weave Router v2",
+        "router",
+        "Cold starts after the move to Weave Router v2",
         "Deployments that scale to zero took longer to start after the move to the new router.",
     )
     assert match_event(passing, [topic]) is None
@@ -263,7 +286,8 @@ def test_one_topic_follows_up_one_event_a_day(store: Store) -> None:
     """Two candidates naming the topic: only the one that matches it best is flagged."""
     open_listed_topics(store, SETTINGS, digest_of(DAY1, [QUILL_WATCH]))
     glancing = make_event(
-        "bench", "Quill-7 Turbo and four other models on a new reasoning suite",
+        "bench",
+        "Quill-7 Turbo and four other models on a new reasoning suite",
         "A new suite ranks five open models; Quill-7 Turbo comes third.",
     )
     matches = plan_follow_ups(store, SETTINGS, DAY2, [glancing, QUILL_FOLLOW]).matches
@@ -278,8 +302,7 @@ def test_the_story_a_topic_was_drawn_from_is_not_its_follow_up(store: Store) -> 
     day1_start = digest_window(DAY1, PROFILE)[0]
     old = QUILL_FOLLOW.model_copy(update={"id": "ev-old", "first_seen": day1_start})
     assert plan_follow_ups(store, SETTINGS, DAY2, [old]).matches == {}
-    assert set(plan_follow_ups(store, SETTINGS, DAY2, [QUILL_FOLLOW]).matches) == {
-        QUILL_FOLLOW.id}
+    assert set(plan_follow_ups(store, SETTINGS, DAY2, [QUILL_FOLLOW]).matches) == {QUILL_FOLLOW.id}
 
 
 # --- CLI ------------------------------------------------------------------------------------
@@ -287,8 +310,21 @@ def test_the_story_a_topic_was_drawn_from_is_not_its_follow_up(store: Store) -> 
 
 def test_cli_add_list_close(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = ["--db", f"sqlite:///{tmp_path / 'cli.db'}"]
-    assert main([*db, "watch", "add", "Quill-7 Turbo boardductions", "--term", "Quill-7",
-                 "--term", "HarborBench"]) == 0
+    assert (
+        main(
+            [
+                *db,
+                "watch",
+                "add",
+                "Quill-7 Turbo boardductions",
+                "--term",
+                "Quill-7",
+                "--term",
+                "HarborBench",
+            ]
+        )
+        == 0
+    )
     added = capsys.readouterr().out
     topic_id = added.split()[0]
     today = datetime.now(SHANGHAI).date().isoformat()
@@ -314,9 +350,9 @@ def test_cli_add_list_close(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 def atom(entries: list[tuple[str, str, datetime, str]], base: str) -> str:
     body = "".join(
-        f"<entry><title>{html.escape(title)}</title><link href=\"{base}/{slug}\"/>"
+        f'<entry><title>{html.escape(title)}</title><link href="{base}/{slug}"/>'
         f"<id>{base}/{slug}</id><updated>{at.isoformat().replace('+00:00', 'Z')}</updated>"
-        f"<content type=\"html\">{html.escape(f'<p>{text}</p>')}</content></entry>"
+        f'<content type="html">{html.escape(f"<p>{text}</p>")}</content></entry>'
         for slug, title, at, text in entries
     )
     return (
@@ -326,7 +362,8 @@ def atom(entries: list[tuple[str, str, datetime, str]], base: str) -> str:
 
 
 QUILL_RELEASE = (
-    "quill", "Quillstone releases Quill-7 Turbo, a 34B open MoE model",
+    "quill",
+    "Quillstone releases Quill-7 Turbo, a 34B open MoE model",
     datetime(2026, 11, 25, 3, tzinfo=UTC),
     "Quillstone released Quill-7 Turbo, a 34B mixture-of-experts model, under Apache 2.0. "
     "On the HarborBench coding suite Quill-7 Turbo scores 61.4%, up from 52.0% for Quill-6. "
@@ -337,7 +374,8 @@ QUILL_RELEASE = (
 )
 DAY2_ENTRIES = [
     (
-        "split", "HarborBench 2.0 adds a contamination-checked split of 640 tasks",
+        "split",
+        "HarborBench 2.0 adds a contamination-checked split of 640 tasks",
         datetime(2026, 11, 26, 4, tzinfo=UTC),
         "The HarborBench maintainers released version 2.0 with a split of 640 tasks whose "
         "reference patches were checked against public code crawls. Scores on the new split run "
@@ -345,14 +383,16 @@ DAY2_ENTRIES = [
         "with a script that repeats the crawl check for new tasks.",
     ),
     (
-        "cve", "CVE-2026-4411: sandbox escape in Vaultline agent runtime",
+        "cve",
+        "CVE-2026-4411: sandbox escape in Vaultline agent runtime",
         datetime(2026, 11, 26, 6, tzinfo=UTC),
         "Vaultline disclosed CVE-2026-4411, a sandbox escape in its agent runtime version 3.2. "
         "An agent could write outside its workspace through a symlink race in the file tool. "
         "Version 3.2.1 fixes the race by opening files with O_NOFOLLOW and re-checking the path.",
     ),
     (
-        "cuda", "A shared compile cache halves CUDA kernel build times",
+        "cuda",
+        "A shared compile cache halves CUDA kernel build times",
         datetime(2026, 11, 26, 7, tzinfo=UTC),
         "Kernel authors who moved their CUDA builds to a shared compile cache report CI runs "
         "40% shorter on eight-GPU runners. The cache keys on the CUDA toolkit version and the "

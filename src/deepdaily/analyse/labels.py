@@ -68,7 +68,10 @@ class Labels:
         verb = ("both" if len(numbers) == 2 else "all") if self.language == "en" else "都"
         template = self.shared_theme if theme else self.shared_name
         text = template.format(
-            items=self.items_phrase(numbers), verb=verb, name=lead, theme=lead,
+            items=self.items_phrase(numbers),
+            verb=verb,
+            name=lead,
+            theme=lead,
             titles=self.title_sep.join(titles) + self.end,
         )
         return text[:1].upper() + text[1:]

@@ -60,7 +60,9 @@ class _Shared:
     def distinct(self) -> bool:
         """Whether it may lead a trend: named, or a product line that names one thing."""
         return (
-            self.theme or self.named or " " in self.display
+            self.theme
+            or self.named
+            or " " in self.display
             or any(ch.isdigit() for ch in self.display)
         )
 
@@ -70,8 +72,9 @@ class _Shared:
 
 def _source_fragments(items: Sequence[DigestItem], events: Sequence[Event]) -> set[str]:
     """Every source and outlet name of the day's events and items, and each word of one."""
-    names = {name for event in events for doc in event.documents
-             for name in (doc.source, doc.outlet)}
+    names = {
+        name for event in events for doc in event.documents for name in (doc.source, doc.outlet)
+    }
     names.update(item.organisation for item in items)
     fragments: set[str] = set()
     for name in names:
@@ -147,7 +150,9 @@ def _inside(entry: _Shared, group: Sequence[_Shared]) -> bool:
 
 
 def _trends(
-    seen: dict[tuple[bool, str], _Shared], items: Sequence[DigestItem], profile: Profile,
+    seen: dict[tuple[bool, str], _Shared],
+    items: Sequence[DigestItem],
+    profile: Profile,
     limit: int,
 ) -> list[Trend]:
     labels = labels_for(profile.language)

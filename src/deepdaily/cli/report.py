@@ -76,8 +76,11 @@ def print_summary(console: Console, manifest: Manifest) -> None:
                 f"{manifest.entries} listed: {manifest.documents_new} new, "
                 f"{manifest.documents_seen} already stored"
                 + (f", {manifest.documents_updated} updated" if manifest.documents_updated else "")
-                + (f", {len(manifest.merged_entries)} merged into others"
-                   if manifest.merged_entries else ""),
+                + (
+                    f", {len(manifest.merged_entries)} merged into others"
+                    if manifest.merged_entries
+                    else ""
+                ),
             )
     else:
         table.add_row("sources", "not fetched (--no-fetch)")

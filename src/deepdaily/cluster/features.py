@@ -84,7 +84,8 @@ def doc_features(doc: Document, *, with_shingles: bool = True) -> DocFeatures:
         title_terms=frozenset(title_words),
         entities=ents,
         shingles=shingles(title_tokens + body_tokens) if with_shingles else _NO_SHINGLES,
-        fingerprint=content_id("text", text_print) if len(text_print) >= MIN_FINGERPRINT_CHARS
+        fingerprint=content_id("text", text_print)
+        if len(text_print) >= MIN_FINGERPRINT_CHARS
         else "",
         links=specific_links(doc),
         source=doc.outlet.strip().lower(),

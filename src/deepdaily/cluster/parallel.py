@@ -75,7 +75,9 @@ class NearDuplicateJob:
                 self._process.join()
             if pairs is not None:
                 return pairs
-        return near_duplicate_pairs([
-            f.shingles if len(f.shingles) else doc_shingles(doc)
-            for f, doc in zip(features, self._documents, strict=True)
-        ])
+        return near_duplicate_pairs(
+            [
+                f.shingles if len(f.shingles) else doc_shingles(doc)
+                for f, doc in zip(features, self._documents, strict=True)
+            ]
+        )

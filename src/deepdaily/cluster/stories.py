@@ -209,9 +209,7 @@ class _PairFilter:
         link_rows = [[link_ids.setdefault(k, len(link_ids)) for k in f.links] for f in features]
         self.links = _incidence(link_rows, max(len(link_ids), 1))
 
-    def plausible(
-        self, left: np.ndarray, right: np.ndarray, cosines: np.ndarray
-    ) -> np.ndarray:
+    def plausible(self, left: np.ndarray, right: np.ndarray, cosines: np.ndarray) -> np.ndarray:
         both = self.entities[left].multiply(self.entities[right]).tocsr()
         shared_weight = both @ self.weights
         smaller = np.minimum(self.totals[left], self.totals[right])
@@ -295,8 +293,9 @@ def story_pairs(features: Sequence[DocFeatures], space: TfidfSpace) -> list[Stor
         keep = cosines >= COS_WITH_LINK
         lft, rgt, cosines = lft[keep], rgt[keep], cosines[keep]
         keep = bound.plausible(lft, rgt, cosines)
-        for i, j, cos in zip(lft[keep].tolist(), rgt[keep].tolist(), cosines[keep].tolist(),
-                             strict=True):
+        for i, j, cos in zip(
+            lft[keep].tolist(), rgt[keep].tolist(), cosines[keep].tolist(), strict=True
+        ):
             link = bool(features[i].links & features[j].links)
             ev = evidence(features[i].entities, features[j].entities, cos, stats, link)
             if ev.same_story:
@@ -322,8 +321,6 @@ def merge_story_pairs(pairs: Sequence[StoryPair], space: TfidfSpace, uf: UnionFi
     return merges
 
 
-def merge_same_stories(
-    features: Sequence[DocFeatures], space: TfidfSpace, uf: UnionFind
-) -> int:
+def merge_same_stories(features: Sequence[DocFeatures], space: TfidfSpace, uf: UnionFind) -> int:
     """Join, in ``uf``, documents that report the same story; returns the number of merges."""
     return merge_story_pairs(story_pairs(features, space), space, uf)

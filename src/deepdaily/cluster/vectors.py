@@ -42,9 +42,7 @@ class TfidfSpace:
         matrix.data = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        self.matrix: sparse.csr_matrix = sparse.csr_matrix(
-            sparse.diags(1.0 / norms) @ matrix
-        )
+        self.matrix: sparse.csr_matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
         self.vocabulary = vocabulary
 
     def __len__(self) -> int:

@@ -415,7 +415,9 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _store_url_origin(
-    file_layer: Mapping[str, Any], env_layer: Mapping[str, Any], overrides: Mapping[str, Any],
+    file_layer: Mapping[str, Any],
+    env_layer: Mapping[str, Any],
+    overrides: Mapping[str, Any],
     config_path: Path,
 ) -> str:
     """Which layer set ``store.url`` last."""

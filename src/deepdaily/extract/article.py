@@ -25,8 +25,27 @@ __all__ = ["Article", "extract_article", "html_to_text", "parse_date"]
 
 _BLOCKS = frozenset(
     {
-        "p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
-        "table", "section", "article", "header", "footer", "aside", "hr", "figure", "dl",
+        "p",
+        "div",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "blockquote",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "hr",
+        "figure",
+        "dl",
     }
 )
 _LINES = frozenset({"br", "li", "tr", "dt", "dd", "figcaption"})

@@ -237,7 +237,10 @@ async def to_documents(
     outcomes = await asyncio.gather(
         *(
             _document(
-                job, fetcher=fetcher, extract=extract, authority=authority,
+                job,
+                fetcher=fetcher,
+                extract=extract,
+                authority=authority,
                 fetch_pages=fetch_pages,
             )
             for job in jobs

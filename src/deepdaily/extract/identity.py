@@ -142,13 +142,13 @@ def plan_entries(
             else:
                 plan.known += 1
             continue
-        stored_twin = next(
-            (doc for doc in documents if doc.same_content(entry, fingerprint)), None
-        )
+        stored_twin = next((doc for doc in documents if doc.same_content(entry, fingerprint)), None)
         if stored_twin is not None:
             plan.merges.append(
                 Merge(
-                    entry.source, entry.url, stored_twin.url,
+                    entry.source,
+                    entry.url,
+                    stored_twin.url,
                     f"same page as stored {stored_twin.url}: same title and text",
                 )
             )

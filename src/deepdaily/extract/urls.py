@@ -32,9 +32,32 @@ __all__ = [
 
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-        "mc_cid", "mc_eid", "ref", "ref_src", "ref_url", "referrer", "_hsenc", "_hsmi",
-        "mkt_tok", "spm", "s_cid", "cmpid", "ncid", "sr_share", "share", "si", "trk",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "spm",
+        "s_cid",
+        "cmpid",
+        "ncid",
+        "sr_share",
+        "share",
+        "si",
+        "trk",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "ga_", "at_", "vero_", "oly_")

@@ -207,8 +207,9 @@ class Fetcher:
         if status >= 400 or (status >= 300 and status != 304):
             where = f" at {answer.url}" if answer.url != url else ""
             tries = f" after {attempts} attempts" if attempts > 1 else ""
-            raise HTTPStatusError(f"{url}: HTTP {_phrase(status)}{where}{tries}", url=url,
-                                  status=status)
+            raise HTTPStatusError(
+                f"{url}: HTTP {_phrase(status)}{where}{tries}", url=url, status=status
+            )
         not_modified = status == 304
         headers = answer.headers
         return FetchResponse(
@@ -230,11 +231,15 @@ class Fetcher:
         self, url: str, etag: str | None, last_modified: str | None, started: float
     ) -> FetchResponse:
         local = await asyncio.to_thread(
-            read_local, url, max_bytes=self.settings.max_bytes, etag=etag,
+            read_local,
+            url,
+            max_bytes=self.settings.max_bytes,
+            etag=etag,
             last_modified=last_modified,
         )
-        media_type = _LOCAL_TYPES.get(local.path.suffix.lower()) or mimetypes.guess_type(
-            local.path.name)[0]
+        media_type = (
+            _LOCAL_TYPES.get(local.path.suffix.lower()) or mimetypes.guess_type(local.path.name)[0]
+        )
         return FetchResponse(
             url=url,
             final_url=local.path.resolve().as_uri(),
@@ -267,9 +272,7 @@ class Fetcher:
             check_url(target, discovered_from=discovered_from or current)
             visited.add(target)
             current = target
-        raise TooManyRedirects(
-            f"{url}: more than {self.settings.max_redirects} redirects", url=url
-        )
+        raise TooManyRedirects(f"{url}: more than {self.settings.max_redirects} redirects", url=url)
 
     async def _with_retries(
         self, url: str, current: str, headers: Mapping[str, str]
@@ -298,9 +301,12 @@ class Fetcher:
         client = self._ensure_client()
         host = urlsplit(current).netloc.lower()
         host_limit = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
-        async with host_limit, self._global, asyncio.timeout(
-            self.settings.timeout * _DEADLINE_FACTOR
-        ), client.stream("GET", current, headers=dict(headers)) as response:
+        async with (
+            host_limit,
+            self._global,
+            asyncio.timeout(self.settings.timeout * _DEADLINE_FACTOR),
+            client.stream("GET", current, headers=dict(headers)) as response,
+        ):
             status = response.status_code
             found = {name.lower(): value for name, value in response.headers.items()}
             if not 200 <= status < 300:
@@ -314,9 +320,7 @@ class Fetcher:
         limit = self.settings.max_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit and "content-encoding" not in headers:
-            raise TooLarge(
-                f"{url}: body over {limit} bytes (Content-Length {declared})", url=url
-            )
+            raise TooLarge(f"{url}: body over {limit} bytes (Content-Length {declared})", url=url)
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
@@ -330,8 +334,9 @@ class Fetcher:
         tries = f" (after {attempts} attempts)" if attempts > 1 else ""
         s = self.settings
         if isinstance(exc, httpx.ConnectTimeout):
-            return FetchTimeout(f"{url}: connect timeout after {s.connect_timeout:g}s{tries}",
-                                url=url)
+            return FetchTimeout(
+                f"{url}: connect timeout after {s.connect_timeout:g}s{tries}", url=url
+            )
         if isinstance(exc, httpx.ReadTimeout):
             return FetchTimeout(f"{url}: read timeout after {s.timeout:g}s{tries}", url=url)
         if isinstance(exc, TimeoutError):

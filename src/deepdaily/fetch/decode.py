@@ -150,7 +150,8 @@ def _detect(body: bytes) -> tuple[str, str] | None:
     from charset_normalizer import from_bytes  # only bodies that are not UTF-8 need it
 
     matches = [
-        m for m in from_bytes(body, preemptive_behaviour=False, cp_exclusion=_NO_BOM_UNICODE)
+        m
+        for m in from_bytes(body, preemptive_behaviour=False, cp_exclusion=_NO_BOM_UNICODE)
         if m.chaos <= MAX_CHAOS
     ]
     if not matches:
@@ -234,9 +235,14 @@ def decode_body(body: bytes, declared: str | None = None) -> Decoded:
         return Decoded(text, codec, 0, _join(notes, f"not UTF-8: read as {_nice(codec)}"))
     text, bad = _lenient(body, "cp1252")  # a few bytes are undefined in windows-1252
     return Decoded(
-        text, "cp1252", bad,
-        _join(notes, "charset unknown (not UTF-8, detection not confident): read as "
-                     f"windows-1252{f', {bad} bytes replaced' if bad else ''}"),
+        text,
+        "cp1252",
+        bad,
+        _join(
+            notes,
+            "charset unknown (not UTF-8, detection not confident): read as "
+            f"windows-1252{f', {bad} bytes replaced' if bad else ''}",
+        ),
     )
 
 
@@ -270,8 +276,11 @@ def decode_lines(body: bytes) -> Decoded:
         decoded = decode_body(lines[number])
         texts[number] = decoded.text
         replaced += decoded.replaced
-        how = (f"UTF-8 with {decoded.replaced} bytes replaced" if decoded.encoding == "utf-8"
-               else _nice(decoded.encoding))
+        how = (
+            f"UTF-8 with {decoded.replaced} bytes replaced"
+            if decoded.encoding == "utf-8"
+            else _nice(decoded.encoding)
+        )
         odd.append(f"line {number + 1} ({how})")
     shown = ", ".join(odd[:5]) + (f" and {len(odd) - 5} more" if len(odd) > 5 else "")
     warning = f"{len(odd)} lines not UTF-8, decoded one by one: {shown}"

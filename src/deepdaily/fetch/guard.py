@@ -102,7 +102,6 @@ def check_url(url: str, *, discovered_from: str | None = None) -> None:
         problem = _address_problem(address)
         if problem is not None:
             raise BlockedURL(
-                f"{url}: {problem} address {address} refused for a link found in "
-                f"{discovered_from}",
+                f"{url}: {problem} address {address} refused for a link found in {discovered_from}",
                 url=url,
             )

@@ -54,8 +54,11 @@ def _stored(store: Store, entries: list[Entry]) -> dict[str, list[StoredEntry]]:
     return {
         page: [
             StoredEntry(
-                url=row["canonical_url"], source=row["source"], title=row["title"],
-                text=row["text"], entry_hash=row["entry_hash"],
+                url=row["canonical_url"],
+                source=row["source"],
+                title=row["title"],
+                text=row["text"],
+                entry_hash=row["entry_hash"],
             )
             for row in rows
         ]

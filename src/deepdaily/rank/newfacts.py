@@ -36,8 +36,18 @@ FactClass = Literal["figure", "name"]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _CLOCK_RE = re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s?(?:UTC|GMT|[AP]M))?")
@@ -50,10 +60,31 @@ _UNIT_RE = re.compile(
     r"points?|pp|percent|per cent|experts?|layers?|regions?)(?![A-Za-z/])"
 )
 # Units that tell two equal numbers apart ("1.6 s" is not "1.6 GB/s"); counted nouns do not.
-_MEASURES = frozenset({
-    "%", "x", "s", "ms", "min", "h", "d", "week", "month", "gb/s", "mb/s", "tok/s", "tokens/s",
-    "gb", "tb", "mb", "gib", "token", "pp", "point", "year",
-})
+_MEASURES = frozenset(
+    {
+        "%",
+        "x",
+        "s",
+        "ms",
+        "min",
+        "h",
+        "d",
+        "week",
+        "month",
+        "gb/s",
+        "mb/s",
+        "tok/s",
+        "tokens/s",
+        "gb",
+        "tb",
+        "mb",
+        "gib",
+        "token",
+        "pp",
+        "point",
+        "year",
+    }
+)
 _NUMERIC_RE = re.compile(
     r"^([$€£¥]?\s?\d[\d,]*(?:\.\d+)?"
     r"(?:\s?(?:万亿|百万|十亿|万|亿|千|thousand|million|billion|trillion|bn|mn|[kKMBT])(?![A-Za-z]))?)"
@@ -61,10 +92,29 @@ _NUMERIC_RE = re.compile(
 )
 _ORDINAL_RE = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])")
 _UNIT_FORMS = {
-    "％": "%", "percent": "%", "per cent": "%", "×": "x", "倍": "x", "秒": "s", "sec": "s",
-    "second": "s", "seconds": "s", "毫秒": "ms", "minute": "min", "minutes": "min", "分钟": "min",
-    "hour": "h", "hours": "h", "小时": "h", "day": "d", "days": "d", "天": "d", "周": "week",
-    "月": "month", "个月": "month", "年": "year",
+    "％": "%",
+    "percent": "%",
+    "per cent": "%",
+    "×": "x",
+    "倍": "x",
+    "秒": "s",
+    "sec": "s",
+    "second": "s",
+    "seconds": "s",
+    "毫秒": "ms",
+    "minute": "min",
+    "minutes": "min",
+    "分钟": "min",
+    "hour": "h",
+    "hours": "h",
+    "小时": "h",
+    "day": "d",
+    "days": "d",
+    "天": "d",
+    "周": "week",
+    "月": "month",
+    "个月": "month",
+    "年": "year",
 }
 _STOP_TEXT = (
     "a an the and or but if of to in on at by for from with as is are was were be been being "

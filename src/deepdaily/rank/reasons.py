@@ -25,8 +25,10 @@ NOTABLE_PENALTY = 0.02
 def _relevance(score: EventScore) -> str:
     value = score.breakdown.relevance
     level = (
-        "strong" if value >= STRONG_RELEVANCE
-        else "moderate" if value >= MODERATE_RELEVANCE
+        "strong"
+        if value >= STRONG_RELEVANCE
+        else "moderate"
+        if value >= MODERATE_RELEVANCE
         else "weak"
     )
     terms = ", ".join(score.breakdown.matched_terms[:3])

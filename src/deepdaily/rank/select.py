@@ -150,9 +150,7 @@ def select_events(
         if event.id in boosts:
             reason[i] = f"{reason[i]}; {boosts[event.id].reason}"
     rank = {index: position for position, index in enumerate(picked, start=1)}
-    return [
-        _selection(event, scores[i], reason[i], rank.get(i)) for i, event in enumerate(events)
-    ]
+    return [_selection(event, scores[i], reason[i], rank.get(i)) for i, event in enumerate(events)]
 
 
 def _pick_diverse(

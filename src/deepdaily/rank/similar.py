@@ -96,8 +96,10 @@ def _title_products(event: Event) -> frozenset[str]:
     for doc in event.documents:
         for entity in entities(doc.title):
             key = entity.key
-            if entity.kind == "model" and any(c.isdigit() for c in key) and not _QUANTITY.match(
-                key
+            if (
+                entity.kind == "model"
+                and any(c.isdigit() for c in key)
+                and not _QUANTITY.match(key)
             ):
                 found.add(key.split()[-2] + " " + key.split()[-1] if " " in key else key)
     return frozenset(found)

@@ -79,8 +79,12 @@ def post_filename(digest: Digest, pattern: str = "content/posts/{date}.md") -> s
         raise ValueError(f"digest date {digest.date!r} is not YYYY-MM-DD")
     year, month, day = match.groups()
     values = {
-        "date": digest.date, "year": year, "month": month, "day": day,
-        "profile": digest.profile, "language": digest.language,
+        "date": digest.date,
+        "year": year,
+        "month": month,
+        "day": day,
+        "profile": digest.profile,
+        "language": digest.language,
     }
     try:
         path = pattern.format(**values)

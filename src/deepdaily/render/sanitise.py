@@ -14,7 +14,13 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
-    "md_autolink", "md_emphasis", "md_heading", "md_label", "md_text", "md_url", "toml_value",
+    "md_autolink",
+    "md_emphasis",
+    "md_heading",
+    "md_label",
+    "md_text",
+    "md_url",
+    "toml_value",
 ]
 
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -58,8 +64,15 @@ def md_emphasis(value: object) -> str:
 def md_url(value: object) -> str:
     """A URL as one unbreakable token: whitespace and angle brackets percent-encoded."""
     url = str(value).strip()
-    for char, code in ((" ", "%20"), ("\t", "%09"), ("\n", ""), ("\r", ""), ("<", "%3C"),
-                       (">", "%3E"), ('"', "%22")):
+    for char, code in (
+        (" ", "%20"),
+        ("\t", "%09"),
+        ("\n", ""),
+        ("\r", ""),
+        ("<", "%3C"),
+        (">", "%3E"),
+        ('"', "%22"),
+    ):
         url = url.replace(char, code)
     return url
 

@@ -95,7 +95,11 @@ def apply_claims(text: str, claims: Sequence[Claim], labels: Labels) -> str:
 
 
 def _section(
-    label: str, entries: Sequence[str], lead: str, missing: str, claims: Sequence[Claim],
+    label: str,
+    entries: Sequence[str],
+    lead: str,
+    missing: str,
+    claims: Sequence[Claim],
     labels: Labels,
 ) -> BulletView | None:
     kept = [md_text(t) for t in (apply_claims(e, claims, labels) for e in entries) if t]

@@ -70,9 +70,7 @@ class SourceType(Protocol):
         """Fetch ``spec.url`` (conditionally) and return its entries."""
         ...
 
-    async def parse(
-        self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
-    ) -> Collected:
+    async def parse(self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher) -> Collected:
         """Entries of an already fetched ``response`` (may fetch more, e.g. forum topics)."""
         ...
 
@@ -96,9 +94,7 @@ class FetchedSource:
             return unchanged(response, validators)
         return await self.parse(spec, response, fetcher)
 
-    async def parse(
-        self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
-    ) -> Collected:
+    async def parse(self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher) -> Collected:
         raise NotImplementedError
 
 
@@ -163,8 +159,9 @@ def get_source_type(name: str) -> SourceType:
 
 
 _ROOT = re.compile(rb"<\s*([A-Za-z][\w:.-]*)")
-_SKIP_PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*",
-                          re.DOTALL | re.IGNORECASE)
+_SKIP_PROLOG = re.compile(
+    rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*", re.DOTALL | re.IGNORECASE
+)
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf", "rdf"})
 _FEED_TYPES = ("rss", "atom", "rdf")
 
@@ -184,8 +181,10 @@ def sniff_type(response: FetchResponse) -> str:
     if not body:
         raise ParseError(f"{url}: empty body", url=url)
     path = response.final_url.lower().split("?")[0]
-    if path.endswith((".jsonl", ".ndjson")) or "jsonl" in response.content_type or (
-        "ndjson" in response.content_type
+    if (
+        path.endswith((".jsonl", ".ndjson"))
+        or "jsonl" in response.content_type
+        or ("ndjson" in response.content_type)
     ):
         return "jsonl"
     if body[:1] in (b"{", b"["):
@@ -212,8 +211,9 @@ def _sniff_json(url: str, body: bytes) -> str:
         try:
             json.loads(first)
         except json.JSONDecodeError as exc:
-            raise ParseError(f"{url}: not valid JSON: {exc.msg} at line {exc.lineno}",
-                             url=url) from None
+            raise ParseError(
+                f"{url}: not valid JSON: {exc.msg} at line {exc.lineno}", url=url
+            ) from None
         return "jsonl"
     if isinstance(data, dict):
         if "topic_list" in data or "post_stream" in data:

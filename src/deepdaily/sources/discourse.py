@@ -60,9 +60,7 @@ class DiscourseSource(FetchedSource):
     def source_url(self, spec: SourceSpec) -> str:
         return api_url(spec.url)
 
-    async def parse(
-        self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
-    ) -> Collected:
+    async def parse(self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher) -> Collected:
         label = response.url
         warnings: list[str] = []
         data = _json(response.body, label, warnings)
@@ -76,8 +74,10 @@ class DiscourseSource(FetchedSource):
             topics = [t for t in topic_list["topics"] if isinstance(t, dict) and "id" in t]
             topics = [t for t in topics if not _is_category_about(t)][:MAX_TOPICS]
             found = await asyncio.gather(
-                *(self._topic(t, base, spec.name, response.final_url, fetcher, warnings)
-                  for t in topics)
+                *(
+                    self._topic(t, base, spec.name, response.final_url, fetcher, warnings)
+                    for t in topics
+                )
             )
             entries = [entry for entry in found if entry is not None]
         result = collected(response, entries)
@@ -85,7 +85,12 @@ class DiscourseSource(FetchedSource):
         return result
 
     async def _topic(
-        self, listed: dict[str, Any], base: str, source: str, list_url: str, fetcher: Fetcher,
+        self,
+        listed: dict[str, Any],
+        base: str,
+        source: str,
+        list_url: str,
+        fetcher: Fetcher,
         warnings: list[str],
     ) -> Entry | None:
         url = f"{base}/t/{listed['id']}.json"

@@ -51,13 +51,15 @@ class FeedSource(FetchedSource):
 
     name: ClassVar[str] = "feed"
 
-    async def parse(
-        self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
-    ) -> Collected:
-        body, content_type, warning = as_utf8(response.body, response.content_type,
-                                              response.charset)
+    async def parse(self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher) -> Collected:
+        body, content_type, warning = as_utf8(
+            response.body, response.content_type, response.charset
+        )
         entries, skipped = parse_feed(
-            body, url=response.final_url, source=spec.name, content_type=content_type,
+            body,
+            url=response.final_url,
+            source=spec.name,
+            content_type=content_type,
             label=response.url,
         )
         return collected(response, entries, skipped, decoding=warning)
@@ -75,8 +77,10 @@ def as_utf8(body: bytes, media_type: str, charset: str | None) -> tuple[bytes, s
         return body, media_type, ""  # parse_feed refuses it; don't decode an attack
     decoded = decode_body(body, charset)
     text = _XML_ENCODING.sub(r"\1", decoded.text.lstrip("\ufeff"), count=1)
-    return text.encode("utf-8"), f"{media_type or 'application/xml'}; charset=utf-8", (
-        decoded.warning
+    return (
+        text.encode("utf-8"),
+        f"{media_type or 'application/xml'}; charset=utf-8",
+        (decoded.warning),
     )
 
 
@@ -200,9 +204,7 @@ def _shorten(text: str) -> str:
 # JSON Feed ------------------------------------------------------------------------------------
 
 
-def _parse_json_feed(
-    body: bytes, *, url: str, source: str, label: str
-) -> tuple[list[Entry], int]:
+def _parse_json_feed(body: bytes, *, url: str, source: str, label: str) -> tuple[list[Entry], int]:
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

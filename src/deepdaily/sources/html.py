@@ -48,9 +48,7 @@ class HtmlSource(FetchedSource):
 
     name: ClassVar[str] = "html"
 
-    async def parse(
-        self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
-    ) -> Collected:
+    async def parse(self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher) -> Collected:
         decoded = response.decoded
         entries = parse_html_page(
             decoded.text, url=response.final_url, source=spec.name, label=response.url

@@ -43,9 +43,7 @@ class JsonlSource(FetchedSource):
 
     name: ClassVar[str] = "jsonl"
 
-    async def parse(
-        self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher
-    ) -> Collected:
+    async def parse(self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher) -> Collected:
         decoded = decode_lines(response.body)  # one line in another charset costs that line
         entries, skipped = parse_jsonl(decoded.text, source=spec.name, label=response.url)
         return collected(response, entries, skipped, decoding=decoded.warning)

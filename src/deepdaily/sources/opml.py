@@ -64,13 +64,15 @@ def parse_opml(text_or_path: str | Path) -> list[SourceSpec]:
     try:
         root = SafeET.fromstring(document)
     except DefusedXmlException as exc:
-        raise ParseError(f"{label}: not valid OPML: refused {type(exc).__name__}",
-                         url=label) from None
+        raise ParseError(
+            f"{label}: not valid OPML: refused {type(exc).__name__}", url=label
+        ) from None
     except ET.ParseError as exc:
         raise ParseError(f"{label}: not valid OPML: {exc}", url=label) from None
     if _local(root.tag) != "opml":
-        raise ParseError(f"{label}: not valid OPML: root element is <{_local(root.tag)}>",
-                         url=label)
+        raise ParseError(
+            f"{label}: not valid OPML: root element is <{_local(root.tag)}>", url=label
+        )
     body = next((child for child in root if _local(child.tag) == "body"), None)
     if body is None:
         raise ParseError(f"{label}: not valid OPML: no <body>", url=label)
@@ -83,9 +85,7 @@ def parse_opml(text_or_path: str | Path) -> list[SourceSpec]:
                 continue
             xml_url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
             html_url = (outline.get("htmlUrl") or outline.get("htmlurl") or "").strip()
-            label_text = " ".join(
-                (outline.get("title") or outline.get("text") or "").split()
-            )
+            label_text = " ".join((outline.get("title") or outline.get("text") or "").split())
             url = xml_url or html_url
             if url:
                 name = label_text or urlsplit(url).hostname or url

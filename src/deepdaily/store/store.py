@@ -182,8 +182,12 @@ class Store:
         wanted = list(dict.fromkeys(pages))
         found: dict[str, list[StoredDocument]] = {}
         columns = (
-            t.documents.c.canonical_url, t.documents.c.page_url, t.documents.c.source,
-            t.documents.c.title, t.documents.c.text, t.documents.c.entry_hash,
+            t.documents.c.canonical_url,
+            t.documents.c.page_url,
+            t.documents.c.source,
+            t.documents.c.title,
+            t.documents.c.text,
+            t.documents.c.entry_hash,
         )
         with self._tx() as conn:
             for start in range(0, len(wanted), 500):
@@ -462,8 +466,17 @@ class Store:
 
 # What a re-extraction may change in a stored document (not its id, event, source or fetch time).
 _UPDATABLE = (
-    "url", "title", "text", "summary", "published", "author", "language", "authority", "tags",
-    "links", "entry_hash",
+    "url",
+    "title",
+    "text",
+    "summary",
+    "published",
+    "author",
+    "language",
+    "authority",
+    "tags",
+    "links",
+    "entry_hash",
 )
 
 

@@ -79,8 +79,13 @@ def answer(
 ) -> Reply:
     """A successful answer; a dict or list is sent as JSON text."""
     text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
-    return Reply(content=text, input_tokens=input_tokens, output_tokens=output_tokens,
-                 finish_reason=finish_reason, delay=delay)
+    return Reply(
+        content=text,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        finish_reason=finish_reason,
+        delay=delay,
+    )
 
 
 def fault(
@@ -96,8 +101,12 @@ def fault(
     if retry_after is not None:
         value = retry_after if isinstance(retry_after, str) else f"{retry_after:g}"
         all_headers["Retry-After"] = value
-    return Reply(status=status, error=message or f"scripted error {status}",
-                 error_type=error_type, headers=all_headers)
+    return Reply(
+        status=status,
+        error=message or f"scripted error {status}",
+        error_type=error_type,
+        headers=all_headers,
+    )
 
 
 def stall(seconds: float, then: Reply | None = None) -> Reply:
@@ -112,8 +121,11 @@ def hang_up() -> Reply:
 
 def garbage(text: str = "<html><body>502 Bad Gateway</body></html>", status: int = 200) -> Reply:
     """A body that is not JSON at all (a proxy's error page, say), sent as ``text/html``."""
-    return Reply(status=status, raw=text.encode("utf-8"),
-                 headers={"Content-Type": "text/html; charset=utf-8"})
+    return Reply(
+        status=status,
+        raw=text.encode("utf-8"),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
 
 
 @dataclass(frozen=True)
@@ -202,8 +214,9 @@ class ScriptedLLMServer:
         handler = type("_BoundHandler", (_Handler,), {"scripted": self})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,),
-                                        name="scripted-llm-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.02,), name="scripted-llm-server", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -218,7 +231,9 @@ class ScriptedLLMServer:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.close()
@@ -317,13 +332,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_bytes(reply.status, reply.raw, reply.headers)
             return
         if reply.status >= 400:
-            self._send(reply.status, _error_body(api, reply.status, reply.error, reply.error_type),
-                       reply.headers)
+            self._send(
+                reply.status,
+                _error_body(api, reply.status, reply.error, reply.error_type),
+                reply.headers,
+            )
             return
-        tokens_in = reply.input_tokens if reply.input_tokens is not None else _estimate(
-            request.prompt)
-        tokens_out = reply.output_tokens if reply.output_tokens is not None else _estimate(
-            reply.content)
+        tokens_in = (
+            reply.input_tokens if reply.input_tokens is not None else _estimate(request.prompt)
+        )
+        tokens_out = (
+            reply.output_tokens if reply.output_tokens is not None else _estimate(reply.content)
+        )
         self.scripted._count(tokens_in, tokens_out)
         n = self.scripted.request_count
         if api == "openai":
@@ -351,8 +371,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 _ANTHROPIC_ERROR_TYPES = {
-    400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
-    404: "not_found_error", 413: "request_too_large", 429: "rate_limit_error",
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
     529: "overloaded_error",
 }
 
@@ -373,14 +397,19 @@ def _openai_answer(
         "object": "chat.completion",
         "created": 1_700_000_000,
         "model": request.model,
-        "choices": [{
-            "index": 0,
-            "message": {"role": "assistant", "content": reply.content},
-            "finish_reason": reply.finish_reason,
-            "logprobs": None,
-        }],
-        "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out,
-                  "total_tokens": tokens_in + tokens_out},
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": reply.content},
+                "finish_reason": reply.finish_reason,
+                "logprobs": None,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": tokens_in,
+            "completion_tokens": tokens_out,
+            "total_tokens": tokens_in + tokens_out,
+        },
     }
 
 

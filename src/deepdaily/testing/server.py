@@ -183,9 +183,7 @@ class FixtureServer:
 
         With ``chunked`` the length is not announced, so a client must count while reading.
         """
-        route = _Route(
-            headers={"Content-Type": content_type}, stream_bytes=size, chunked=chunked
-        )
+        route = _Route(headers={"Content-Type": content_type}, stream_bytes=size, chunked=chunked)
         with self._lock:
             self._routes[_key(path)] = route
 

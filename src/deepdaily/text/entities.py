@@ -109,15 +109,58 @@ GAZETTEER: tuple[Entity, ...] = (
 )
 _PATTERNS = tuple((entity, entity.pattern()) for entity in GAZETTEER)
 
-_NOT_NAMES = frozenset({
-    "show hn", "ask hn", "tell hn", "launch hn", "breaking", "update", "news", "opinion", "review",
-    "exclusive", "analysis", "tutorial", "guide", "how to", "explainer", "podcast", "video",
-    "watch", "live", "interview", "report", "ai",
-    # words that start a headline ("What's new", "This week ships") without naming anyone
-    "what", "here", "there", "that", "this", "it", "who", "why", "how", "where", "when",
-    "today", "tomorrow", "yesterday", "everyone", "everything", "nobody", "nothing", "let",
-    "one", "this week", "next week", "the", "a", "an",
-})
+_NOT_NAMES = frozenset(
+    {
+        "show hn",
+        "ask hn",
+        "tell hn",
+        "launch hn",
+        "breaking",
+        "update",
+        "news",
+        "opinion",
+        "review",
+        "exclusive",
+        "analysis",
+        "tutorial",
+        "guide",
+        "how to",
+        "explainer",
+        "podcast",
+        "video",
+        "watch",
+        "live",
+        "interview",
+        "report",
+        "ai",
+        # words that start a headline ("What's new", "This week ships") without naming anyone
+        "what",
+        "here",
+        "there",
+        "that",
+        "this",
+        "it",
+        "who",
+        "why",
+        "how",
+        "where",
+        "when",
+        "today",
+        "tomorrow",
+        "yesterday",
+        "everyone",
+        "everything",
+        "nobody",
+        "nothing",
+        "let",
+        "one",
+        "this week",
+        "next week",
+        "the",
+        "a",
+        "an",
+    }
+)
 _PREFIX_RE = re.compile(r"^(?P<name>[^:：|｜]{2,40}?)\s*[:：]\s*(?P<rest>\S.*)$")
 # Verbs after which the title's leading name is the organisation that acts.
 _EN_VERBS = (
@@ -150,21 +193,87 @@ _SITE_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 # Words that follow the distinctive part of an organisation's name.
-_ORG_WORDS = frozenset({
-    "ai", "labs", "lab", "research", "inc", "inc.", "ltd", "llc", "technologies", "technology",
-    "systems", "compute", "computing", "corp", "corporation", "company", "co", "co.", "group",
-    "studio", "studios", "foundation", "institute",
-})
+_ORG_WORDS = frozenset(
+    {
+        "ai",
+        "labs",
+        "lab",
+        "research",
+        "inc",
+        "inc.",
+        "ltd",
+        "llc",
+        "technologies",
+        "technology",
+        "systems",
+        "compute",
+        "computing",
+        "corp",
+        "corporation",
+        "company",
+        "co",
+        "co.",
+        "group",
+        "studio",
+        "studios",
+        "foundation",
+        "institute",
+    }
+)
 _ZH_ORG_SUFFIX_RE = re.compile(r"(?:智能|科技|实验室|公司|集团|研究院|技术|人工智能)+$")
 _WORD_RE = re.compile(r"[A-Za-z0-9]+|[\u4e00-\u9fff]+")
 # Words a source is named with when nobody named it: a file stem, a default, a channel kind.
-_PLACEHOLDER_WORDS = frozenset({
-    "corpus", "feed", "feeds", "rss", "atom", "xml", "json", "jsonl", "data", "dataset", "day",
-    "source", "sources", "default", "test", "tests", "sample", "samples", "fixture", "fixtures",
-    "item", "items", "entries", "export", "index", "latest", "input", "candidates", "file",
-    "files", "local", "localhost", "mirror", "site", "web", "page", "pages", "links", "list",
-    "unknown", "misc", "other", "news", "blog", "www", "http", "https",
-})
+_PLACEHOLDER_WORDS = frozenset(
+    {
+        "corpus",
+        "feed",
+        "feeds",
+        "rss",
+        "atom",
+        "xml",
+        "json",
+        "jsonl",
+        "data",
+        "dataset",
+        "day",
+        "source",
+        "sources",
+        "default",
+        "test",
+        "tests",
+        "sample",
+        "samples",
+        "fixture",
+        "fixtures",
+        "item",
+        "items",
+        "entries",
+        "export",
+        "index",
+        "latest",
+        "input",
+        "candidates",
+        "file",
+        "files",
+        "local",
+        "localhost",
+        "mirror",
+        "site",
+        "web",
+        "page",
+        "pages",
+        "links",
+        "list",
+        "unknown",
+        "misc",
+        "other",
+        "news",
+        "blog",
+        "www",
+        "http",
+        "https",
+    }
+)
 _HOST_PORT_RE = re.compile(r"^\[?[\w.:-]+\]?:\d{1,5}$")
 _IPV4_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _FILE_NAME_RE = re.compile(r"\.(?:jsonl|json|xml|rss|atom|opml|html?|txt|csv)$", re.IGNORECASE)
@@ -311,9 +420,7 @@ def _named_in(text: str) -> str:
     return _acting_name(text)
 
 
-def find_organisation(
-    title: str, source: str, url: str, context: Sequence[str] = ()
-) -> str:
+def find_organisation(title: str, source: str, url: str, context: Sequence[str] = ()) -> str:
     """The organisation of a document, by the rules in the module docstring; ``context`` is
     read only when ``source`` is a placeholder."""
     owner = _domain_owner(url)
@@ -336,10 +443,7 @@ def find_organisation(
     if in_title:
         return in_title
     return (
-        next((name for _, name in entities_in(source)), "")
-        or _domain_owner(url)
-        or own
-        or source
+        next((name for _, name in entities_in(source)), "") or _domain_owner(url) or own or source
     )
 
 

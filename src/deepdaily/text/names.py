@@ -38,13 +38,60 @@ _PRODUCT_VERSION_RE = re.compile(
 )
 _CJK_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,6}-[A-Za-z]*\d+[\w.]*|[\u4e00-\u9fff]{1,6}-[A-Z]\w*")
 # Words that open a versioned phrase without naming a product.
-_NOT_PRODUCT_WORDS = frozenset({
-    "the", "a", "an", "our", "its", "their", "this", "that", "version", "release", "update",
-    "step", "chapter", "figure", "table", "section", "phase", "stage", "part", "level", "tier",
-    "round", "day", "week", "page", "apache", "cvss", "score", "python", "node", "from", "to",
-    "in", "on", "at", "by", "with", "and", "or", "of", "for", "mit", "gpl", "bsd", "cc", "licence",
-    "license", "series", "item", "items",
-})
+_NOT_PRODUCT_WORDS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "our",
+        "its",
+        "their",
+        "this",
+        "that",
+        "version",
+        "release",
+        "update",
+        "step",
+        "chapter",
+        "figure",
+        "table",
+        "section",
+        "phase",
+        "stage",
+        "part",
+        "level",
+        "tier",
+        "round",
+        "day",
+        "week",
+        "page",
+        "apache",
+        "cvss",
+        "score",
+        "python",
+        "node",
+        "from",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "and",
+        "or",
+        "of",
+        "for",
+        "mit",
+        "gpl",
+        "bsd",
+        "cc",
+        "licence",
+        "license",
+        "series",
+        "item",
+        "items",
+    }
+)
 _KINDS = ("benchmark", "model", "organisation", "name")
 _TRAILING_VERSION_RE = re.compile(
     r"\s(?:v?\d+(?:\.\d+)*|Flash|Pro|Lite|Mini|Max|Ultra|Turbo|Plus|Nano|Air|Instruct|Chat|"
@@ -109,8 +156,9 @@ def names_in(text: str) -> list[Name]:
         if term.kind not in _KINDS or is_common_vocabulary(term.display):
             continue
         position = text.find(term.display)
-        found.append((position if position >= 0 else len(text), Name(term.key, term.display,
-                                                                       term.kind)))
+        found.append(
+            (position if position >= 0 else len(text), Name(term.key, term.display, term.kind))
+        )
     names: dict[str, Name] = {}
     spans: list[tuple[int, int]] = []
     for position, name in sorted(found, key=lambda f: (f[0], -len(f[1].display))):

@@ -18,16 +18,42 @@ __all__ = ["join_sentences", "normalise", "split_sentences", "stands_alone", "tr
 _CJK_END = "。！？"
 _CLOSERS = "”’」』）)]\"'》"
 # Titles and months are abbreviations only when capitalised ("5 ms." ends a sentence).
-_ABBREVIATIONS_EXACT = frozenset({
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Inc", "Ltd", "Co", "Corp", "No", "Fig",
-    "Eq", "U.S", "U.K", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
-    "Nov", "Dec",
-})
+_ABBREVIATIONS_EXACT = frozenset(
+    {
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Prof",
+        "Sr",
+        "Jr",
+        "St",
+        "Inc",
+        "Ltd",
+        "Co",
+        "Corp",
+        "No",
+        "Fig",
+        "Eq",
+        "U.S",
+        "U.K",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+    }
+)
 _ABBREVIATIONS_ANY_CASE = frozenset({"e.g", "i.e", "etc", "vs", "cf", "al", "approx"})
 _CJK_END_RE = re.compile(f"[{_CJK_END}][{re.escape(_CLOSERS)}]*")
-_LATIN_END_RE = re.compile(
-    f"[.!?][{re.escape(_CLOSERS)}]*\\s+(?=[A-Z0-9\"“‘(\\[\u4e00-\u9fff])"
-)
+_LATIN_END_RE = re.compile(f'[.!?][{re.escape(_CLOSERS)}]*\\s+(?=[A-Z0-9"“‘(\\[\u4e00-\u9fff])')
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9.]*)$")  # the whole token: "MI300X", "U.S"
 _SPACES_RE = re.compile(r"[ \t\u00a0\u3000]+")
 _WORD_CHAR_RE = re.compile(r"[A-Za-z0-9_]")

@@ -183,5 +183,7 @@ def _one_event_per_topic(
 
 def _stronger(match: TopicMatch, other: TopicMatch, position: int, other_position: int) -> bool:
     return (-match.weight, -len(match.keys), position) < (
-        -other.weight, -len(other.keys), other_position
+        -other.weight,
+        -len(other.keys),
+        other_position,
     )

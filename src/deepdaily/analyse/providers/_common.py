@@ -119,28 +119,44 @@ def error_for_status(
     suffix = f": {detail}" if detail else ""
     code = _error_code(body)
     if status in (401, 403):
-        where = (f"; check the key in environment variable {api_key_env}" if api_key_env
-                 else "; this endpoint needs a key: set api_key_env")
+        where = (
+            f"; check the key in environment variable {api_key_env}"
+            if api_key_env
+            else "; this endpoint needs a key: set api_key_env"
+        )
         word = "authentication failed" if status == 401 else "permission denied"
-        return ProviderAuthError(f"{label}: {word} (HTTP {status}){where}", provider=label,
-                                 status=status)
+        return ProviderAuthError(
+            f"{label}: {word} (HTTP {status}){where}", provider=label, status=status
+        )
     if status == 402 or code == "insufficient_quota":
         return ProviderAuthError(
             f"{label}: quota or spending limit reached (HTTP {status}); check the account's "
-            f"billing{suffix}", provider=label, status=status)
+            f"billing{suffix}",
+            provider=label,
+            status=status,
+        )
     if status in (404, 410):
-        return ProviderGone(f"{label}: model retired or route gone (HTTP {status}){suffix}",
-                            provider=label, status=status)
+        return ProviderGone(
+            f"{label}: model retired or route gone (HTTP {status}){suffix}",
+            provider=label,
+            status=status,
+        )
     if status == 429:
         wait = retry_after_seconds(headers)
         hint = f", retry after {wait:g}s" if wait is not None else ""
-        return ProviderRateLimited(f"{label}: rate limited (HTTP 429{hint}){suffix}",
-                                   provider=label, status=status, retry_after=wait)
+        return ProviderRateLimited(
+            f"{label}: rate limited (HTTP 429{hint}){suffix}",
+            provider=label,
+            status=status,
+            retry_after=wait,
+        )
     if status == 408 or status >= 500:
-        return ProviderUnavailable(f"{label}: server error (HTTP {status}){suffix}",
-                                   provider=label, status=status)
-    return ProviderError(f"{label}: request refused (HTTP {status}){suffix}", provider=label,
-                         status=status)
+        return ProviderUnavailable(
+            f"{label}: server error (HTTP {status}){suffix}", provider=label, status=status
+        )
+    return ProviderError(
+        f"{label}: request refused (HTTP {status}){suffix}", provider=label, status=status
+    )
 
 
 _FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?```\s*$", re.DOTALL)
@@ -181,8 +197,10 @@ def tool_name(name: str) -> str:
 def schema_instruction(schema: Mapping[str, Any]) -> str:
     """The instruction added when an endpoint cannot enforce a JSON schema itself."""
     compact = json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
-    return ("Reply with one JSON object only, no prose and no code fence. "
-            f"It must match this JSON schema: {compact}")
+    return (
+        "Reply with one JSON object only, no prose and no code fence. "
+        f"It must match this JSON schema: {compact}"
+    )
 
 
 def translate_sdk_error(
@@ -198,21 +216,30 @@ def translate_sdk_error(
     ``sdk``; both name their classes alike) to the provider error the chain acts on."""
     if isinstance(exc, sdk.APIStatusError):
         return error_for_status(
-            exc.status_code, label=label, api_key_env=api_key_env, body=exc.body,
-            headers=dict(exc.response.headers), secret=secret)
+            exc.status_code,
+            label=label,
+            api_key_env=api_key_env,
+            body=exc.body,
+            headers=dict(exc.response.headers),
+            secret=secret,
+        )
     if isinstance(exc, sdk.APITimeoutError):
-        return ProviderUnavailable(f"{label}: no answer within {timeout:g}s (timeout)",
-                                   provider=label)
+        return ProviderUnavailable(
+            f"{label}: no answer within {timeout:g}s (timeout)", provider=label
+        )
     if isinstance(exc, sdk.APIConnectionError):
         cause = exc.__cause__ or exc
         return ProviderUnavailable(
             f"{label}: connection failed: {one_line(cause, secret=secret, limit=160)}",
-            provider=label)
+            provider=label,
+        )
     if isinstance(exc, sdk.APIResponseValidationError):
-        return ProviderBadOutput(f"{label}: the answer does not follow the API's format",
-                                 provider=label)
-    return ProviderError(f"{label}: {type(exc).__name__}: {one_line(exc, secret=secret)}",
-                         provider=label)
+        return ProviderBadOutput(
+            f"{label}: the answer does not follow the API's format", provider=label
+        )
+    return ProviderError(
+        f"{label}: {type(exc).__name__}: {one_line(exc, secret=secret)}", provider=label
+    )
 
 
 class EndpointIdentity:

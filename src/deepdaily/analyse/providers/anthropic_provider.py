@@ -84,20 +84,26 @@ class AnthropicProvider(EndpointIdentity):
             else:
                 turns.append({"role": message.role, "content": message.content})
         if not turns or turns[0]["role"] != "user":
-            raise ProviderError(f"{self.label}: the request has no user turn first",
-                                provider=self.label)
-        params: dict[str, Any] = {"model": self.model, "max_tokens": request.max_tokens,
-                                  "messages": turns}
+            raise ProviderError(
+                f"{self.label}: the request has no user turn first", provider=self.label
+            )
+        params: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": request.max_tokens,
+            "messages": turns,
+        }
         tool = ""
         schema = request.json_schema
         if schema is not None:
             if self.endpoint.json_schema and schema.get("type", "object") == "object":
                 tool = tool_name(request.schema_name)
-                params["tools"] = [{
-                    "name": tool,
-                    "description": "Give the answer: the tool's input is the answer object.",
-                    "input_schema": {"type": "object", **schema},
-                }]
+                params["tools"] = [
+                    {
+                        "name": tool,
+                        "description": "Give the answer: the tool's input is the answer object.",
+                        "input_schema": {"type": "object", **schema},
+                    }
+                ]
                 params["tool_choice"] = {"type": "tool", "name": tool}
             else:
                 note = schema_instruction(schema)
@@ -112,17 +118,30 @@ class AnthropicProvider(EndpointIdentity):
             response = await self._client.messages.create(**params)
         except self._sdk.AnthropicError as exc:
             raise translate_sdk_error(
-                exc, self._sdk, label=self.label, api_key_env=self.api_key_env,
-                secret=self._secret, timeout=self.spec.timeout) from None
+                exc,
+                self._sdk,
+                label=self.label,
+                api_key_env=self.api_key_env,
+                secret=self._secret,
+                timeout=self.spec.timeout,
+            ) from None
         blocks = getattr(response, "content", None)
         if not isinstance(blocks, list):
             raise ProviderBadOutput(
                 f"{self.label}: the answer is not a Messages API message (a proxy's page?)",
-                provider=self.label, text=str(response)[:500])
+                provider=self.label,
+                text=str(response)[:500],
+            )
         raw = getattr(response, "usage", None)
         usage = Usage(
-            input_tokens=sum(getattr(raw, field, 0) or 0 for field in (
-                "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")),
+            input_tokens=sum(
+                getattr(raw, field, 0) or 0
+                for field in (
+                    "input_tokens",
+                    "cache_creation_input_tokens",
+                    "cache_read_input_tokens",
+                )
+            ),
             output_tokens=getattr(raw, "output_tokens", 0) or 0,
         )
         cut = " (cut off at max_tokens)" if response.stop_reason == "max_tokens" else ""
@@ -132,13 +151,18 @@ class AnthropicProvider(EndpointIdentity):
                     return self._response(_json_text(block.input), usage)
         text = "".join(block.text for block in blocks if block.type == "text")
         if not text.strip():
-            raise ProviderBadOutput(f"{self.label}: empty answer{cut}", provider=self.label,
-                                    usage=usage)
+            raise ProviderBadOutput(
+                f"{self.label}: empty answer{cut}", provider=self.label, usage=usage
+            )
         if request.json_schema is not None:
             parsed = extract_json(text)
             if parsed is None:
-                raise ProviderBadOutput(f"{self.label}: the answer is not JSON{cut}",
-                                        provider=self.label, text=text, usage=usage)
+                raise ProviderBadOutput(
+                    f"{self.label}: the answer is not JSON{cut}",
+                    provider=self.label,
+                    text=text,
+                    usage=usage,
+                )
             text = parsed
         return self._response(text, usage)
 

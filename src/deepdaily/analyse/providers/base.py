@@ -100,7 +100,11 @@ class ProviderGone(ProviderError):
 
 class ProviderRateLimited(ProviderError):
     def __init__(
-        self, message: str, *, provider: str = "", status: int | None = 429,
+        self,
+        message: str,
+        *,
+        provider: str = "",
+        status: int | None = 429,
         retry_after: float | None = None,
     ) -> None:
         super().__init__(message, provider=provider, status=status)
@@ -115,7 +119,12 @@ class ProviderBadOutput(ProviderError):
     """The endpoint answered, but not with usable output; ``text`` is what it said."""
 
     def __init__(
-        self, message: str, *, provider: str = "", status: int | None = None, text: str = "",
+        self,
+        message: str,
+        *,
+        provider: str = "",
+        status: int | None = None,
+        text: str = "",
         usage: Usage | None = None,
     ) -> None:
         super().__init__(message, provider=provider, status=status)
@@ -131,7 +140,11 @@ class AllProvidersFailed(ProviderError):
     """Every provider of a chain failed one request; ``errors`` holds each one's last error."""
 
     def __init__(
-        self, message: str, *, provider: str = "", status: int | None = None,
+        self,
+        message: str,
+        *,
+        provider: str = "",
+        status: int | None = None,
         errors: list[ProviderError] | None = None,
     ) -> None:
         super().__init__(message, provider=provider, status=status)

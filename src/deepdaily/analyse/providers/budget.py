@@ -65,8 +65,13 @@ class PriceTable:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PriceTable:
-        return cls({spec.model: Price(spec.price_in, spec.price_out)
-                    for spec in settings.llm if spec.price_in or spec.price_out})
+        return cls(
+            {
+                spec.model: Price(spec.price_in, spec.price_out)
+                for spec in settings.llm
+                if spec.price_in or spec.price_out
+            }
+        )
 
     def price(self, model: str, spec: LLMSpec | None = None) -> Price | None:
         if spec is not None and (spec.price_in or spec.price_out):
@@ -119,8 +124,9 @@ class Budget:
     def from_settings(cls, analysis: AnalysisSettings, prices: PriceTable | None = None) -> Budget:
         return cls(analysis.budget_tokens, analysis.budget_cost, prices=prices)
 
-    def charge(self, usage: Usage, spec: LLMSpec | str | None = None, *,
-               cost: float | None = None) -> float:
+    def charge(
+        self, usage: Usage, spec: LLMSpec | str | None = None, *, cost: float | None = None
+    ) -> float:
         """Count ``usage`` (priced by ``spec``, or a model name) and return its cost."""
         if cost is None:
             if isinstance(spec, str):
@@ -142,8 +148,10 @@ class Budget:
 
     @property
     def exhausted(self) -> bool:
-        return bool((self.max_tokens and self.tokens_used >= self.max_tokens)
-                    or (self.max_cost and self.cost_used >= self.max_cost))
+        return bool(
+            (self.max_tokens and self.tokens_used >= self.max_tokens)
+            or (self.max_cost and self.cost_used >= self.max_cost)
+        )
 
     def allows(self, estimated_tokens: int, spec: LLMSpec | str | None = None) -> bool:
         """Whether a call of about ``estimated_tokens`` (input plus output) fits what is left.
@@ -170,6 +178,10 @@ class Budget:
         return f"{tokens}, {cost}"
 
     def summary(self) -> dict[str, Any]:
-        return {"max_tokens": self.max_tokens, "max_cost": self.max_cost,
-                "tokens_used": self.tokens_used, "cost_used": round(self.cost_used, 6),
-                "exhausted": self.exhausted}
+        return {
+            "max_tokens": self.max_tokens,
+            "max_cost": self.max_cost,
+            "tokens_used": self.tokens_used,
+            "cost_used": round(self.cost_used, 6),
+            "exhausted": self.exhausted,
+        }

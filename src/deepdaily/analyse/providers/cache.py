@@ -49,10 +49,14 @@ llm_cache = Table(
 def cache_key(request: ChatRequest, model: str) -> str:
     """The cache key of ``request`` answered by ``model``; ``purpose`` is not part of it."""
     body = request.model_dump(
-        mode="json",
-        include={"messages", "json_schema", "schema_name", "max_tokens", "temperature"})
-    payload = {"sources": request.sources_hash, "prompt_version": request.prompt_version,
-               "model": model, "request": body}
+        mode="json", include={"messages", "json_schema", "schema_name", "max_tokens", "temperature"}
+    )
+    payload = {
+        "sources": request.sources_hash,
+        "prompt_version": request.prompt_version,
+        "model": model,
+        "request": body,
+    }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -80,19 +84,33 @@ class ResponseCache:
             row = conn.execute(select(llm_cache).where(llm_cache.c.key == key)).first()
         if row is None:
             return None
-        return CachedAnswer(key=row.key, provider=row.provider, model=row.model,
-                            purpose=row.purpose, text=row.response,
-                            input_tokens=row.input_tokens, output_tokens=row.output_tokens,
-                            created_at=row.created_at)
+        return CachedAnswer(
+            key=row.key,
+            provider=row.provider,
+            model=row.model,
+            purpose=row.purpose,
+            text=row.response,
+            input_tokens=row.input_tokens,
+            output_tokens=row.output_tokens,
+            created_at=row.created_at,
+        )
 
     def put(self, key: str, response: ChatResponse, purpose: str = "") -> None:
         """Store an answer; a key already stored (by a concurrent request) is left as is."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(llm_cache.insert().values(
-                    key=key, provider=response.provider, model=response.model, purpose=purpose,
-                    response=response.text, input_tokens=response.usage.input_tokens,
-                    output_tokens=response.usage.output_tokens, created_at=datetime.now(UTC)))
+                conn.execute(
+                    llm_cache.insert().values(
+                        key=key,
+                        provider=response.provider,
+                        model=response.model,
+                        purpose=purpose,
+                        response=response.text,
+                        input_tokens=response.usage.input_tokens,
+                        output_tokens=response.usage.output_tokens,
+                        created_at=datetime.now(UTC),
+                    )
+                )
         except IntegrityError:
             pass
 
@@ -120,7 +138,11 @@ class CachingProvider:
     """
 
     def __init__(
-        self, inner: Provider, cache: ResponseCache, *, log: CallLog | None = None,
+        self,
+        inner: Provider,
+        cache: ResponseCache,
+        *,
+        log: CallLog | None = None,
         read: bool = True,
     ) -> None:
         self.inner = inner
@@ -148,8 +170,7 @@ class CachingProvider:
             try:
                 hit = self.cache.get(cache_key(request, model))
             except SQLAlchemyError as exc:
-                logger.warning("llm cache unavailable, asking the provider: %s",
-                               type(exc).__name__)
+                logger.warning("llm cache unavailable, asking the provider: %s", type(exc).__name__)
                 return None
             if hit is not None:
                 return hit
@@ -159,10 +180,16 @@ class CachingProvider:
         hit = self.lookup(request, only=only) if self.read else None
         if hit is not None:
             if self.log is not None:
-                self.log.record(provider=hit.provider, model=hit.model, purpose=request.purpose,
-                                ok=True, cached=True)
-            return ChatResponse(text=hit.text, usage=Usage(), provider=hit.provider,
-                                model=hit.model, cached=True)
+                self.log.record(
+                    provider=hit.provider,
+                    model=hit.model,
+                    purpose=request.purpose,
+                    ok=True,
+                    cached=True,
+                )
+            return ChatResponse(
+                text=hit.text, usage=Usage(), provider=hit.provider, model=hit.model, cached=True
+            )
         if only is None:
             response = await self.inner.complete(request)
         else:

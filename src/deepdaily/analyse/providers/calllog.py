@@ -87,11 +87,20 @@ class CallLog:
                 self.budget.charge(usage, cost=cost)
         message = " ".join(str(error).split()) if error is not None else ""
         entry = CallRecord(
-            provider=provider, model=model, purpose=purpose, ok=ok,
-            error=type(error).__name__ if error is not None else "", message=message,
+            provider=provider,
+            model=model,
+            purpose=purpose,
+            ok=ok,
+            error=type(error).__name__ if error is not None else "",
+            message=message,
             status=status if status is not None else getattr(error, "status", None),
-            input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, cost=cost,
-            latency_ms=latency_ms, fallbacks=fallbacks, attempt=attempt, cached=cached,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cost=cost,
+            latency_ms=latency_ms,
+            fallbacks=fallbacks,
+            attempt=attempt,
+            cached=cached,
         )
         self.records.append(entry)
         if error is not None:
@@ -108,9 +117,20 @@ class CallLog:
         """Totals for the run manifest (JSON-able)."""
         providers: dict[str, dict[str, Any]] = {}
         for rec in self.records:
-            entry = providers.setdefault(rec.provider, {
-                "model": rec.model, "calls": 0, "ok": 0, "failures": 0, "cache_hits": 0,
-                "tokens_in": 0, "tokens_out": 0, "cost": 0.0, "errors": {}})
+            entry = providers.setdefault(
+                rec.provider,
+                {
+                    "model": rec.model,
+                    "calls": 0,
+                    "ok": 0,
+                    "failures": 0,
+                    "cache_hits": 0,
+                    "tokens_in": 0,
+                    "tokens_out": 0,
+                    "cost": 0.0,
+                    "errors": {},
+                },
+            )
             if rec.cached:
                 entry["cache_hits"] += 1
                 continue

@@ -80,8 +80,9 @@ def build_provider(
         endpoint = spec if isinstance(spec, Endpoint) else resolve(spec, index)
     except UnknownPreset as exc:
         return None, str(exc)
-    api_key = _lookup_key(endpoint.api_key_env, environ, keys or {}) if endpoint.api_key_env \
-        else None
+    api_key = (
+        _lookup_key(endpoint.api_key_env, environ, keys or {}) if endpoint.api_key_env else None
+    )
     if endpoint.key_required and not api_key:
         return None, f"{endpoint.label}: environment variable {endpoint.api_key_env} is not set"
     try:
@@ -94,8 +95,10 @@ def build_provider(
         return OpenAICompatProvider(endpoint, api_key, http_client=http_client), ""
     except ImportError:
         package = "anthropic" if endpoint.kind == "anthropic" else "openai"
-        return None, (f"{endpoint.label}: the {package!r} package is not installed; "
-                      "pip install 'deepdaily[llm]'")
+        return None, (
+            f"{endpoint.label}: the {package!r} package is not installed; "
+            "pip install 'deepdaily[llm]'"
+        )
 
 
 def endpoints(settings: Settings) -> tuple[list[Endpoint], list[str]]:
@@ -143,8 +146,9 @@ def build_chain(
     notes.extend(key_notes)
     providers: list[Provider] = []
     for endpoint in found:
-        provider, why = build_provider(endpoint, environ=environ, keys=keys,
-                                       http_client=http_client)
+        provider, why = build_provider(
+            endpoint, environ=environ, keys=keys, http_client=http_client
+        )
         if provider is None:
             notes.append(why)
             log.disable(endpoint.name, why)
@@ -155,8 +159,13 @@ def build_chain(
             notes.append("no usable [[llm]] entry: the offline engine will be used")
         return None, notes
     chain: Provider = FallbackProvider(
-        providers, log=log, backoff=backoff, max_retry_after=max_retry_after,
-        breaker_threshold=breaker_threshold, sleep=sleep)
+        providers,
+        log=log,
+        backoff=backoff,
+        max_retry_after=max_retry_after,
+        breaker_threshold=breaker_threshold,
+        sleep=sleep,
+    )
     if store is not None:
         chain = CachingProvider(chain, ResponseCache(store), log=log)
     return chain, notes

@@ -31,7 +31,10 @@ _REQUEST = ChatRequest(
         ChatMessage(role="system", content="You are a health check. Answer in JSON."),
         ChatMessage(role="user", content='Reply with exactly this JSON object: {"ok": true}'),
     ],
-    json_schema=_SCHEMA, schema_name="health_check", max_tokens=200, temperature=0.0,
+    json_schema=_SCHEMA,
+    schema_name="health_check",
+    max_tokens=200,
+    temperature=0.0,
     purpose="llm-check",
 )
 
@@ -80,14 +83,25 @@ async def check_providers(
             out.append(results[index])
         elif index not in by_index:
             why = "disabled in the configuration" if not spec.enabled else "unknown preset"
-            out.append(CheckResult(index=index, name=spec.name or spec.preset or spec.kind,
-                                   model=spec.model, base_url=spec.base_url, ok=False,
-                                   error=why, skipped=True))
+            out.append(
+                CheckResult(
+                    index=index,
+                    name=spec.name or spec.preset or spec.kind,
+                    model=spec.model,
+                    base_url=spec.base_url,
+                    ok=False,
+                    error=why,
+                    skipped=True,
+                )
+            )
     return out
 
 
 async def _check(
-    endpoint: Endpoint, environ: Mapping[str, str], keys: Mapping[str, str], http_client: Any,
+    endpoint: Endpoint,
+    environ: Mapping[str, str],
+    keys: Mapping[str, str],
+    http_client: Any,
 ) -> CheckResult:
     provider, why = build_provider(endpoint, environ=environ, keys=keys, http_client=http_client)
     if provider is None:
@@ -109,14 +123,23 @@ async def _check(
         if closer is not None:
             await closer()
     return _result(
-        endpoint, ok=ok, error=error, latency_ms=elapsed,
+        endpoint,
+        ok=ok,
+        error=error,
+        latency_ms=elapsed,
         input_tokens=usage.input_tokens if usage else 0,
-        output_tokens=usage.output_tokens if usage else 0)
+        output_tokens=usage.output_tokens if usage else 0,
+    )
 
 
 def _result(endpoint: Endpoint, **outcome: Any) -> CheckResult:
-    return CheckResult(index=endpoint.index, name=endpoint.name, model=endpoint.model,
-                       base_url=endpoint.base_url, **outcome)
+    return CheckResult(
+        index=endpoint.index,
+        name=endpoint.name,
+        model=endpoint.model,
+        base_url=endpoint.base_url,
+        **outcome,
+    )
 
 
 def _strip(message: str, endpoint: Endpoint) -> str:

@@ -90,7 +90,8 @@ class FallbackProvider:
         if not providers:
             raise ValueError("FallbackProvider needs at least one provider")
         self._members = [
-            _Member(p, retries=int(getattr(p, "max_retries", retries))) for p in providers]
+            _Member(p, retries=int(getattr(p, "max_retries", retries))) for p in providers
+        ]
         self.log = log
         self.backoff = backoff
         self.max_retry_after = max_retry_after
@@ -110,8 +111,10 @@ class FallbackProvider:
 
     def state(self) -> dict[str, str]:
         """Each member's state: ``ok``, ``open`` or ``disabled: <reason>``."""
-        return {m.name: (f"disabled: {m.disabled}" if m.disabled else "open" if m.open else "ok")
-                for m in self._members}
+        return {
+            m.name: (f"disabled: {m.disabled}" if m.disabled else "open" if m.open else "ok")
+            for m in self._members
+        }
 
     async def aclose(self) -> None:
         for member in self._members:
@@ -140,16 +143,20 @@ class FallbackProvider:
                 errors.append(exc)
         lines = "; ".join(one_line(e, limit=300) for e in errors)
         raise AllProvidersFailed(
-            f"all {len(members)} LLM provider(s) failed: {lines}", errors=errors)
+            f"all {len(members)} LLM provider(s) failed: {lines}", errors=errors
+        )
 
     def _skip_reason(self, member: _Member) -> ProviderError | None:
         if member.disabled:
             return member.last_error or ProviderError(
-                f"{member.label}: disabled for this run: {member.disabled}", provider=member.label)
+                f"{member.label}: disabled for this run: {member.disabled}", provider=member.label
+            )
         if member.open:
             return ProviderError(
                 f"{member.label}: skipped, circuit open after {member.failures} consecutive "
-                f"failures (last: {member.last_error})", provider=member.label)
+                f"failures (last: {member.last_error})",
+                provider=member.label,
+            )
         return None
 
     async def _attempt(
@@ -164,14 +171,27 @@ class FallbackProvider:
             try:
                 response = await provider.complete(request)
             except Exception as raised:
-                exc = raised if isinstance(raised, ProviderError) else ProviderError(
-                    f"{member.label}: {type(raised).__name__}: {one_line(raised)}",
-                    provider=member.label)
+                exc = (
+                    raised
+                    if isinstance(raised, ProviderError)
+                    else ProviderError(
+                        f"{member.label}: {type(raised).__name__}: {one_line(raised)}",
+                        provider=member.label,
+                    )
+                )
                 usage = exc.usage if isinstance(exc, ProviderBadOutput) else Usage()
                 self.log.record(
-                    provider=member.name, model=provider.model, purpose=request.purpose, ok=False,
-                    error=exc, usage=usage, spec=spec, latency_ms=_ms_since(started),
-                    fallbacks=fallbacks, attempt=attempt)
+                    provider=member.name,
+                    model=provider.model,
+                    purpose=request.purpose,
+                    ok=False,
+                    error=exc,
+                    usage=usage,
+                    spec=spec,
+                    latency_ms=_ms_since(started),
+                    fallbacks=fallbacks,
+                    attempt=attempt,
+                )
                 member.last_error = exc
                 if isinstance(exc, ProviderAuthError | ProviderGone):
                     member.disabled = one_line(exc, limit=300)
@@ -184,9 +204,16 @@ class FallbackProvider:
                 self._count_failure(member)
                 raise exc from None
             self.log.record(
-                provider=member.name, model=provider.model, purpose=request.purpose, ok=True,
-                usage=response.usage, spec=spec, latency_ms=_ms_since(started),
-                fallbacks=fallbacks, attempt=attempt)
+                provider=member.name,
+                model=provider.model,
+                purpose=request.purpose,
+                ok=True,
+                usage=response.usage,
+                spec=spec,
+                latency_ms=_ms_since(started),
+                fallbacks=fallbacks,
+                attempt=attempt,
+            )
             member.failures = 0
             return response
 
@@ -208,7 +235,8 @@ class FallbackProvider:
             self.log.disable(
                 member.name,
                 f"{member.label}: circuit open after {member.failures} consecutive failures "
-                f"(last: {one_line(member.last_error, limit=200)})")
+                f"(last: {one_line(member.last_error, limit=200)})",
+            )
 
 
 def _ms_since(started: float) -> int:

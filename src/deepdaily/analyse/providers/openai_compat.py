@@ -79,9 +79,14 @@ class OpenAICompatProvider(EndpointIdentity):
         }
         if request.json_schema is not None:
             if self.endpoint.json_schema:
-                params["response_format"] = {"type": "json_schema", "json_schema": {
-                    "name": tool_name(request.schema_name), "schema": request.json_schema,
-                    "strict": False}}
+                params["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {
+                        "name": tool_name(request.schema_name),
+                        "schema": request.json_schema,
+                        "strict": False,
+                    },
+                }
             else:
                 params["response_format"] = {"type": "json_object"}
                 messages = _with_system_note(messages, schema_instruction(request.json_schema))
@@ -93,34 +98,50 @@ class OpenAICompatProvider(EndpointIdentity):
             response = await self._client.chat.completions.create(**self._params(request))
         except self._sdk.OpenAIError as exc:
             raise translate_sdk_error(
-                exc, self._sdk, label=self.label, api_key_env=self.api_key_env,
-                secret=self._secret, timeout=self.spec.timeout) from None
+                exc,
+                self._sdk,
+                label=self.label,
+                api_key_env=self.api_key_env,
+                secret=self._secret,
+                timeout=self.spec.timeout,
+            ) from None
         choices = getattr(response, "choices", None)
         if not isinstance(choices, list):
             raise ProviderBadOutput(
                 f"{self.label}: the answer is not a chat completion (a proxy's page?)",
-                provider=self.label, text=str(response)[:500])
+                provider=self.label,
+                text=str(response)[:500],
+            )
         raw_usage = getattr(response, "usage", None)
         usage = Usage(
             input_tokens=getattr(raw_usage, "prompt_tokens", 0) or 0,
             output_tokens=getattr(raw_usage, "completion_tokens", 0) or 0,
         )
         if not choices:
-            raise ProviderBadOutput(f"{self.label}: the answer has no choices",
-                                    provider=self.label, usage=usage)
+            raise ProviderBadOutput(
+                f"{self.label}: the answer has no choices", provider=self.label, usage=usage
+            )
         message, finish = choices[0].message, choices[0].finish_reason
         text = message.content or ""
         if not text.strip():
-            why = f"refused: {message.refusal}" if getattr(message, "refusal", None) else (
-                f"finish_reason={finish}")
-            raise ProviderBadOutput(f"{self.label}: empty answer ({why})", provider=self.label,
-                                    usage=usage)
+            why = (
+                f"refused: {message.refusal}"
+                if getattr(message, "refusal", None)
+                else (f"finish_reason={finish}")
+            )
+            raise ProviderBadOutput(
+                f"{self.label}: empty answer ({why})", provider=self.label, usage=usage
+            )
         if request.json_schema is not None:
             parsed = extract_json(text)
             if parsed is None:
                 cut = " (cut off at max_tokens)" if finish == "length" else ""
-                raise ProviderBadOutput(f"{self.label}: the answer is not JSON{cut}",
-                                        provider=self.label, text=text, usage=usage)
+                raise ProviderBadOutput(
+                    f"{self.label}: the answer is not JSON{cut}",
+                    provider=self.label,
+                    text=text,
+                    usage=usage,
+                )
             text = parsed
         return ChatResponse(text=text, usage=usage, provider=self.name, model=self.model)
 

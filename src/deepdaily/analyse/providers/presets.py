@@ -39,16 +39,29 @@ class Preset:
 
 
 _PRESETS = [
-    Preset("openai", "openai", "https://api.openai.com/v1", "OPENAI_API_KEY",
-           max_tokens_field="max_completion_tokens"),
-    Preset("deepseek", "openai", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY",
-           json_schema=False),
-    Preset("qwen", "openai", "https://dashscope.aliyuncs.com/compatible-mode/v1",
-           "DASHSCOPE_API_KEY"),
-    Preset("moonshot", "openai", "https://api.moonshot.cn/v1", "MOONSHOT_API_KEY",
-           json_schema=False),
-    Preset("zhipu", "openai", "https://open.bigmodel.cn/api/paas/v4", "ZHIPUAI_API_KEY",
-           json_schema=False),
+    Preset(
+        "openai",
+        "openai",
+        "https://api.openai.com/v1",
+        "OPENAI_API_KEY",
+        max_tokens_field="max_completion_tokens",
+    ),
+    Preset(
+        "deepseek", "openai", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", json_schema=False
+    ),
+    Preset(
+        "qwen", "openai", "https://dashscope.aliyuncs.com/compatible-mode/v1", "DASHSCOPE_API_KEY"
+    ),
+    Preset(
+        "moonshot", "openai", "https://api.moonshot.cn/v1", "MOONSHOT_API_KEY", json_schema=False
+    ),
+    Preset(
+        "zhipu",
+        "openai",
+        "https://open.bigmodel.cn/api/paas/v4",
+        "ZHIPUAI_API_KEY",
+        json_schema=False,
+    ),
     Preset("openrouter", "openai", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY"),
     Preset("ollama", "openai", "http://localhost:11434/v1", key_required=False),
     Preset("vllm", "openai", "http://localhost:8000/v1", "VLLM_API_KEY", key_required=False),
@@ -56,8 +69,14 @@ _PRESETS = [
     Preset("llamacpp", "openai", "http://localhost:8080/v1", key_required=False),
     Preset("anthropic", "anthropic", "https://api.anthropic.com", "ANTHROPIC_API_KEY"),
 ]
-_ALIASES = {"dashscope": "qwen", "kimi": "moonshot", "glm": "zhipu", "claude": "anthropic",
-            "llama.cpp": "llamacpp", "lm-studio": "lmstudio"}
+_ALIASES = {
+    "dashscope": "qwen",
+    "kimi": "moonshot",
+    "glm": "zhipu",
+    "claude": "anthropic",
+    "llama.cpp": "llamacpp",
+    "lm-studio": "lmstudio",
+}
 
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESETS}
 PRESETS.update({alias: PRESETS[target] for alias, target in _ALIASES.items()})
@@ -98,7 +117,8 @@ def resolve(spec: LLMSpec, index: int = 0) -> Endpoint:
     if chosen:
         if chosen not in PRESETS:
             raise UnknownPreset(
-                f"llm[{index}]: unknown preset {spec.preset!r}; known: {', '.join(preset_names())}")
+                f"llm[{index}]: unknown preset {spec.preset!r}; known: {', '.join(preset_names())}"
+            )
         preset: Preset | None = PRESETS[chosen]
     elif spec.kind == "anthropic":
         preset = PRESETS["anthropic"]
@@ -113,8 +133,11 @@ def resolve(spec: LLMSpec, index: int = 0) -> Endpoint:
         key_required = bool(spec.api_key_env)
     else:
         key_required = preset.key_required or (bool(spec.api_key_env) and not preset.api_key_env)
-    json_schema = spec.json_schema if (preset is None or "json_schema" in explicit) else (
-        spec.json_schema and preset.json_schema)
+    json_schema = (
+        spec.json_schema
+        if (preset is None or "json_schema" in explicit)
+        else (spec.json_schema and preset.json_schema)
+    )
     return Endpoint(
         index=index,
         name=spec.name or (preset.name if preset else kind),

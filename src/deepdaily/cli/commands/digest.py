@@ -62,8 +62,7 @@ def show(
                 console().print(f"[dim]merged[/] {escape(str(line))}", highlight=False)
             for source in manifest.get("sources") or []:
                 for warning in source.get("warnings") or []:
-                    console().print(f"[yellow]warning[/] {escape(str(warning))}",
-                                    highlight=False)
+                    console().print(f"[yellow]warning[/] {escape(str(warning))}", highlight=False)
             return
     if as_json:
         typer.echo(stored["json"])
