@@ -142,6 +142,12 @@ class AnalysisSettings(StrictModel):
     budget_cost: float = Field(default=0.0, ge=0)  # 0 = unlimited
     judge: str = ""  # name of an [[llm]] entry used as a second-opinion judge
     judge_relevance: bool = True  # one LLM relevance judgement of the candidates (rank/judge.py)
+    # A different [[llm]] provider is asked whether each claim is entailed by its passage
+    # (one batched, cached call per item); it can only remove or mark claims, never add.
+    entailment: bool = False
+    # Wall-clock limit, in seconds, on the whole analyse stage; past it, the remaining items
+    # come from the offline engine (0 = no limit beyond the per-request timeouts).
+    deadline_s: float = Field(default=600.0, ge=0)
 
 
 class WatchSettings(StrictModel):
