@@ -41,7 +41,8 @@ from deepdaily.text.sentences import split_sentences
 from llm_support import analyser, chain, close_all, system_message, user_message
 
 CASES_DIR = Path(__file__).parent / "injection"
-CASE_FILES = sorted(CASES_DIR.glob("*.json"))
+HELD_OUT_DIR = CASES_DIR / "held_out"
+CASE_FILES = sorted(CASES_DIR.glob("*.json")) + sorted(HELD_OUT_DIR.glob("*.json"))
 NOW = datetime(2026, 2, 11, 3, tzinfo=UTC)
 DAY = date(2026, 2, 12)  # its window holds NOW
 RESULTS: dict[str, set[str]] = {"run": set(), "failed": set()}
