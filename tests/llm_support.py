@@ -121,3 +121,32 @@ def user_message(request: Any) -> str:
 
 def system_message(request: Any) -> str:
     return next(m["content"] for m in request.messages if m["role"] == "system")
+
+
+def legacy_answer(old: dict[str, Any]) -> dict[str, Any]:
+    """An answer written in the pre-backing shape (``what``/``why`` strings, lists of strings,
+    claims without ids) as the current schema asks for it: claims numbered 1, 2, 3…, and every
+    sentence citing all of them, the opinion sections marked as judgement. For tests of
+    defences that do not depend on which claim backs which sentence (injections, links)."""
+    ids = list(range(1, len(old.get("claims", [])) + 1))
+    claims = [{"id": i, **claim} for i, claim in zip(ids, old.get("claims", []), strict=True)]
+
+    def facts(values: list[str] | str) -> list[dict[str, Any]]:
+        values = [values] if isinstance(values, str) else values
+        return [{"text": text, "claims": ids} for text in values if text]
+
+    def opinions(values: list[str] | str) -> list[dict[str, Any]]:
+        return [entry | {"judgement": True} for entry in facts(values)]
+
+    return {
+        "title": old["title"],
+        "organisation": old["organisation"],
+        "claims": claims,
+        "what": facts(old["what"]),
+        "why": opinions(old["why"]),
+        "technical_label": old["technical_label"],
+        "technical": facts(old["technical"]),
+        "impact": opinions(old["impact"]),
+        "advice_lead": old["advice_lead"],
+        "advice": opinions(old["advice"]),
+    }

@@ -38,7 +38,14 @@ from deepdaily.models import DigestItem, Document, Event
 from deepdaily.testing.llm_server import ScriptedLLMServer, ScriptedRequest
 from deepdaily.text.links import find_urls, same_url
 from deepdaily.text.sentences import split_sentences
-from llm_support import analyser, chain, close_all, system_message, user_message
+from llm_support import (
+    analyser,
+    chain,
+    close_all,
+    legacy_answer,
+    system_message,
+    user_message,
+)
 
 CASES_DIR = Path(__file__).parent / "injection"
 HELD_OUT_DIR = CASES_DIR / "held_out"
@@ -240,7 +247,8 @@ async def test_injection_case(path: Path, outcome: None, request: pytest.Fixture
     # (b) obedient models, then verification
     for extra in ([], case["must_not_contain"] + case["injected"]):
         log = CallLog()
-        with ScriptedLLMServer(responder=lambda r, e=extra: naive_answer(r, e)) as server:
+        responder = lambda r, e=extra: legacy_answer(naive_answer(r, e))  # noqa: E731
+        with ScriptedLLMServer(responder=responder) as server:
             item = await analyser(chain(server, log=log), log).analyse(event, profile)
             # what deepdaily put in: the system prompt and the sources (later turns carry
             # the model's own answers back to it)

@@ -45,41 +45,58 @@ from llm_support import (
 )
 
 URL = "https://runtime.example.org/blog/snapshots"
-TEXT = (
-    "Acme Labs released version 2.0 of Flint, its open-source inference runtime, on February 10. "
-    "The company says a 70B model now restores from a GPU snapshot in about 2 seconds, down from "
-    "40 seconds with a cold load. Snapshots capture weights, compiled kernels and the KV cache "
-    "allocator state. The team tested the release on 512 GPUs over five months before shipping "
-    "it. Snapshots are tied to the exact driver and runtime version, so upgrades invalidate them."
+RELEASED = (
+    "Acme Labs released version 2.0 of Flint, its open-source inference runtime, on February 10."
 )
+RESTORES = (
+    "The company says a 70B model now restores from a GPU snapshot in about 2 seconds, down from "
+    "40 seconds with a cold load."
+)
+CAPTURES = "Snapshots capture weights, compiled kernels and the KV cache allocator state."
+TESTED = "The team tested the release on 512 GPUs over five months before shipping it."
+TIED = "Snapshots are tied to the exact driver and runtime version, so upgrades invalidate them."
+TEXT = " ".join([RELEASED, RESTORES, CAPTURES, TESTED, TIED])
+
+
+def claim(claim_id: int, text: str, passage: str, url: str = URL) -> dict[str, Any]:
+    return {"id": claim_id, "text": text, "passage": passage, "source_url": url}
+
+
+def fact(text: str, *claims: int) -> dict[str, Any]:
+    return {"text": text, "claims": list(claims)}
+
+
+def opinion(text: str, *claims: int) -> dict[str, Any]:
+    return {"text": text, "claims": list(claims), "judgement": True}
+
+
 GOOD: dict[str, Any] = {
     "title": "Flint 2.0——GPU 快照把 70B 模型恢复压到约 2 秒",
     "organisation": "Acme Labs",
-    "what": "Acme Labs 于 2 月 10 日发布开源推理运行时 Flint 2.0。"
-    "官方称 70B 模型从 GPU 快照恢复约需 2 秒，冷加载需 40 秒。",
-    "why": "冷启动决定了按需伸缩的推理服务能否成立，秒级恢复让无常驻实例的部署更可行。",
+    "claims": [
+        claim(1, "Acme Labs 于 2 月 10 日发布开源推理运行时 Flint 2.0", RELEASED),
+        claim(2, "70B 模型从 GPU 快照恢复约需 2 秒，冷加载需 40 秒", RESTORES),
+        claim(3, "快照包含权重、编译后的 kernel 和 KV cache 分配器状态", CAPTURES),
+        claim(4, "快照与驱动和运行时版本绑定，升级会让快照失效", TIED),
+    ],
+    "what": [
+        fact("Acme Labs 于 2 月 10 日发布开源推理运行时 Flint 2.0。", 1),
+        fact("官方称 70B 模型从 GPU 快照恢复约需 2 秒，冷加载需 40 秒。", 2),
+    ],
+    "why": [opinion("冷启动决定了按需伸缩的推理服务能否成立，秒级恢复让无常驻实例的部署更可行。")],
     "technical_label": "技术要点",
     "technical": [
-        "快照包含权重、编译后的 kernel 和 KV cache 分配器状态。",
-        "快照与驱动和运行时版本绑定，升级会让快照失效。",
+        fact("快照包含权重、编译后的 kernel 和 KV cache 分配器状态。", 3),
+        fact("快照与驱动和运行时版本绑定，升级会让快照失效。", 4),
     ],
-    "impact": ["GPU 状态会像进程一样可冻结、可恢复。"],
+    "impact": [opinion("GPU 状态会像进程一样可冻结、可恢复。")],
     "advice_lead": "如果你做在线推理：",
-    "advice": ["先分解测量冷启动各阶段的耗时。", "锁定驱动与运行时版本，避免快照失效。"],
-    "claims": [
-        {
-            "text": "70B 模型从 GPU 快照恢复约需 2 秒",
-            "passage": "a 70B model now restores from a GPU snapshot in about 2 seconds",
-            "source_url": URL,
-        },
-        {
-            "text": "快照与驱动和运行时版本绑定",
-            "passage": "Snapshots are tied to the exact driver and runtime version, so upgrades "
-            "invalidate them.",
-            "source_url": URL,
-        },
+    "advice": [
+        opinion("先分解测量冷启动各阶段的耗时。"),
+        opinion("锁定驱动与运行时版本，避免快照失效。", 4),
     ],
 }
+GOOD_SENTENCES = 8
 ZH = Profile()
 EN = Profile(name="en", language="en", title="Deep dive | {date}")
 
@@ -140,21 +157,29 @@ async def test_a_good_answer_becomes_a_verified_llm_item(
     assert item.engine == "llm" and item.model == "p0/model-0"
     assert item.sources == [URL]
     assert item.title == GOOD["title"] and item.organisation == "Acme Labs"
-    assert item.what == GOOD["what"] and item.advice == GOOD["advice"]
-    assert [c.status for c in item.claims] == ["verified", "verified"]
+    assert item.what == " ".join(s["text"] for s in GOOD["what"]).replace("。 ", "。")
+    assert item.advice == [a["text"] for a in GOOD["advice"]]
+    assert [c.status for c in item.claims] == ["verified"] * 4
+    assert [c.id for c in item.claims] == [1, 2, 3, 4]
+    assert all(c.passage in TEXT and c.source_url == URL for c in item.claims)
+    assert len(item.backing) == GOOD_SENTENCES
+    assert item.backing[1].section == "what" and item.backing[1].claims == [2]
     report = llm.reports["ev-1"]
-    assert (report.claims_checked, report.claims_passed, report.claims_dropped) == (2, 2, 0)
+    assert (report.claims_checked, report.claims_passed, report.claims_dropped) == (4, 4, 0)
+    assert (report.sentences_checked, report.sentences_passed) == (GOOD_SENTENCES,) * 2
+    assert report.sentences_dropped == report.sentences_marked == 0
     assert report.revision_rounds == 0 and report.reasks == 0
     assert server.request_count == 1
 
     request = server.requests[0]
     assert request.body["response_format"]["type"] == "json_schema"
-    assert "claims" in request.body["response_format"]["json_schema"]["schema"]["properties"]
+    schema = request.body["response_format"]["json_schema"]["schema"]
+    assert "claims" in schema["properties"] and "judgement" in json.dumps(schema)
     assert "指令层级" in system_message(request) and "不可信数据" in system_message(request)
     user = user_message(request)
     assert "<<<SOURCE 1 id=" in user and f"URL: {URL}" in user and "<<<END SOURCE 1" in user
     summary = llm.report_summary()
-    assert summary["items"] == 1 and summary["claims_passed"] == 2
+    assert summary["items"] == 1 and summary["claims_passed"] == 4
 
 
 async def test_a_dead_provider_falls_through_to_another_protocol(log: CallLog) -> None:
@@ -168,7 +193,7 @@ async def test_a_dead_provider_falls_through_to_another_protocol(log: CallLog) -
         item = await llm.analyse(flint_event(), ZH)
         assert anthropic.requests[0].api == "anthropic" and anthropic.requests[0].forced_tool
     assert item.engine == "llm" and item.model == "claude/claude-scripted"
-    assert [c.status for c in item.claims] == ["verified", "verified"]
+    assert [c.status for c in item.claims] == ["verified"] * 4
     assert log.summary()["answered_by_fallback"] == 1
 
 
@@ -216,23 +241,12 @@ async def test_a_number_not_in_the_source_is_sent_back_and_revised(
     server: ScriptedLLMServer, log: CallLog
 ) -> None:
     wrong = good(
-        what=GOOD["what"] + "官方称成本下降 43%。",
-        claims=[
-            GOOD["claims"][0],
-            {"text": "成本下降 43%", "passage": "costs fell by 43 percent", "source_url": URL},
-        ],
+        claims=[*GOOD["claims"], claim(5, "成本下降 43%", "costs fell by 43 percent")],
+        what=[*GOOD["what"], fact("官方称成本下降 43%。", 5)],
     )
     fixed = good(
-        claims=[
-            GOOD["claims"][0],
-            {
-                "text": "在 512 个 GPU 上测试了五个月",
-                "passage": "The team tested the release on 512 GPUs over five months before "
-                "shipping it.",
-                "source_url": URL,
-            },
-        ],
-        technical=[*GOOD["technical"], "在 512 个 GPU 上测试了五个月。"],
+        claims=[*GOOD["claims"], claim(5, "在 512 个 GPU 上测试了五个月", TESTED)],
+        technical=[*GOOD["technical"], fact("在 512 个 GPU 上测试了五个月。", 5)],
     )
     server.script(wrong, fixed)
     llm = analyser(chain(server, log=log), log)
@@ -241,27 +255,24 @@ async def test_a_number_not_in_the_source_is_sent_back_and_revised(
     revise = server.requests[1].messages
     assert revise[-2]["role"] == "assistant" and "43%" in revise[-2]["content"]
     problems = revise[-1]["content"]
-    assert "what:" in problems and "number “43%” is not in the sources" in problems
-    assert "claims[1]" in problems and "passage not found" in problems
-    assert "43" not in published_text(item)
+    assert "claims[id=5]" in problems and "not found verbatim" in problems
+    assert "what[2]" in problems and "rests on claim 5, which failed verification" in problems
+    assert "43" not in published_text(item) and "512" in published_text(item)
     report = llm.reports["ev-1"]
     assert report.revision_rounds == 1
-    assert (report.claims_passed, report.claims_revised, report.claims_dropped) == (2, 1, 0)
+    assert (report.claims_checked, report.claims_passed, report.claims_dropped) == (6, 5, 1)
+    assert report.claims_revised == 1
+    assert report.sentences_checked == GOOD_SENTENCES + 2
+    assert (report.sentences_passed, report.sentences_revised) == (GOOD_SENTENCES + 1, 1)
+    assert report.sentences_dropped == 1 and report.sentences_lost_in_revision == 0
 
 
 async def test_an_unfixed_invented_claim_is_dropped_with_its_sentences(
     server: ScriptedLLMServer, log: CallLog
 ) -> None:
     wrong = good(
-        technical=[*GOOD["technical"], "测试中吞吐提升 3 倍。"],
-        claims=[
-            *GOOD["claims"],
-            {
-                "text": "测试中吞吐提升",
-                "passage": "throughput tripled during the tests",
-                "source_url": URL,
-            },
-        ],
+        claims=[*GOOD["claims"], claim(5, "测试中吞吐提升 3 倍", "throughput tripled in tests")],
+        technical=[*GOOD["technical"], fact("测试中吞吐提升 3 倍。", 5)],
     )
     server.default = answer(wrong)
     llm = analyser(chain(server, log=log), log, revision_rounds=2)
@@ -272,71 +283,142 @@ async def test_an_unfixed_invented_claim_is_dropped_with_its_sentences(
     assert [c.text for c in item.claims] == [c["text"] for c in GOOD["claims"]]
     report = llm.reports["ev-1"]
     assert report.claims_dropped == 1 and report.revision_rounds == 2
-    assert any("passage not found" in r for r in report.reasons)
+    assert report.sentences_dropped == 1
+    assert any("not found verbatim" in r for r in report.reasons)
 
 
-async def test_a_loosely_quoted_passage_is_unverified_without_a_judge(
+async def test_a_passage_with_a_word_changed_is_dropped_not_marked(
     server: ScriptedLLMServer, log: CallLog
 ) -> None:
-    loose = good(
-        claims=[
-            {
-                "text": "70B 模型从 GPU 快照恢复约需 2 秒",
-                "passage": "a 70B model restores from a snapshot in about 2 seconds",
-                "source_url": URL,
-            }
-        ]
+    """Regression: a passage that only loosely matched its source (one word or number changed)
+    was published, marked unverified, with the model's altered copy as its passage."""
+    altered = RESTORES.replace("2 seconds", "1 second")
+    server.default = answer(
+        good(claims=[*GOOD["claims"][:1], claim(2, "70B 模型恢复约需 1 秒", altered)])
     )
-    server.default = answer(loose)
     llm = analyser(chain(server, log=log), log, revision_rounds=0)
     item = await llm.analyse(flint_event(), ZH)
-    assert [c.status for c in item.claims] == ["unverified"]
-    assert llm.reports["ev-1"].claims_unverified == 1
-    markdown = render_markdown(_digest([item]))
-    assert "70B 模型从 GPU 快照恢复约需 2 秒（未核实）" in markdown
+    assert [c.id for c in item.claims] == [1]
+    assert altered not in item.model_dump_json() and "2 秒" not in item.what
+    report = llm.reports["ev-1"]
+    assert report.claims_dropped == 1 and report.claims_marked == 0
+    # what[1] rests on claim 2; technical and advice[1] cite claims that do not exist
+    assert report.sentences_dropped == 4
 
 
-async def test_a_judge_decides_loosely_quoted_passages(log: CallLog) -> None:
-    loose = good(
-        claims=[
-            {
-                "text": "70B 模型从 GPU 快照恢复约需 2 秒",
-                "passage": "a 70B model restores from a snapshot in about 2 seconds",
-                "source_url": URL,
-            },
-            {
-                "text": "快照与驱动和运行时版本绑定",
-                "passage": "Snapshots are tied to the driver version, so upgrades invalidate them.",
-                "source_url": URL,
-            },
+async def test_an_answer_without_claims_publishes_nothing_as_verified(
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
+    """Regression: an answer with ``claims: []`` was published without a mark; now its fact
+    sentences are unbacked, revised, then dropped, and the manifest counts them."""
+    unbacked = good(claims=[])
+    for name in ("what", "why", "technical", "impact", "advice"):
+        unbacked[name] = [entry | {"claims": []} for entry in unbacked[name]]
+    server.default = answer(unbacked)
+    llm = analyser(chain(server, log=log), log, revision_rounds=1)
+    item = await llm.analyse(flint_event(), ZH)
+    assert server.request_count == 2
+    assert "no claim backs it" in server.requests[1].messages[-1]["content"]
+    assert item.engine == "offline"
+    assert item.note == "LLM 不可用（输出没有可核实的内容），本条由离线引擎生成。"
+    report = llm.reports["ev-1"]
+    assert report.engine == "offline" and report.claims_checked == 0
+    assert report.sentences_checked == GOOD_SENTENCES and report.sentences_passed == 0
+    assert report.sentences_dropped == GOOD_SENTENCES
+
+
+async def test_an_opinion_that_names_an_organisation_its_passages_lack_is_dropped(
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
+    invented = opinion("据 Bank of America 的分析师评估，秒级恢复将成为行业标配。", 2)
+    server.default = answer(good(why=[*GOOD["why"], invented]))
+    llm = analyser(chain(server, log=log), log, revision_rounds=0)
+    item = await llm.analyse(flint_event(), ZH)
+    assert item.why == GOOD["why"][0]["text"]
+    assert "Bank of America" not in item.model_dump_json()
+    assert any("Bank of America" in r for r in llm.reports["ev-1"].reasons)
+
+
+async def test_a_second_opinion_drops_contradicted_claims_and_marks_unsupported_ones(
+    tmp_path: Path, log: CallLog
+) -> None:
+    opinions = {
+        "verdicts": [
+            {"claim": 1, "verdict": "entailed"},
+            {"claim": 2, "verdict": "contradicted"},
+            {"claim": 3, "verdict": "not_supported"},
+            {"claim": 4, "verdict": "entailed"},
         ]
-    )
+    }
+    store = Store(f"sqlite:///{tmp_path / 'cache.db'}")
     with (
-        ScriptedLLMServer(default=loose) as main,
-        ScriptedLLMServer(
-            [{"verdicts": [{"claim": 0, "supported": True}, {"claim": 1, "supported": False}]}]
-        ) as judge_server,
+        ScriptedLLMServer(default=GOOD) as writer,
+        ScriptedLLMServer(default=opinions) as other,
     ):
+        for _ in range(2):  # the second time, every answer comes from the cache
+            cached = CachingProvider(chain(writer, other, log=log), ResponseCache(store), log=log)
+            llm = analyser(cached, log, entailment=True, revision_rounds=0)
+            item = await llm.analyse(flint_event(), ZH)
+        asked = user_message(other.requests[0])
+        assert (writer.request_count, other.request_count) == (1, 1)
+    assert "<<<CLAIM 1>>>" in asked and "<<<CLAIM 4>>>" in asked and RESTORES in asked
+    assert [(c.text[:4], c.status) for c in item.claims] == [
+        ("Acme", "verified"),
+        ("快照包含", "unverified"),
+        ("快照与驱", "verified"),
+    ]
+    assert "2 秒" not in item.what  # what[1] rested only on claim 2
+    markdown = render_markdown(_digest([item]))
+    assert "快照包含权重、编译后的 kernel 和 KV cache 分配器状态。（未核实）" in markdown
+    report = llm.reports["ev-1"]
+    assert report.second_opinion_calls == 1
+    assert (report.claims_passed, report.claims_marked, report.claims_dropped) == (2, 1, 1)
+    assert (report.sentences_passed, report.sentences_marked) == (6, 1)
+
+
+async def test_a_second_opinion_can_never_restore_what_the_code_dropped(log: CallLog) -> None:
+    bad = good(
+        claims=[*GOOD["claims"][:3], claim(4, "快照与驱动版本无关", "Snapshots survive upgrades.")]
+    )
+    verdicts = {"verdicts": [{"claim": n, "verdict": "entailed"} for n in range(1, 5)]}
+    with ScriptedLLMServer(default=bad) as writer, ScriptedLLMServer(default=verdicts) as other:
+        llm = analyser(chain(writer, other, log=log), log, entailment=True, revision_rounds=0)
+        item = await llm.analyse(flint_event(), ZH)
+        asked = user_message(other.requests[0])
+    assert "<<<CLAIM 4>>>" not in asked  # only claims that passed are asked about
+    assert [c.id for c in item.claims] == [1, 2, 3] and "无关" not in item.model_dump_json()
+
+
+async def test_no_second_opinion_without_another_provider(
+    server: ScriptedLLMServer, log: CallLog
+) -> None:
+    server.default = answer(GOOD)
+    llm = analyser(chain(server, log=log), log, entailment=True)
+    item = await llm.analyse(flint_event(), ZH)
+    assert server.request_count == 1 and item.engine == "llm"
+    assert "second opinion skipped: no other provider in the chain" in llm.reports["ev-1"].reasons
+
+
+async def test_a_judge_gives_the_second_opinion(log: CallLog) -> None:
+    verdicts = {"verdicts": [{"claim": 4, "verdict": "contradicted"}]}
+    with ScriptedLLMServer(default=GOOD) as main, ScriptedLLMServer([verdicts]) as judge_server:
         llm = analyser(
             chain(main, log=log), log, judge=endpoint(judge_server, "judge"), revision_rounds=0
         )
         item = await llm.analyse(flint_event(), ZH)
-        judged = user_message(judge_server.requests[0])
-    assert [c.status for c in item.claims] == ["verified"]
-    assert "judge: supported" in item.claims[0].reasons
-    assert "快照与驱动和运行时版本绑定" not in published_text(item)
-    assert llm.reports["ev-1"].claims_dropped == 1
-    assert "<<<CLAIM 0>>>" in judged and "source excerpt:" in judged
-    assert llm.reports["ev-1"].judge_calls == 1
+    assert judge_server.request_count == 1
+    assert [c.id for c in item.claims] == [1, 2, 3]
+    assert "快照失效" not in published_text(item)  # technical[1] and advice[1] cited only claim 4
+    assert llm.reports["ev-1"].second_opinion_calls == 1
 
 
-async def test_invented_urls_are_stripped_everywhere(
+async def test_invented_urls_are_stripped_everywhere_and_their_sentences_counted(
     server: ScriptedLLMServer, log: CallLog
 ) -> None:
     server.default = answer(
         good(
-            what=GOOD["what"] + "下载地址见 https://evil.example.com/flint.exe 。",
-            advice=[*GOOD["advice"], "阅读 [官方指南](https://guide.example.net/flint)。"],
+            what=[*GOOD["what"], fact("下载地址见 https://evil.example.com/flint.exe 。", 1)],
+            advice=[*GOOD["advice"], opinion("阅读 [官方指南](https://guide.example.net/flint)。")],
             claims=[GOOD["claims"][0] | {"source_url": "https://evil.example.com/"}],
         )
     )
@@ -346,7 +428,17 @@ async def test_invented_urls_are_stripped_everywhere(
     urls = find_urls(dumped)
     assert urls and all(same_url(u, URL) for u in urls)
     assert item.claims[0].source_url == URL and item.claims[0].status == "verified"
-    assert llm.reports["ev-1"].urls_stripped >= 1
+    report = llm.reports["ev-1"]
+    assert report.urls_stripped >= 3 and report.sentences_lost_to_links == 2
+
+
+def test_a_name_with_a_dot_is_not_a_link() -> None:
+    """Regression: "Z.ai" was stripped from a sentence as if it were a URL, and the sentence
+    lost without being counted."""
+    from deepdaily.text.links import strip_urls
+
+    assert strip_urls("Z.ai 发布了 GLM-5。", []) == ("Z.ai 发布了 GLM-5。", [])
+    assert strip_urls("见 z.ai/blog 。", [])[1] == ["z.ai/blog"]
 
 
 async def test_an_event_without_text_is_never_sent_to_the_llm(
@@ -422,7 +514,7 @@ class _FirstCallOnly(Budget):
 async def test_a_tight_budget_skips_revision_rounds(server: ScriptedLLMServer) -> None:
     budget = _FirstCallOnly()
     log = CallLog(budget=budget)
-    server.default = answer(good(why="成本下降 43%。" + GOOD["why"]))
+    server.default = answer(good(why=[opinion("成本下降 43%。"), *GOOD["why"]]))
     llm = analyser(chain(server, log=log), log, budget=budget)
     item = await llm.analyse(flint_event(), ZH)
     assert server.request_count == 1 and item.engine == "llm"
@@ -436,20 +528,20 @@ async def test_english_profile_drops_sentences_in_another_language(
     server.default = answer(
         good(
             title="Flint 2.0: GPU snapshots restore a 70B model in about 2 seconds",
-            what="Acme Labs released Flint 2.0 on February 10. 官方称恢复约需 2 秒。",
-            why="Cold starts decide whether on-demand inference is viable.",
-            technical_label="Technical points",
-            technical=["Snapshots hold weights, compiled kernels and allocator state."],
-            impact=["GPU state becomes something to freeze and restore."],
-            advice_lead="",
-            advice=["Measure each phase of a cold start."],
             claims=[
-                {
-                    "text": "Acme Labs released Flint 2.0",
-                    "passage": "Acme Labs released version 2.0 of Flint",
-                    "source_url": URL,
-                }
+                claim(1, "Acme Labs released Flint 2.0 on February 10", RELEASED),
+                claim(2, "a 70B model restores in about 2 seconds", RESTORES),
             ],
+            what=[
+                fact("Acme Labs released Flint 2.0 on February 10.", 1),
+                fact("官方称恢复约需 2 秒。", 2),
+            ],
+            why=[opinion("Cold starts decide whether on-demand inference is viable.")],
+            technical_label="Technical points",
+            technical=[fact("A 70B model restores from a snapshot in about 2 seconds.", 2)],
+            impact=[opinion("GPU state becomes something to freeze and restore.")],
+            advice_lead="",
+            advice=[opinion("Measure each phase of a cold start.")],
         )
     )
     llm = analyser(chain(server, log=log), log, revision_rounds=0)
@@ -469,7 +561,7 @@ async def test_analyse_many_keeps_order_and_bounds_concurrency(log: CallLog) -> 
         try:
             threading.Event().wait(0.05)
             url = next(u for u in find_urls(user_message(request)) if "example" in u)
-            claims = [GOOD["claims"][0] | {"source_url": url}]
+            claims = [c | {"source_url": url} for c in GOOD["claims"]]
             return answer(good(title=f"Flint 2.0 发布——编号 {url[-1]}", claims=claims))
         finally:
             with lock:
@@ -500,6 +592,8 @@ async def test_an_unchanged_rerun_is_answered_from_the_cache(
 
 # -- synthesis ------------------------------------------------------------------------------
 
+HTTP_410 = "Some image classification models return HTTP 410 through the router."
+
 
 def _items() -> list[DigestItem]:
     first = DigestItem(
@@ -507,14 +601,18 @@ def _items() -> list[DigestItem]:
         organisation="Acme Labs",
         title=GOOD["title"],
         sources=[URL],
-        what=GOOD["what"],
-        why=GOOD["why"],
-        technical=GOOD["technical"],
+        what="官方称 70B 模型从 GPU 快照恢复约需 2 秒。",
+        why=GOOD["why"][0]["text"],
         engine="llm",
         claims=[
             Claim(
-                text="70B", passage=GOOD["claims"][0]["passage"], source_url=URL, status="verified"
-            )
+                id=1,
+                text="70B 模型快照恢复约 2 秒",
+                passage=RESTORES,
+                source_url=URL,
+                status="verified",
+            ),
+            Claim(id=2, text="快照与驱动版本绑定", passage=TIED, source_url=URL, status="verified"),
         ],
     )
     second = DigestItem(
@@ -524,31 +622,38 @@ def _items() -> list[DigestItem]:
         sources=["https://discuss.example/t/410"],
         what="用户反馈部分图像分类模型返回 HTTP 410。",
         engine="llm",
+        claims=[
+            Claim(
+                id=1,
+                text="部分图像分类模型返回 HTTP 410",
+                passage=HTTP_410,
+                source_url="https://discuss.example/t/410",
+                status="verified",
+            )
+        ],
     )
     return [first, second]
 
 
+def trend(lead: str, text: str, *claims: int, judgement: bool = False) -> dict[str, Any]:
+    return {"lead": lead, "text": text, "claims": list(claims), "judgement": judgement}
+
+
+WATCH = {
+    "lead": "快照兼容性",
+    "text": "关注快照与驱动版本的兼容性。",
+    "claims": [2],
+    "judgement": True,
+    "terms": ["Flint", "https://evil.example.com", "<b>x</b>"],
+}
 SYNTHESIS = {
     "trends": [
-        {"lead": "推理冷启动", "text": "GPU 快照把 70B 模型恢复压到约 2 秒。", "items": [1, 7]},
-        {
-            "lead": "x<script>alert(1)</script>",
-            "text": "详见 https://evil.example.com/t 。",
-            "items": [2],
-        },
-        {
-            "lead": "依赖托管推理",
-            "text": "托管方返回 HTTP 410 时需要可切换的提供方。",
-            "items": [2],
-        },
+        trend("推理冷启动", "GPU 快照把 70B 模型恢复压到约 2 秒。", 1),
+        trend("x<script>alert(1)</script>", "详见 https://evil.example.com/t 。", 3),
+        trend("依赖托管推理", "托管方返回 HTTP 410 时需要可切换的提供方。", 3, judgement=True),
+        trend("无据可依", "多家公司都在做同样的事。", judgement=True),
     ],
-    "watch": [
-        {
-            "lead": "快照兼容性",
-            "text": "关注快照与驱动版本的兼容性。",
-            "terms": ["Flint", "https://evil.example.com", "<b>x</b>"],
-        }
-    ],
+    "watch": [WATCH],
 }
 
 
@@ -565,17 +670,17 @@ async def test_synthesis_is_verified(server: ScriptedLLMServer, log: CallLog) ->
     assert "evil" not in synthesis.model_dump_json()
     user = user_message(server.requests[0])
     assert "<<<ITEM 1 id=" in user and "<<<ITEM 2 id=" in user and URL not in user
-    assert llm.reports["synthesis"].model == "p0/model-0"
+    assert "[C1] 70B 模型快照恢复约 2 秒" in user and "[C3] 部分图像分类模型返回 HTTP 410" in user
+    report = llm.reports["synthesis"]
+    assert report.model == "p0/model-0"
+    assert report.sentences_lost_to_links == 1 and report.sentences_dropped >= 3
 
 
 async def test_synthesis_with_invented_facts_falls_back_section_by_section(
     server: ScriptedLLMServer, log: CallLog
 ) -> None:
     server.script(
-        {
-            "trends": [{"lead": "规模", "text": "行业投入超过 500 亿美元。", "items": [1]}],
-            "watch": SYNTHESIS["watch"],
-        }
+        {"trends": [trend("规模", "行业投入超过 500 亿美元。", 1)], "watch": SYNTHESIS["watch"]}
     )
     llm = analyser(chain(server, log=log), log)
     items = _items()

@@ -41,30 +41,54 @@ def model(request: ScriptedRequest) -> dict[str, Any]:
                 {
                     "lead": "Open models ship with serving numbers",
                     "text": "Item 1 pairs the release with throughput figures.",
-                    "items": [1],
+                    "claims": [1],
+                    "judgement": True,
                 }
             ],
             "watch": [
                 {
                     "lead": "Independent reproductions",
                     "text": "Whether third parties reproduce the published results.",
+                    "claims": [],
+                    "judgement": True,
                     "terms": ["reproduction"],
                 }
             ],
         }
     url, title, sentences = first_source(request.prompt)
-    lead = sentences[0]
+    claims = [
+        {"id": n, "text": s, "passage": s, "source_url": url}
+        for n, s in enumerate(sentences[:3], start=1)
+    ]
     return {
         "title": title,
         "organisation": "Quillstone" if "Quill" in title else "Vaultline",
-        "what": lead,
-        "why": "Teams that run such systems in production need to know about it.",
+        "claims": claims,
+        "what": [{"text": sentences[0], "claims": [1]}],
+        "why": [
+            {
+                "text": "Teams that run such systems in production need to know about it.",
+                "claims": [],
+                "judgement": True,
+            }
+        ],
         "technical_label": "Technical points",
-        "technical": sentences[1:3],
-        "impact": ["Operators will revisit their deployment plans."],
+        "technical": [{"text": c["text"], "claims": [c["id"]]} for c in claims[1:]],
+        "impact": [
+            {
+                "text": "Operators will revisit their deployment plans.",
+                "claims": [],
+                "judgement": True,
+            }
+        ],
         "advice_lead": "",
-        "advice": ["Read the primary source before acting on the summary."],
-        "claims": [{"text": lead, "passage": lead, "source_url": url}],
+        "advice": [
+            {
+                "text": "Read the primary source before acting on the summary.",
+                "claims": [],
+                "judgement": True,
+            }
+        ],
     }
 
 
@@ -120,7 +144,9 @@ def test_llm_chain_falls_back_verifies_and_caches(
         llm = result.manifest.llm
         assert "llm0" in llm["disabled"] and "retired" in json.dumps(llm["disabled"])
         assert llm["calls"] >= len(result.digest.items) + 1
-        assert llm["verification"]["claims_passed"] >= len(result.digest.items)
+        verification = llm["verification"]
+        assert verification["claims_passed"] >= len(result.digest.items)
+        assert verification["sentences_dropped"] == 0 and verification["sentences_marked"] == 0
         tokens = good.tokens_in + good.tokens_out
         assert tokens > 0
 

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "Backing",
     "Claim",
     "Digest",
     "DigestItem",
@@ -146,13 +147,35 @@ class Selection(BaseModel):
 
 
 class Claim(BaseModel):
-    """A factual statement in an item, with the passage it rests on."""
+    """A factual statement in an item, with the passage it rests on.
 
+    ``passage`` is the source's own text, located verbatim by the verifier, and ``source_url``
+    the source it was found in; ``id`` is what :class:`Backing` entries cite (0: not cited by
+    id, as in offline items, whose claims quote their sentences).
+    """
+
+    id: int = 0
     text: str
     passage: str = ""
     source_url: str = ""
     status: Literal["verified", "unverified", "dropped"] = "unverified"
     reasons: list[str] = Field(default_factory=list)
+
+
+class Backing(BaseModel):
+    """One published sentence of an LLM item and the claims it rests on.
+
+    ``section`` names the field it is in (``what``, ``why``, ``technical``, ``impact``,
+    ``advice``); ``judgement`` marks an opinion (which states no fact beyond its claims'
+    passages). A sentence resting on a claim a second opinion could not confirm is
+    ``unverified``, and the renderer marks it (未核实).
+    """
+
+    section: str
+    text: str
+    claims: list[int] = Field(default_factory=list)
+    judgement: bool = False
+    status: Literal["verified", "unverified"] = "verified"
 
 
 class DigestItem(BaseModel):
@@ -176,6 +199,7 @@ class DigestItem(BaseModel):
     advice: list[str] | None = None
     advice_lead: str = ""
     claims: list[Claim] = Field(default_factory=list)
+    backing: list[Backing] = Field(default_factory=list)  # LLM items: each sentence's claims
     engine: Engine = "offline"
     model: str = ""
     note: str = ""  # e.g. why an LLM result was replaced by the offline engine

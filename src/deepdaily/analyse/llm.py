@@ -5,34 +5,33 @@ For one event, :meth:`LLMAnalyser.analyse`:
 1. grounds the prompt (:mod:`.grounding`): the event's sources, sanitised, with instruction
    sentences removed, fenced as untrusted data and fitted to ``analysis.max_source_tokens``;
    no source text means no LLM call;
-2. asks for JSON matching :class:`~deepdaily.analyse.schema.EventAnalysis`; an answer that is
-   not JSON for the schema is sent back with the error, at most :data:`REASKS` times;
-3. verifies the answer in code (:func:`~deepdaily.verify.analysis.check_analysis`): foreign
-   links and markup are stripped; sentences with facts not in the sources, instructions or a
-   wrong language, and claims whose passage is not in a source, are sent back with the reasons
-   for up to ``analysis.revision_rounds`` rounds (skipped when the budget is tight);
-4. publishes only what passed: failing sentences are dropped; a failing claim is left out
-   and every sentence containing its text is removed (its reasons go to the report); a claim
-   whose passage only loosely matches goes to the optional judge model, and is published as
-   ``unverified`` (the renderer marks its text 未核实) when no judge confirms it. Claims'
-   texts are phrases of the item's sentences (the prompt asks for that), which is what lets
-   the renderer and this step find them.
+2. asks for JSON matching :class:`~deepdaily.verify.answer.EventAnalysis`: claims with ids and
+   verbatim passages, and sections whose every sentence cites the claims it rests on (or, in
+   why / impact / advice, is marked as an opinion); an answer that is not JSON for the schema
+   is sent back with the error (:mod:`.llm_ask`);
+3. verifies it in code (:func:`~deepdaily.verify.analysis.check_analysis`): each claim's
+   passage must be located verbatim in a source, be no instruction, and agree with the claim;
+   each sentence's facts must be in the passages of the claims it cites; links, markup,
+   instructions, echoes and a wrong language fail a sentence. What failed is sent back with
+   the reasons for up to ``analysis.revision_rounds`` rounds (skipped when the budget is
+   tight); a revision that leaves fewer publishable sentences is discarded;
+4. optionally asks a second opinion of another provider (:mod:`.llm_judge`,
+   ``analysis.entailment`` / ``analysis.judge``), which can only drop or mark claims;
+5. publishes only what passed (:mod:`.llm_item`): failing sentences and claims are dropped,
+   the stored passages are the sources' own text, and every sentence, claim and link lost in
+   any round is counted in the item's :class:`~deepdaily.verify.report.VerificationReport`.
 
 Whenever the LLM cannot be used (every provider failed, the budget is spent, no source text,
-no valid JSON, nothing verifiable left) the item comes from the ``fallback`` engine with
+no valid JSON, no sentence of what left) the item comes from the ``fallback`` engine with
 ``engine="offline"`` and a ``note`` saying why, in the profile's language. The fallback reads
 the sources as the prompt would have (:func:`~deepdaily.analyse.grounding.sanitise_event`), and
 its item goes through :func:`~deepdaily.verify.item.verify_item` too, as a last guard.
 
-The pieces live beside this module: :mod:`.llm_ask` (JSON requests, re-asks, budget checks),
-:mod:`.llm_item` (what is published), :mod:`.llm_judge` (the second opinion) and
-:mod:`.llm_synthesis` (trends and watch list).
-
-:attr:`LLMAnalyser.reports` maps each event id to its
-:class:`~deepdaily.verify.report.VerificationReport` (``synthesis`` for the synthesis), and
-:meth:`LLMAnalyser.report_summary` sums them for the run manifest. Governed by
-``AnalysisSettings`` (``revision_rounds``, ``max_source_tokens``, ``concurrency``) and by the
-budget of the provider chain's :class:`~deepdaily.analyse.providers.calllog.CallLog`.
+:attr:`LLMAnalyser.reports` maps each event id to its report (``synthesis`` for the synthesis,
+:mod:`.llm_synthesis`), and :meth:`LLMAnalyser.report_summary` sums them for the run manifest.
+Governed by ``AnalysisSettings`` (``revision_rounds``, ``max_source_tokens``, ``concurrency``,
+``entailment``, ``judge``) and by the budget of the provider chain's
+:class:`~deepdaily.analyse.providers.calllog.CallLog`.
 """
 
 from __future__ import annotations
@@ -45,30 +44,30 @@ from typing import Any
 from deepdaily.analyse.base import Analyser
 from deepdaily.analyse.grounding import (
     EmptyGrounding,
+    fence_text,
     ground_event,
     sanitise_event,
 )
 from deepdaily.analyse.llm_ask import REASKS, BudgetTight, JsonAsker
-from deepdaily.analyse.llm_item import NothingVerified, build_item, verified_keys
-from deepdaily.analyse.llm_judge import judge_claims
-from deepdaily.analyse.llm_synthesis import item_texts, synthesis_user, verify_synthesis
+from deepdaily.analyse.llm_item import NothingVerified, build_item
+from deepdaily.analyse.llm_judge import second_opinion, second_provider
+from deepdaily.analyse.llm_synthesis import synthesis_claims, synthesis_user, verify_synthesis
 from deepdaily.analyse.prompts import PROMPT_VERSION, prompts_for
 from deepdaily.analyse.providers.base import (
     BudgetExhausted,
     ChatMessage,
+    DeadlineExceeded,
     Provider,
     ProviderBadOutput,
     ProviderError,
 )
 from deepdaily.analyse.providers.budget import Budget
+from deepdaily.analyse.providers.cache import CachingProvider
 from deepdaily.analyse.providers.calllog import CallLog
-from deepdaily.analyse.schema import (
-    EventAnalysis,
-    SynthesisAnswer,
-)
 from deepdaily.config.settings import AnalysisSettings, Profile
 from deepdaily.models import DigestItem, Event, Synthesis
-from deepdaily.verify.analysis import check_analysis
+from deepdaily.verify.analysis import Checked, check_analysis
+from deepdaily.verify.answer import EventAnalysis, SynthesisAnswer
 from deepdaily.verify.item import evidence_for, verify_item
 from deepdaily.verify.report import VerificationReport, totals
 from deepdaily.verify.sentence import Evidence
@@ -84,6 +83,7 @@ _NOTES = {
     "zh": {
         "unavailable": "所有提供方均失败",
         "budget": "预算已用尽",
+        "deadline": "分析时限已到",
         "no_text": "来源没有可分析的正文，不能只凭标题分析",
         "bad_output": "输出不是有效的 JSON",
         "unverified": "输出没有可核实的内容",
@@ -94,6 +94,7 @@ _NOTES = {
     "en": {
         "unavailable": "every provider failed",
         "budget": "the budget is spent",
+        "deadline": "the analysis deadline passed",
         "no_text": "the sources have no text to analyse, and a title alone is not enough",
         "bad_output": "the answer was not valid JSON",
         "unverified": "nothing in the answer could be verified",
@@ -118,6 +119,8 @@ def _reason_key(exc: Exception) -> str:
         return exc.key
     if isinstance(exc, EmptyGrounding):
         return "no_text"
+    if isinstance(exc, DeadlineExceeded):
+        return "deadline"
     if isinstance(exc, BudgetExhausted | BudgetTight):
         return "budget"
     if isinstance(exc, ProviderBadOutput):
@@ -152,6 +155,8 @@ class LLMAnalyser:
         self.fallback = fallback
         self.log = log
         self.budget = budget if budget is not None else (log.budget if log else None)
+        if judge is not None and isinstance(provider, CachingProvider):
+            judge = CachingProvider(judge, provider.cache, log=log, read=provider.read)
         self.judge = judge
         self.max_tokens = max_tokens
         self.asker = JsonAsker(provider, self.budget, max_tokens)
@@ -237,18 +242,23 @@ class LLMAnalyser:
             purpose=f"analyse:{event.id}",
             sources_hash=grounding.fence,
         )
-        evidence = evidence_for(event, lang, prompt=prompts.analyse_system, grounding=grounding)
+        evidence = evidence_for(
+            event,
+            lang,
+            prompt=prompts.analyse_system,
+            texts=grounding.texts(),
+            redacted=grounding.redacted,
+        )
         checked = check_analysis(answer, evidence)
-        first_verified = verified_keys(checked)
+        rounds = [checked]
         for round_no in range(1, self.settings.revision_rounds + 1):
             if not checked.problems:
                 break
+            lines = [fence_text(p.line()) for p in checked.problems]
             revise = [
                 *messages,
                 ChatMessage(role="assistant", content=answer.model_dump_json()),
-                ChatMessage(
-                    role="user", content=prompts.problems([p.line() for p in checked.problems])
-                ),
+                ChatMessage(role="user", content=prompts.problems(lines)),
             ]
             if not self.asker.affordable(revise):
                 report.reason("budget tight: revision rounds skipped")
@@ -267,13 +277,23 @@ class LLMAnalyser:
                 break
             report.revision_rounds = round_no
             rechecked = check_analysis(revised, evidence)
-            if not rechecked.analysis.what or len(rechecked.problems) > len(checked.problems):
+            rounds.append(rechecked)
+            if _worse(rechecked, checked):
                 report.reason(f"revision round {round_no} was worse and was discarded")
                 break
             answer, response, checked = revised, revised_response, rechecked
-        verdicts = await judge_claims(self.asker, self.judge, event.id, checked, prompts, report)
+        marked: set[int] = set()
+        if self.settings.entailment or self.judge is not None:
+            other = second_provider(self.provider, self.judge, response.provider)
+            if other is None:
+                report.reason("second opinion skipped: no other provider in the chain")
+            else:
+                opinion = await second_opinion(
+                    self.asker, other, event.id, checked, prompts, report
+                )
+                marked = opinion.not_supported
         try:
-            return build_item(event, profile, checked, response, report, first_verified, verdicts)
+            return build_item(event, profile, rounds, checked, response, report, marked)
         except NothingVerified as exc:
             raise _Offline("unverified", str(exc)) from None
 
@@ -310,10 +330,16 @@ class LLMAnalyser:
         answer, response = await self.asker.ask(
             messages, SynthesisAnswer, prompts, report, purpose="synthesise", sources_hash=fence
         )
-        texts = {f"item {n}": text for n, text in enumerate(item_texts(items), start=1)}
-        evidence = Evidence.build([], texts, language=lang, prompt=prompts.synthesis_system)
+        evidence = Evidence.build([], {}, language=lang, prompt=prompts.synthesis_system)
         report.model = f"{response.provider}/{response.model}"
-        return verify_synthesis(answer, len(items), evidence, report)
+        return verify_synthesis(answer, synthesis_claims(items), evidence, report)
+
+
+def _worse(revised: Checked, current: Checked) -> bool:
+    """Whether a revision lost ``what`` or publishes fewer sentences than the answer before."""
+    if current.passing("what") and not revised.passing("what"):
+        return True
+    return revised.publishable < current.publishable
 
 
 async def analyse_many(

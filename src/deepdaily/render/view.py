@@ -4,7 +4,9 @@ Templates stay layout-only; every decision is made here, where it is tested:
 
 - claims: a rendered text containing a ``dropped`` claim's text loses it (an entry left empty
   is not rendered), and one containing an ``unverified`` claim's text gets the label's marker
-  (``（未核实）``) right after it;
+  (``（未核实）``) right after it; likewise a sentence whose :class:`~deepdaily.models.Backing`
+  is ``unverified`` (it rests on a claim a second opinion could not confirm) is marked after
+  the sentence;
 - headings: ``机构：标题``, or the title alone when it already begins with the organisation
   (``星河智能发布 Orion-7``), so the name is not said twice;
 - sources: each a CommonMark autolink (``来源：<https://…>``), so Hugo renders a link even
@@ -34,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deepdaily.analyse.labels import Labels, labels_for
-from deepdaily.models import Claim, Digest, DigestItem
+from deepdaily.models import Backing, Claim, Digest, DigestItem
 from deepdaily.render.sanitise import (
     md_autolink,
     md_emphasis,
@@ -79,19 +81,37 @@ class ListEntry:
     text: str
 
 
-def apply_claims(text: str, claims: Sequence[Claim], labels: Labels) -> str:
-    """``text`` without its dropped claims and with its unverified ones marked."""
+def _mark(text: str, quoted: str, labels: Labels) -> str:
+    """``text`` with the unverified marker after ``quoted`` (once)."""
+    end = text.index(quoted) + len(quoted)
+    if labels.unverified.strip() in text[end:][:12]:
+        return text
+    return text[:end] + labels.unverified + text[end:]
+
+
+def apply_claims(
+    text: str, claims: Sequence[Claim], labels: Labels, backing: Sequence[Backing] = ()
+) -> str:
+    """``text`` without its dropped claims and with its unverified claims and sentences
+    marked."""
     text = normalise(text)
+    for sentence in backing:
+        quoted = normalise(sentence.text)
+        if sentence.status == "unverified" and quoted and quoted in text:
+            text = _mark(text, quoted, labels)
     for claim in claims:
         quoted = normalise(claim.text)
         if not quoted or claim.status == "verified" or quoted not in text:
             continue
         if claim.status == "dropped":
             text = normalise(text.replace(quoted, " "))
-        elif labels.unverified.strip() not in text[text.index(quoted) + len(quoted) :][:12]:
-            end = text.index(quoted) + len(quoted)
-            text = text[:end] + labels.unverified + text[end:]
+        else:
+            text = _mark(text, quoted, labels)
     return text if any(ch.isalnum() for ch in text) else ""
+
+
+def _applied(text: str, item: DigestItem, labels: Labels) -> str:
+    return apply_claims(text, item.claims, labels, item.backing)
 
 
 def _section(
@@ -99,11 +119,11 @@ def _section(
     entries: Sequence[str],
     lead: str,
     missing: str,
-    claims: Sequence[Claim],
+    item: DigestItem,
     labels: Labels,
 ) -> BulletView | None:
-    kept = [md_text(t) for t in (apply_claims(e, claims, labels) for e in entries) if t]
-    lead = md_text(apply_claims(lead, claims, labels)) if lead else ""
+    kept = [md_text(t) for t in (_applied(e, item, labels) for e in entries) if t]
+    lead = md_text(_applied(lead, item, labels)) if lead else ""
     if not kept and not lead:
         return BulletView(md_label(label), missing) if missing else None
     if len(kept) == 1:
@@ -113,17 +133,16 @@ def _section(
 
 def _bullets(item: DigestItem, labels: Labels) -> list[BulletView]:
     judgement = "" if item.engine == "offline" else labels.missing_section
-    claims = item.claims
-    what = apply_claims(item.what, claims, labels) or labels.what_dropped
+    what = _applied(item.what, item, labels) or labels.what_dropped
     technical_label = item.technical_label
     if technical_label == labels_for("zh").technical:
         technical_label = labels.technical  # the model's default, in the digest's language
     sections = [
         BulletView(md_label(labels.what), md_text(what)),
-        _section(labels.why, [item.why] if item.why else [], "", judgement, claims, labels),
-        _section(technical_label, item.technical, "", "", claims, labels),
-        _section(labels.impact, item.impact or [], "", judgement, claims, labels),
-        _section(labels.advice, item.advice or [], item.advice_lead, judgement, claims, labels),
+        _section(labels.why, [item.why] if item.why else [], "", judgement, item, labels),
+        _section(technical_label, item.technical, "", "", item, labels),
+        _section(labels.impact, item.impact or [], "", judgement, item, labels),
+        _section(labels.advice, item.advice or [], item.advice_lead, judgement, item, labels),
     ]
     return [section for section in sections if section is not None]
 

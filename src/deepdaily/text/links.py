@@ -3,11 +3,11 @@
 :func:`find_urls` finds URLs with any scheme (``https://``, ``ftp://``, ``javascript:``,
 ``data:``, ``mailto:``), ``www.`` hosts, e-mail addresses and lower-case bare domains with a
 common top-level domain (``example.invalid/claim-prize``; file names such as ``README.md`` or
-``Node.js`` are not domains, and a bare ``Character.AI`` with a capitalised ending and no path
-is a name). :func:`strip_urls` removes every one that is not one of the
-allowed URLs. Two URLs are the same when they differ only in scheme case, host case, a leading
-``www.``, a trailing slash or a fragment; anything else (an extra query such as ``?ref=x``)
-makes a different URL.
+``Node.js`` are not domains, and a bare ``Character.AI`` with a capitalised ending, or ``Z.ai``
+with one capitalised label before ``.ai``, and no path is a name). :func:`strip_urls` removes
+every one that is not one of the allowed URLs. Two URLs are the same when they differ only in
+scheme case, host case, a leading ``www.``, a trailing slash or a fragment; anything else (an
+extra query such as ``?ref=x``) makes a different URL.
 """
 
 from __future__ import annotations
@@ -56,12 +56,16 @@ def same_url(a: str, b: str) -> bool:
 
 
 def _is_bare_name(token: str) -> bool:
-    """``Character.AI`` (no scheme, no path, a capitalised ending) is a name, not a link."""
+    """``Character.AI`` (no scheme, no path, a capitalised ending) and ``Z.ai`` (one
+    capitalised label before ``.ai``, as companies name themselves) are names, not links."""
     if any(mark in token for mark in ("://", ":", "@", "/", "?", "#")):
         return False
     if token.lower().startswith("www."):
         return False
-    return token.rsplit(".", 1)[-1] != token.rsplit(".", 1)[-1].lower()
+    labels = token.split(".")
+    if len(labels) == 2 and labels[0][:1].isupper() and labels[1].lower() == "ai":
+        return True
+    return labels[-1] != labels[-1].lower()
 
 
 def find_urls(text: str) -> list[str]:

@@ -1,61 +1,137 @@
-"""Verify a finished :class:`~deepdaily.models.DigestItem` against its event, from any engine.
+"""The evidence of an event (its sources, as a prompt shows them), and the guard for any item.
 
-:func:`evidence_for` builds the :class:`~deepdaily.verify.analysis.Evidence` of an event: its
-canonical URLs, each source's sanitised text with instruction sentences removed (the same
-treatment the prompt gets, :mod:`deepdaily.analyse.grounding`), and the facts in them.
+:func:`evidence_for` is what output is checked against: the event's source URLs, each source's
+title and text with hidden markup, instruction sentences and links removed (the sentences
+removed are kept in ``redacted``: they may never be evidence), and the facts in them. The LLM
+analyser passes the texts of its own grounding, so claims are located in exactly what the model
+was shown; otherwise they are read here from the documents, the same way
+(:mod:`deepdaily.text.sanitise`, :mod:`deepdaily.text.untrusted`).
 
-:func:`verify_item` is the stage's seam (``verify_item(item, event) -> DigestItem``): a final
-guard any engine's item can go through. It keeps only source URLs in ``sources``, strips
-foreign links and markup from every text field, drops sentences that fail
-:func:`~deepdaily.verify.analysis.sentence_problems` (the language check only applies to LLM
-items: offline items quote sources verbatim), and re-checks every claim: a claim whose passage
-is found and whose facts are in the sources is ``verified``; one whose passage only loosely
-matches is ``unverified``; any other is left out, and so is every sentence containing its text
-(a claim that cannot be verified is never published as fact, not even in the JSON output).
-What it did is added to ``report`` when given.
+:func:`verify_item` is the stage's seam (``verify_item(item, event) -> DigestItem``) for items
+written without per-sentence backing, such as the offline engine's: it keeps only source URLs
+in ``sources``, strips foreign links and markup from every text field, drops sentences that
+fail :func:`~deepdaily.verify.sentence.sentence_problems` (facts checked against the whole
+event; the language check only for LLM items: offline items quote sources verbatim), and
+re-checks every claim with :func:`~deepdaily.verify.claims.check_claim`: a claim whose passage
+is located verbatim and agrees is ``verified`` (its passage and URL replaced by the source's
+own); any other is left out, and so is every sentence containing its text. What it did is
+added to ``report`` when given.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 
-from deepdaily.analyse.grounding import EmptyGrounding, Grounding, ground_event
-from deepdaily.analyse.schema import EventAnalysis
 from deepdaily.models import Claim, DigestItem, Event
 from deepdaily.text.links import same_url, strip_urls
-from deepdaily.text.sanitise import is_instruction, strip_markup
-from deepdaily.verify.analysis import Checked, clean_field, drop_sentences
-from deepdaily.verify.claims import check_claim
+from deepdaily.text.sanitise import clean_title, redact_instructions, sanitise_text, strip_markup
+from deepdaily.text.sentences import join_sentences, split_sentences
+from deepdaily.text.untrusted import strip_links
+from deepdaily.verify.analysis import LINK, unmark
+from deepdaily.verify.claims import check_claim, match_tokens
 from deepdaily.verify.report import VerificationReport
-from deepdaily.verify.sentence import Evidence, sentence_problems
+from deepdaily.verify.sentence import LEAK, Evidence, echoes, sentence_problems
 
-__all__ = ["evidence_for", "verify_item"]
+__all__ = ["drop_sentences", "evidence_for", "source_texts", "verify_item"]
 
-ClaimStatus = Literal["verified", "unverified", "dropped"]
-_ALL_TEXT = 10_000_000  # tokens: verification searches whole texts, never trimmed ones
+
+def source_texts(event: Event) -> tuple[dict[str, str], list[str]]:
+    """URL -> title and sanitised text of each source of ``event``, and the sentences removed
+    as instructions (see the module docstring)."""
+    texts: dict[str, str] = {}
+    redacted: list[str] = []
+    best: dict[str, tuple[int, str, str]] = {}
+    for doc in event.documents:
+        body = doc.text or doc.summary
+        if len(body) >= best.get(doc.canonical_url, (-1, "", ""))[0]:
+            best[doc.canonical_url] = (len(body), doc.title or event.title, body)
+    for url, (_, title, body) in best.items():
+        cleaned, removed = redact_instructions(sanitise_text(body))
+        redacted.extend(removed)
+        texts[url] = f"{clean_title(title)}\n{strip_links(cleaned)}"
+    return texts, redacted
 
 
 def evidence_for(
-    event: Event, language: str, *, prompt: str = "", grounding: Grounding | None = None
+    event: Event,
+    language: str,
+    *,
+    prompt: str = "",
+    texts: Mapping[str, str] | None = None,
+    redacted: Iterable[str] | None = None,
 ) -> Evidence:
     """The evidence of ``event``'s sources (see the module docstring)."""
-    if grounding is None:
-        try:
-            grounding = ground_event(event, _ALL_TEXT)
-        except EmptyGrounding:
-            grounding = None
-    texts = grounding.texts() if grounding else {}
-    redacted = grounding.redacted if grounding else []
+    if texts is None:
+        own, removed = source_texts(event)
+        texts = own
+        redacted = [*removed, *(redacted or ())]
     published = [d.published.date() for d in event.documents if d.published]
     return Evidence.build(
         event.urls,
-        texts,
+        dict(texts),
         language=language,
-        redacted=redacted,
+        redacted=redacted or (),
         prompt=prompt,
         published=published,
         names=[d.source for d in event.documents],
     )
+
+
+def _normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def drop_sentences(text: str, claims: Iterable[str]) -> str:
+    """``text`` without the sentences that contain one of the (dropped) ``claims``' texts.
+
+    A claim text shorter than four tokens (a bare name) is too short to say which sentence
+    states it, and removes nothing.
+    """
+    keys = [_normal(c) for c in claims if len(match_tokens(c)) >= 4]
+    if not keys or not text:
+        return text
+    kept = [s for s in split_sentences(text) if not any(k in _normal(s) for k in keys)]
+    return join_sentences(kept)
+
+
+class _Cleaner:
+    """Sentence-by-sentence cleaning of free text, counting what it removes."""
+
+    def __init__(self, evidence: Evidence, language: bool) -> None:
+        self.evidence = evidence
+        self.language = language
+        self.checked = 0
+        self.dropped = 0
+        self.link_lost = 0
+        self.urls: list[str] = []
+        self.markup = 0
+        self.reasons: list[str] = []
+
+    def __call__(self, text: str, path: str) -> str:
+        plain = strip_markup(text)
+        if plain != text.strip():
+            self.markup += 1
+        plain = unmark(plain)
+        leaked = bool(self.evidence.prompt) and echoes(plain, [self.evidence.prompt])
+        kept: list[str] = []
+        for original in split_sentences(plain):
+            self.checked += 1
+            sentence, removed = strip_urls(original, self.evidence.urls)
+            self.urls.extend(removed)
+            reasons = [LINK] if removed else []
+            if leaked:
+                reasons.append(LEAK)
+            if sentence:
+                reasons += sentence_problems(sentence, self.evidence, language=self.language)
+            if reasons:
+                self.dropped += 1
+                self.link_lost += bool(removed)
+                self.reasons.append(f"{path}: dropped — {'; '.join(reasons)}")
+            else:
+                kept.append(sentence)
+        return join_sentences(kept)
 
 
 def verify_item(
@@ -67,77 +143,69 @@ def verify_item(
 ) -> DigestItem:
     """``item`` with only what its event's sources support (see the module docstring)."""
     evidence = evidence_for(event, language)
-    checked = Checked(analysis=EventAnalysis.model_construct())
-    check_language = item.engine == "llm"
-
-    def clean_list(values: list[str] | None, name: str) -> list[str] | None:
-        if values is None:
-            return None
-        kept = [clean(v, f"{name}[{i}]") for i, v in enumerate(values)]
-        return [v for v in kept if v] or None
-
+    clean = _Cleaner(evidence, language=item.engine == "llm")
     claims: list[Claim] = []
+    dropped: list[str] = []
     for claim in item.claims:
         text, removed = strip_urls(strip_markup(claim.text), evidence.urls)
         passage, removed_too = strip_urls(strip_markup(claim.passage), evidence.urls)
-        checked.urls_stripped.extend(removed + removed_too)
+        clean.urls.extend(removed + removed_too)
         cited = next((u for u in evidence.urls if same_url(u, claim.source_url)), "")
-        result = check_claim(text, passage, cited, evidence.texts, evidence.facts)
-        problems = [
-            r
-            for r in sentence_problems(text, evidence, language=check_language)
-            if "is not in the sources" not in r
-        ]
-        if problems or is_instruction(passage):
-            result.verdict = "failed"
-            result.reasons.extend(problems or ["the passage is an instruction"])
-        status: ClaimStatus = "verified" if result.verdict == "verified" else "unverified"
-        if result.verdict == "failed":
-            status = "dropped"
+        check = check_claim(
+            claim.id, text, passage, cited, evidence.texts, redacted=evidence.redacted
+        )
+        if not check.ok:
+            dropped.append(text)
             if report is not None:
-                report.claims_dropped += 1
-                report.reason(f"claim dropped: {'; '.join(result.reasons)}")
+                report.reason(f"claim dropped: {'; '.join(check.reasons)}")
+            continue
         claims.append(
             claim.model_copy(
                 update={
                     "text": text,
-                    "passage": passage,
-                    "source_url": result.url or cited,
-                    "status": status,
-                    "reasons": result.reasons,
+                    "passage": check.passage,
+                    "source_url": check.url,
+                    "status": "verified",
+                    "reasons": check.reasons or claim.reasons,
                 }
             )
         )
-    dropped = [c.text for c in claims if c.status == "dropped"]
-    claims = [c for c in claims if c.status != "dropped"]
 
-    def clean(text: str, path: str) -> str:
-        return drop_sentences(
-            clean_field(text, path, evidence, checked, language=check_language), dropped
-        )
+    def field(text: str, path: str) -> str:
+        return drop_sentences(clean(text, path), dropped)
 
-    what = clean(item.what, "what")
+    def entries(values: list[str] | None, name: str) -> list[str] | None:
+        if values is None:
+            return None
+        kept = [field(v, f"{name}[{i}]") for i, v in enumerate(values)]
+        return [v for v in kept if v] or None
+
+    title = field(item.title, "title") or re.sub(
+        r"\s+", " ", strip_urls(strip_markup(item.title), [])[0]
+    )
     verified = item.model_copy(
         update={
-            "title": clean(item.title, "title") or strip_urls(strip_markup(item.title), [])[0],
+            "title": title,
             "sources": [u for u in item.sources if any(same_url(u, e) for e in evidence.urls)],
-            "what": what,
-            "why": clean(item.why, "why") or None if item.why is not None else None,
-            "technical": clean_list(item.technical, "technical") or [],
-            "impact": clean_list(item.impact, "impact"),
-            "advice": clean_list(item.advice, "advice"),
-            "advice_lead": clean(item.advice_lead, "advice_lead"),
+            "what": field(item.what, "what"),
+            "why": (field(item.why, "why") or None) if item.why is not None else None,
+            "technical": entries(item.technical, "technical") or [],
+            "impact": entries(item.impact, "impact"),
+            "advice": entries(item.advice, "advice"),
+            "advice_lead": field(item.advice_lead, "advice_lead"),
             "claims": claims,
         }
     )
     if report is not None:
         report.claims_checked += len(item.claims)
-        report.claims_passed += sum(c.status == "verified" for c in claims)
-        report.claims_unverified += sum(c.status == "unverified" for c in claims)
-        report.sentences_checked += checked.sentences_checked
-        report.sentences_dropped += checked.sentences_dropped
-        report.urls_stripped += len(checked.urls_stripped)
-        report.markup_stripped += checked.markup_stripped
-        for problem in checked.problems:
-            report.reason(problem.line())
+        report.claims_passed += len(claims)
+        report.claims_dropped += len(item.claims) - len(claims)
+        report.sentences_checked += clean.checked
+        report.sentences_passed += clean.checked - clean.dropped
+        report.sentences_dropped += clean.dropped
+        report.sentences_lost_to_links += clean.link_lost
+        report.urls_stripped += len(clean.urls)
+        report.markup_stripped += clean.markup
+        for line in clean.reasons:
+            report.reason(line)
     return verified

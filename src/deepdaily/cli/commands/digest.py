@@ -55,6 +55,7 @@ def show(
             print_selections(console(), store.selections(stored["run_id"]), all_rows=rejected)
             manifest = run.get("manifest") or {}
             _print_engine(manifest)
+            _print_items(manifest, stored.get("json") or "")
             failures = manifest.get("extraction_failures") or []
             for line in failures:
                 console().print(f"[yellow]not extracted[/] {escape(str(line))}", highlight=False)
@@ -104,17 +105,53 @@ def _print_engine(manifest: dict[str, Any]) -> None:
         )
     verification = llm.get("verification") or {}
     if verification:
-        counts = ", ".join(
-            f"{key.removeprefix('claims_')} {verification[key]}"
-            for key in (
-                "claims_checked",
-                "claims_passed",
-                "claims_revised",
-                "claims_dropped",
-                "claims_unverified",
-            )
-            if key in verification
+        console().print(
+            f"sentences: {_counts(verification, 'sentences')}; "
+            f"claims: {_counts(verification, 'claims')}",
+            markup=False,
+            highlight=False,
         )
-        console().print(f"claims: {escape(str(counts))}", highlight=False)
     for note in llm.get("notes") or []:
         console().print(f"  note: {note}", markup=False, soft_wrap=True)
+
+
+def _counts(report: dict[str, Any], kind: str) -> str:
+    """``12: 10 passed (1 revised), 0 marked, 2 dropped`` for ``sentences`` or ``claims``."""
+
+    def get(name: str) -> int:
+        return int(report.get(f"{kind}_{name}", 0) or 0)
+
+    return (
+        f"{get('checked')}: {get('passed')} passed ({get('revised')} revised), "
+        f"{get('marked')} marked, {get('dropped')} dropped"
+    )
+
+
+def _print_items(manifest: dict[str, Any], digest_json: str) -> None:
+    """What verification did to each item, in the digest's order (fits 80 columns)."""
+    import json
+
+    reports = ((manifest.get("llm") or {}).get("verification") or {}).get("events") or {}
+    if not reports:
+        return
+    try:
+        items = json.loads(digest_json).get("items") or []
+    except ValueError:
+        items = []
+    out = console()
+    out.print("verification per item:", highlight=False)
+    for number, item in enumerate(items, start=1):
+        report = reports.get(item.get("event_id", ""))
+        if not report:
+            continue
+        head = f"{number:>3}) {report.get('engine', 'llm'):<7} "
+        pad = " " * len(head)
+        out.print(f"{head}sentences {_counts(report, 'sentences')}", markup=False, highlight=False)
+        out.print(f"{pad}claims {_counts(report, 'claims')}", markup=False, highlight=False)
+        lost = report.get("sentences_lost_in_revision", 0), report.get("sentences_lost_to_links", 0)
+        if any(lost):
+            out.print(
+                f"{pad}dropped: {lost[0]} lost in revision, {lost[1]} lost to links",
+                markup=False,
+                highlight=False,
+            )
