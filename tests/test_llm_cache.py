@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import inspect
 
 from deepdaily.analyse.providers import (
+    AllProvidersFailed,
     Budget,
     BudgetExhausted,
     CachingProvider,
@@ -22,6 +23,7 @@ from deepdaily.analyse.providers import (
     OpenAICompatProvider,
     Price,
     PriceTable,
+    ProviderBadOutput,
     ResponseCache,
     Usage,
     build_chain,
@@ -282,3 +284,112 @@ def test_call_log_for_settings_uses_the_analysis_budget() -> None:
     assert log.budget.cost_used == pytest.approx(1.0)
     log.record(provider="q", model="mystery", ok=True, usage=Usage(input_tokens=1))
     assert log.summary()["unpriced_models"] == ["mystery"]
+
+
+# -- answers a caller's check accepts or rejects ---------------------------------------------
+
+
+class _TitleCheck:
+    """An answer check of the tests' own: a ``title`` is required (reaskable), and ``lang``
+    must be ``zh`` (not reaskable)."""
+
+    reasks = 1
+
+    def __init__(self) -> None:
+        self.given_up: list[str] = []
+
+    def problem(self, response: ChatResponse) -> ProviderBadOutput | None:
+        data = json.loads(response.text)
+        if "title" not in data:
+            return ProviderBadOutput(
+                "title: Field required", reason="schema-invalid", reaskable=True
+            )
+        if data.get("lang") != "zh":
+            return ProviderBadOutput("wrong language", reason="answered in English")
+        return None
+
+    def reask(self, request: ChatRequest, bad: ProviderBadOutput) -> ChatRequest:
+        turns = [*request.messages, ChatMessage(role="user", content=f"Fix: {bad}")]
+        return request.model_copy(update={"messages": turns})
+
+    def gave_up(self, provider: str, reason: str) -> None:
+        self.given_up.append(f"{provider}: {reason}")
+
+
+def _cached_chain(store: Store, *servers: ScriptedLLMServer) -> tuple[CachingProvider, CallLog]:
+    log = CallLog()
+    members = [
+        OpenAICompatProvider(_spec(f"m{i}", srv), KEY, index=i) for i, srv in enumerate(servers)
+    ]
+    chain = FallbackProvider(members, log=log, sleep=_nothing)
+    return CachingProvider(chain, ResponseCache(store), log=log), log
+
+
+async def test_an_answer_that_took_a_reask_is_cached_under_the_original_request(
+    server: ScriptedLLMServer, store: Store
+) -> None:
+    """The re-run gets the final answer at once: no re-ask is replayed, no token spent."""
+    server.script(answer({"lang": "zh"}), answer({"title": "快照", "lang": "zh"}))
+    for run in range(2):
+        provider, log = _cached_chain(store, server)
+        response = await provider.complete(_request(), check=_TitleCheck())
+        await provider.aclose()
+        assert json.loads(response.text)["title"] == "快照"
+        assert response.cached is (run == 1)
+    assert server.request_count == 2
+    assert len(ResponseCache(store)) == 1
+    assert log.summary()["calls"] == 0
+
+
+async def test_a_stored_answer_the_check_rejects_is_forgotten_and_asked_again(
+    server: ScriptedLLMServer, store: Store
+) -> None:
+    """Regression guard: an answer stored before the check existed (or under an older schema)
+    is not served for ever."""
+    stale = ChatResponse(text='{"title": "old", "lang": "en"}', provider="m0", model="m0-model")
+    ResponseCache(store).put(cache_key(_request(), "m0-model"), stale, "analyse:e1")
+    server.script(answer({"title": "新", "lang": "zh"}))
+    provider, _ = _cached_chain(store, server)
+    response = await provider.complete(_request(), check=_TitleCheck())
+    await provider.aclose()
+    assert json.loads(response.text)["title"] == "新" and not response.cached
+    hit = ResponseCache(store).get(cache_key(_request(), "m0-model"))
+    assert hit is not None and json.loads(hit.text)["title"] == "新"
+
+
+async def test_when_nobody_answers_usably_the_rerun_replays_the_outcome_for_free(
+    store: Store,
+) -> None:
+    """An unchanged re-run costs 0 tokens even when every provider's answer was unusable: the
+    outcome is remembered (not the answers), replayed with its reasons, and counted by the
+    breaker as it was the first time."""
+    with ScriptedLLMServer(default=answer({"title": "t", "lang": "en"})) as english:
+        for run in range(2):
+            provider, log = _cached_chain(store, english)
+            said = []
+            for n in range(5):
+                with pytest.raises(AllProvidersFailed) as caught:
+                    await provider.complete(_request(f"event {n}"), check=_TitleCheck())
+                said.append("wrong language" if "wrong language" in str(caught.value) else "open")
+            await provider.aclose()
+            assert said == ["wrong language"] * 3 + ["open"] * 2
+            summary = log.summary()
+            assert summary["providers"]["m0"]["reasons"] == {"answered in English": 3}
+            assert "circuit open after 3" in summary["disabled"]["m0"]
+            if run == 0:
+                assert english.request_count == 3
+            else:
+                assert english.request_count == 3, "the re-run called nobody"
+                assert summary["calls"] == 0 and summary["cache_hits"] == 3
+
+
+async def test_a_timeout_is_never_remembered(store: Store) -> None:
+    """Only unusable answers are remembered; a provider that could not answer is asked again."""
+    with ScriptedLLMServer(default=fault(503, "down")) as down:
+        for _ in range(2):
+            provider, _ = _cached_chain(store, down)
+            with pytest.raises(AllProvidersFailed):
+                await provider.complete(_request(), check=_TitleCheck())
+            await provider.aclose()
+    assert down.request_count == 2
+    assert len(ResponseCache(store)) == 0

@@ -247,6 +247,55 @@ async def test_openai_errors_map_to_provider_errors(
     assert "\n" not in message and KEY not in message
 
 
+@pytest.mark.parametrize(
+    ("reply", "reason", "reaskable"),
+    [
+        (answer({}), "empty answer", False),
+        (answer('{"title": "  ", "tags": []}'), "empty answer", False),
+        (answer(" \n\t "), "empty answer", False),
+        (answer("I'm sorry, but I can't help with that."), "refused", False),
+        (answer("抱歉，我无法完成这个请求。"), "refused", False),
+        (answer("Here is my analysis, in prose."), "not JSON", True),
+        (answer("The title is", finish_reason="length"), "not JSON (cut off at max_tokens)", True),
+        (fault(503, "overloaded"), "server error (HTTP 503)", None),
+        (fault(429, "slow down", retry_after=2), "rate limited (HTTP 429, retry after 2s)", None),
+        (fault(401, "bad key"), "authentication failed (HTTP 401)", None),
+    ],
+)
+async def test_unusable_answers_carry_a_short_reason(
+    server: ScriptedLLMServer, reply: Any, reason: str, reaskable: bool | None
+) -> None:
+    """Regression: ``{}``, blank text and refusals passed as answers (or were re-asked as "not
+    JSON"), and errors had no reason short enough for the manifest's per-provider tally."""
+    server.script(reply)
+    provider = _openai(server)
+    with pytest.raises(ProviderError) as caught:
+        await provider.complete(_request())
+    await provider.aclose()
+    assert caught.value.reason == reason
+    if reaskable is not None:
+        assert isinstance(caught.value, ProviderBadOutput)
+        assert caught.value.reaskable is reaskable
+
+
+async def test_anthropic_empty_tool_input_is_an_empty_answer(server: ScriptedLLMServer) -> None:
+    server.script(answer({}))
+    provider = _anthropic(server)
+    with pytest.raises(ProviderBadOutput, match="empty answer") as caught:
+        await provider.complete(_request())
+    await provider.aclose()
+    assert server.requests[0].forced_tool and caught.value.reason == "empty answer"
+
+
+async def test_a_timeout_names_its_seconds(server: ScriptedLLMServer) -> None:
+    server.script(stall(2.0))
+    provider = _openai(server, timeout=0.25)
+    with pytest.raises(ProviderUnavailable) as caught:
+        await provider.complete(_request())
+    await provider.aclose()
+    assert caught.value.reason == "timed out after 0.25 s"
+
+
 async def test_rate_limit_carries_retry_after(server: ScriptedLLMServer) -> None:
     server.script(fault(429, retry_after=7))
     provider = _openai(server)
@@ -349,11 +398,23 @@ async def test_anthropic_errors_map_to_provider_errors(
 async def test_anthropic_text_instead_of_tool_call_is_bad_output(
     server: ScriptedLLMServer,
 ) -> None:
-    server.script(answer("Sorry, I cannot do that."))
+    server.script(answer("Here is the title you asked for: claude."))
     provider = _anthropic(server)
-    with pytest.raises(ProviderBadOutput, match="not JSON"):
+    with pytest.raises(ProviderBadOutput, match="not JSON") as caught:
         await provider.complete(_request())
     await provider.aclose()
+    assert caught.value.reaskable and caught.value.reason == "not JSON"
+
+
+async def test_anthropic_refusal_is_unusable_and_not_reaskable(server: ScriptedLLMServer) -> None:
+    """Regression: a refusal was re-asked as "not JSON" twice before the next provider got the
+    request."""
+    server.script(answer("Sorry, I cannot do that."))
+    provider = _anthropic(server)
+    with pytest.raises(ProviderBadOutput, match="refused") as caught:
+        await provider.complete(_request())
+    await provider.aclose()
+    assert not caught.value.reaskable and caught.value.reason == "refused"
 
 
 # -- the scripted server itself -------------------------------------------------------------

@@ -145,8 +145,10 @@ class AnalysisSettings(StrictModel):
     # A different [[llm]] provider is asked whether each claim is entailed by its passage
     # (one batched, cached call per item); it can only remove or mark claims, never add.
     entailment: bool = False
-    # Wall-clock limit, in seconds, on the whole analyse stage; past it, the remaining items
-    # come from the offline engine (0 = no limit beyond the per-request timeouts).
+    # Wall-clock limit, in seconds, on the run's LLM work (relevance judgement, analysis,
+    # synthesis), counted from its first LLM request; past it, calls in flight are cut and the
+    # remaining items come from the offline engine (0 = no limit beyond the per-request
+    # timeouts: each [[llm]] entry's `timeout` bounds one request to it, retries included).
     deadline_s: float = Field(default=600.0, ge=0)
 
 

@@ -1,5 +1,6 @@
 """Helpers shared by the SDK-backed providers: status mapping, one-line scrubbed messages,
-``Retry-After`` parsing and lenient JSON extraction.
+``Retry-After`` parsing, lenient JSON extraction and the answers that carry nothing
+(:func:`json_answer`: empty JSON such as ``{}``, or a refusal instead of JSON).
 
 Nothing here knows an SDK: each provider turns its SDK's exception into ``(status, headers,
 body)`` and lets :func:`error_for_status` choose the :class:`ProviderError` the fallback chain
@@ -29,10 +30,14 @@ __all__ = [
     "KEYLESS",
     "error_for_status",
     "extract_json",
+    "is_contentless",
+    "json_answer",
     "one_line",
+    "refusal",
     "retry_after_seconds",
     "schema_instruction",
     "server_message",
+    "timed_out",
     "tool_name",
     "translate_sdk_error",
 ]
@@ -126,7 +131,10 @@ def error_for_status(
         )
         word = "authentication failed" if status == 401 else "permission denied"
         return ProviderAuthError(
-            f"{label}: {word} (HTTP {status}){where}", provider=label, status=status
+            f"{label}: {word} (HTTP {status}){where}",
+            provider=label,
+            status=status,
+            reason=f"{word} (HTTP {status})",
         )
     if status == 402 or code == "insufficient_quota":
         return ProviderAuthError(
@@ -134,12 +142,14 @@ def error_for_status(
             f"billing{suffix}",
             provider=label,
             status=status,
+            reason=f"quota or spending limit reached (HTTP {status})",
         )
     if status in (404, 410):
         return ProviderGone(
             f"{label}: model retired or route gone (HTTP {status}){suffix}",
             provider=label,
             status=status,
+            reason=f"model retired or route gone (HTTP {status})",
         )
     if status == 429:
         wait = retry_after_seconds(headers)
@@ -149,13 +159,20 @@ def error_for_status(
             provider=label,
             status=status,
             retry_after=wait,
+            reason=f"rate limited (HTTP 429{hint})",
         )
     if status == 408 or status >= 500:
         return ProviderUnavailable(
-            f"{label}: server error (HTTP {status}){suffix}", provider=label, status=status
+            f"{label}: server error (HTTP {status}){suffix}",
+            provider=label,
+            status=status,
+            reason=f"server error (HTTP {status})",
         )
     return ProviderError(
-        f"{label}: request refused (HTTP {status}){suffix}", provider=label, status=status
+        f"{label}: request refused (HTTP {status}){suffix}",
+        provider=label,
+        status=status,
+        reason=f"request refused (HTTP {status})",
     )
 
 
@@ -188,6 +205,69 @@ def _outer_object(text: str) -> str:
     return text[start : end + 1] if 0 <= start < end else ""
 
 
+def is_contentless(value: Any) -> bool:
+    """Whether a JSON value says nothing: ``null``, blank strings, and lists or objects made
+    only of those (``{}``, ``[]``, ``{"title": ""}``). ``false`` and ``0`` are content."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return all(is_contentless(v) for v in value)
+    if isinstance(value, dict):
+        return all(is_contentless(v) for v in value.values())
+    return False
+
+
+_REFUSAL = re.compile(
+    r"^\W*(?:"
+    r"(?:i'?m|i am) sorry|sorry,|i apologi[sz]e|unfortunately,? i\b|as an ai\b|"
+    r"i (?:can'?t|cannot|won'?t|will not) (?:help|assist|comply|provide|do|fulfil|complete)|"
+    r"(?:i'?m|i am) (?:unable|not able) to|"
+    r"(?:很)?抱歉|对不起|作为一?个?\s*(?:ai|人工智能|语言模型)|"
+    r"我(?:无法|不能)(?:帮助|协助|提供|完成|回答))",
+    re.IGNORECASE,
+)
+
+
+def refusal(text: str) -> bool:
+    """Whether prose (not JSON) opens like a model declining the task."""
+    return bool(_REFUSAL.match(text.strip()))
+
+
+def json_answer(text: str, *, label: str, usage: Any, cut: str = "") -> str:
+    """The JSON of a model's answer as compact text, or the :class:`ProviderBadOutput` that
+    says why there is none: a refusal or empty JSON (``{}``) goes to the next provider, text
+    that is not JSON may be re-asked."""
+    parsed = extract_json(text)
+    if parsed is None:
+        if refusal(text):
+            raise ProviderBadOutput(
+                f"{label}: refused: {one_line(text, limit=120)}",
+                provider=label,
+                text=text,
+                usage=usage,
+                reason="refused",
+            )
+        raise ProviderBadOutput(
+            f"{label}: the answer is not JSON{cut}",
+            provider=label,
+            text=text,
+            usage=usage,
+            reason=f"not JSON{cut}",
+            reaskable=True,
+        )
+    if is_contentless(json.loads(parsed)):
+        raise ProviderBadOutput(
+            f"{label}: empty answer ({one_line(parsed, limit=60)})",
+            provider=label,
+            text=text,
+            usage=usage,
+            reason="empty answer",
+        )
+    return parsed
+
+
 def tool_name(name: str) -> str:
     """``name`` as the APIs accept a schema or tool name: ``[a-zA-Z0-9_-]{1,64}``."""
     cleaned = re.sub(r"[^a-zA-Z0-9_-]+", "_", name).strip("_")[:64]
@@ -200,6 +280,15 @@ def schema_instruction(schema: Mapping[str, Any]) -> str:
     return (
         "Reply with one JSON object only, no prose and no code fence. "
         f"It must match this JSON schema: {compact}"
+    )
+
+
+def timed_out(label: str, seconds: float) -> ProviderUnavailable:
+    """The error of a request that got no answer within ``seconds``."""
+    return ProviderUnavailable(
+        f"{label}: timed out after {seconds:g} s (timeout)",
+        provider=label,
+        reason=f"timed out after {seconds:g} s",
     )
 
 
@@ -224,18 +313,19 @@ def translate_sdk_error(
             secret=secret,
         )
     if isinstance(exc, sdk.APITimeoutError):
-        return ProviderUnavailable(
-            f"{label}: no answer within {timeout:g}s (timeout)", provider=label
-        )
+        return timed_out(label, timeout)
     if isinstance(exc, sdk.APIConnectionError):
         cause = exc.__cause__ or exc
         return ProviderUnavailable(
             f"{label}: connection failed: {one_line(cause, secret=secret, limit=160)}",
             provider=label,
+            reason="connection failed",
         )
     if isinstance(exc, sdk.APIResponseValidationError):
         return ProviderBadOutput(
-            f"{label}: the answer does not follow the API's format", provider=label
+            f"{label}: the answer does not follow the API's format",
+            provider=label,
+            reason="answer not in the API's format",
         )
     return ProviderError(
         f"{label}: {type(exc).__name__}: {one_line(exc, secret=secret)}", provider=label

@@ -24,7 +24,7 @@ from typing import Any
 from deepdaily.analyse.providers._common import (
     KEYLESS,
     EndpointIdentity,
-    extract_json,
+    json_answer,
     schema_instruction,
     tool_name,
     translate_sdk_error,
@@ -131,6 +131,7 @@ class AnthropicProvider(EndpointIdentity):
                 f"{self.label}: the answer is not a Messages API message (a proxy's page?)",
                 provider=self.label,
                 text=str(response)[:500],
+                reason="not a Messages API message",
             )
         raw = getattr(response, "usage", None)
         usage = Usage(
@@ -148,22 +149,18 @@ class AnthropicProvider(EndpointIdentity):
         if tool:
             for block in blocks:
                 if block.type == "tool_use" and block.name == tool:
-                    return self._response(_json_text(block.input), usage)
+                    text = json_answer(_json_text(block.input), label=self.label, usage=usage)
+                    return self._response(text, usage)
         text = "".join(block.text for block in blocks if block.type == "text")
         if not text.strip():
             raise ProviderBadOutput(
-                f"{self.label}: empty answer{cut}", provider=self.label, usage=usage
+                f"{self.label}: empty answer{cut}",
+                provider=self.label,
+                usage=usage,
+                reason="empty answer",
             )
         if request.json_schema is not None:
-            parsed = extract_json(text)
-            if parsed is None:
-                raise ProviderBadOutput(
-                    f"{self.label}: the answer is not JSON{cut}",
-                    provider=self.label,
-                    text=text,
-                    usage=usage,
-                )
-            text = parsed
+            text = json_answer(text, label=self.label, usage=usage, cut=cut)
         return self._response(text, usage)
 
     def _response(self, text: str, usage: Usage) -> ChatResponse:

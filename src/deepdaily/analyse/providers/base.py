@@ -9,9 +9,15 @@ one of the :class:`ProviderError` subclasses below, which the fallback chain act
         ├── ProviderGone           404/410: model or route retired, skip for the run
         ├── ProviderRateLimited    429: honour retry_after, then fall through
         ├── ProviderUnavailable    5xx, timeout, connection error: retry, then fall through
-        ├── ProviderBadOutput      not JSON, or JSON that fails the schema
+        ├── ProviderBadOutput      unusable: empty, a refusal, not JSON, JSON that fails the
+        │                          schema, the wrong language (re-ask when ``reaskable``)
         ├── BudgetExhausted        the run's token or cost budget is spent
+        ├── DeadlineExceeded       the run's analysis deadline (``[analysis] deadline_s``) passed
         └── AllProvidersFailed     the whole chain failed for one request
+
+Every error carries ``reason``: a short phrase without the provider's label ("timed out after
+20 s", "empty answer", "rate limited (HTTP 429)"), which the call log counts per provider and
+the run manifest shows.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ __all__ = [
     "ChatMessage",
     "ChatRequest",
     "ChatResponse",
+    "DeadlineExceeded",
     "Provider",
     "ProviderAuthError",
     "ProviderBadOutput",
@@ -84,10 +91,22 @@ class Provider(Protocol):
 
 
 class ProviderError(AnalysisError):
-    def __init__(self, message: str, *, provider: str = "", status: int | None = None) -> None:
+    """A provider could not answer; ``reason`` says why in a few words, without its label."""
+
+    def __init__(
+        self, message: str, *, provider: str = "", status: int | None = None, reason: str = ""
+    ) -> None:
         super().__init__(message)
         self.provider = provider
         self.status = status
+        self.reason = reason or _short_reason(message, provider)
+
+
+def _short_reason(message: str, provider: str) -> str:
+    text = " ".join(message.split())
+    if provider:
+        text = text.removeprefix(f"{provider}: ")
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 class ProviderAuthError(ProviderError):
@@ -106,8 +125,9 @@ class ProviderRateLimited(ProviderError):
         provider: str = "",
         status: int | None = 429,
         retry_after: float | None = None,
+        reason: str = "",
     ) -> None:
-        super().__init__(message, provider=provider, status=status)
+        super().__init__(message, provider=provider, status=status, reason=reason)
         self.retry_after = retry_after
 
 
@@ -116,7 +136,11 @@ class ProviderUnavailable(ProviderError):
 
 
 class ProviderBadOutput(ProviderError):
-    """The endpoint answered, but not with usable output; ``text`` is what it said."""
+    """The endpoint answered, but not with usable output; ``text`` is what it said.
+
+    ``reaskable`` answers (not JSON, JSON that fails the schema) may be sent back to the same
+    provider with the error; the others (empty, a refusal, the wrong language) go to the next.
+    """
 
     def __init__(
         self,
@@ -126,14 +150,21 @@ class ProviderBadOutput(ProviderError):
         status: int | None = None,
         text: str = "",
         usage: Usage | None = None,
+        reason: str = "",
+        reaskable: bool = False,
     ) -> None:
-        super().__init__(message, provider=provider, status=status)
+        super().__init__(message, provider=provider, status=status, reason=reason)
         self.text = text
         self.usage = usage or Usage()  # tokens spent on the unusable answer
+        self.reaskable = reaskable
 
 
 class BudgetExhausted(ProviderError):
     """The token or cost budget of the run (``analysis.budget_*``) is spent."""
+
+
+class DeadlineExceeded(ProviderError):
+    """The run's analysis deadline (``[analysis] deadline_s``) has passed: no more calls."""
 
 
 class AllProvidersFailed(ProviderError):
@@ -147,5 +178,5 @@ class AllProvidersFailed(ProviderError):
         status: int | None = None,
         errors: list[ProviderError] | None = None,
     ) -> None:
-        super().__init__(message, provider=provider, status=status)
+        super().__init__(message, provider=provider, status=status, reason="every provider failed")
         self.errors = list(errors or [])

@@ -4,7 +4,14 @@ An answer is keyed by ``sha256`` of the request's ``sources_hash`` (the content 
 sources the prompt was built from), its ``prompt_version``, the model, and the request body
 (messages, schema, limits). It lives in the ``llm_cache`` table (migration ``m002_llm_cache``)
 of the run's store (``store.url``). Only answers that passed the provider's own checks (JSON
-when JSON was asked for) are stored.
+when JSON was asked for) are stored, and, when the caller hands an
+:class:`~deepdaily.analyse.providers.usable.AnswerCheck`, only answers it accepts: an answer
+that took re-asks is stored under the original request, so the re-run needs none, and an
+unusable answer (wrong language, schema-invalid) is never replayed. A stored answer the check
+now rejects (an older schema, say) is forgotten and asked again. When *every* provider gave the
+request an unusable answer (not a timeout or an HTTP error: those are worth another try), that
+outcome is remembered too, under its own key (:func:`rejection_key`), so the unchanged re-run
+reaches the same result, offline, without calling anyone.
 
 :class:`CachingProvider` wraps a provider, usually the fallback chain. On a request it looks up
 the key for each member's model in chain order, so an answer given by the second provider
@@ -23,12 +30,21 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from deepdaily.analyse.providers.base import ChatRequest, ChatResponse, Provider, Usage
+from deepdaily.analyse.providers.base import (
+    AllProvidersFailed,
+    ChatRequest,
+    ChatResponse,
+    Provider,
+    ProviderBadOutput,
+    ProviderError,
+    Usage,
+)
 from deepdaily.analyse.providers.calllog import CallLog
+from deepdaily.analyse.providers.usable import AnswerCheck, checked, complete_usable
 from deepdaily.store import Store
 from deepdaily.store.schema import UTCDateTime
 
-__all__ = ["CachedAnswer", "CachingProvider", "ResponseCache", "cache_key"]
+__all__ = ["CachedAnswer", "CachingProvider", "ResponseCache", "cache_key", "rejection_key"]
 
 logger = logging.getLogger("deepdaily.llm")
 
@@ -59,6 +75,12 @@ def cache_key(request: ChatRequest, model: str) -> str:
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def rejection_key(request: ChatRequest, models: list[str]) -> str:
+    """The key under which "every one of ``models`` gave ``request`` an unusable answer" is
+    remembered (never the key of an answer)."""
+    return cache_key(request, "unusable-from:" + ",".join(models))
 
 
 @dataclass(frozen=True)
@@ -137,6 +159,8 @@ class CachingProvider:
     ``read=False`` refreshes: answers are asked again and stored, never served from the cache.
     """
 
+    checks_answers = True  # complete() takes an AnswerCheck
+
     def __init__(
         self,
         inner: Provider,
@@ -164,20 +188,42 @@ class CachingProvider:
         chosen = [p.model for p in members if only is None or p.name == only]
         return list(dict.fromkeys(chosen))
 
-    def lookup(self, request: ChatRequest, *, only: str | None = None) -> CachedAnswer | None:
-        """The cached answer to ``request``, if any, without calling anyone."""
+    def lookup(
+        self,
+        request: ChatRequest,
+        *,
+        only: str | None = None,
+        check: AnswerCheck | None = None,
+    ) -> CachedAnswer | None:
+        """The cached answer to ``request`` (one ``check`` accepts), without calling anyone."""
         for model in self._models(only):
             try:
                 hit = self.cache.get(cache_key(request, model))
             except SQLAlchemyError as exc:
                 logger.warning("llm cache unavailable, asking the provider: %s", type(exc).__name__)
                 return None
-            if hit is not None:
-                return hit
+            if hit is None:
+                continue
+            if check is not None and check.problem(_response(hit)) is not None:
+                self._forget(hit.key)
+                continue
+            return hit
         return None
 
-    async def complete(self, request: ChatRequest, *, only: str | None = None) -> ChatResponse:
-        hit = self.lookup(request, only=only) if self.read else None
+    def _forget(self, key: str) -> None:
+        try:
+            self.cache.delete(key)
+        except SQLAlchemyError as exc:
+            logger.warning("llm cache: stale answer not removed: %s", type(exc).__name__)
+
+    async def complete(
+        self,
+        request: ChatRequest,
+        *,
+        only: str | None = None,
+        check: AnswerCheck | None = None,
+    ) -> ChatResponse:
+        hit = self.lookup(request, only=only, check=check) if self.read else None
         if hit is not None:
             if self.log is not None:
                 self.log.record(
@@ -187,10 +233,16 @@ class CachingProvider:
                     ok=True,
                     cached=True,
                 )
-            return ChatResponse(
-                text=hit.text, usage=Usage(), provider=hit.provider, model=hit.model, cached=True
-            )
-        if only is None:
+            return _response(hit)
+        if check is not None:
+            if self.read:
+                self._replay_rejection(request, only)
+            try:
+                response = await self._complete_checked(request, only, check)
+            except (AllProvidersFailed, ProviderBadOutput) as exc:
+                self._remember_rejection(request, only, exc)
+                raise
+        elif only is None:
             response = await self.inner.complete(request)
         else:
             response = await self.inner.complete(request, only=only)  # type: ignore[call-arg]
@@ -200,7 +252,80 @@ class CachingProvider:
             logger.warning("llm cache not written: %s", type(exc).__name__)
         return response
 
+    async def _complete_checked(
+        self, request: ChatRequest, only: str | None, check: AnswerCheck
+    ) -> ChatResponse:
+        if getattr(self.inner, "checks_answers", False):
+            return await self.inner.complete(request, only=only, check=check)  # type: ignore[call-arg]
+        return await complete_usable(checked(self.inner, check), request, check)
+
+    def _members(self, only: str | None) -> dict[str, Provider]:
+        """The chain's members by label (``llm[0] name (model)``), as errors name them."""
+        members = getattr(self.inner, "providers", None)
+        if not isinstance(members, list):
+            members = [self.inner]
+        chosen = [p for p in members if only is None or p.name == only]
+        return {str(getattr(p, "label", p.name)): p for p in chosen}
+
+    def _remember_rejection(
+        self, request: ChatRequest, only: str | None, exc: ProviderError
+    ) -> None:
+        errors = exc.errors if isinstance(exc, AllProvidersFailed) else [exc]
+        if not errors or not all(isinstance(e, ProviderBadOutput) for e in errors):
+            return
+        outcome = [{"provider": e.provider, "reason": e.reason, "message": str(e)} for e in errors]
+        text = json.dumps(outcome, ensure_ascii=False)
+        remembered = ChatResponse(text=text, provider=self.name, model=self.model)
+        try:
+            key = rejection_key(request, self._models(only))
+            self.cache.put(key, remembered, request.purpose)
+        except SQLAlchemyError as exc2:
+            logger.warning("llm cache not written: %s", type(exc2).__name__)
+
+    def _replay_rejection(self, request: ChatRequest, only: str | None) -> None:
+        """Raise the remembered outcome of a request nobody could answer usably, if any."""
+        try:
+            hit = self.cache.get(rejection_key(request, self._models(only)))
+        except SQLAlchemyError:
+            return
+        if hit is None:
+            return
+        members = self._members(only)
+        errors: list[ProviderError] = []
+        for entry in json.loads(hit.text):
+            label, reason = str(entry.get("provider", "")), str(entry.get("reason", ""))
+            error = ProviderBadOutput(
+                f"{entry.get('message', label)} (remembered from an earlier run)",
+                provider=label,
+                reason=reason,
+            )
+            errors.append(error)
+            member = members.get(label)
+            if self.log is not None and member is not None:
+                self.log.record(
+                    provider=member.name,
+                    model=member.model,
+                    purpose=request.purpose,
+                    ok=False,
+                    error=error,
+                    cached=True,
+                )
+                self.log.give_up(member.name, request.purpose, reason)
+            count = getattr(self.inner, "count_remembered", None)
+            if member is not None and callable(count):
+                count(member.name, error)
+        lines = "; ".join(str(e) for e in errors)
+        raise AllProvidersFailed(
+            f"all {len(errors)} LLM provider(s) failed: {lines}", errors=errors
+        )
+
     async def aclose(self) -> None:
         closer = getattr(self.inner, "aclose", None)
         if closer is not None:
             await closer()
+
+
+def _response(hit: CachedAnswer) -> ChatResponse:
+    return ChatResponse(
+        text=hit.text, usage=Usage(), provider=hit.provider, model=hit.model, cached=True
+    )

@@ -19,7 +19,7 @@ from typing import Any
 from deepdaily.analyse.providers._common import (
     KEYLESS,
     EndpointIdentity,
-    extract_json,
+    json_answer,
     schema_instruction,
     tool_name,
     translate_sdk_error,
@@ -111,6 +111,7 @@ class OpenAICompatProvider(EndpointIdentity):
                 f"{self.label}: the answer is not a chat completion (a proxy's page?)",
                 provider=self.label,
                 text=str(response)[:500],
+                reason="not a chat completion",
             )
         raw_usage = getattr(response, "usage", None)
         usage = Usage(
@@ -119,30 +120,25 @@ class OpenAICompatProvider(EndpointIdentity):
         )
         if not choices:
             raise ProviderBadOutput(
-                f"{self.label}: the answer has no choices", provider=self.label, usage=usage
+                f"{self.label}: the answer has no choices",
+                provider=self.label,
+                usage=usage,
+                reason="empty answer",
             )
         message, finish = choices[0].message, choices[0].finish_reason
         text = message.content or ""
         if not text.strip():
-            why = (
-                f"refused: {message.refusal}"
-                if getattr(message, "refusal", None)
-                else (f"finish_reason={finish}")
-            )
+            refused = getattr(message, "refusal", None)
+            why = f"refused: {refused}" if refused else f"finish_reason={finish}"
             raise ProviderBadOutput(
-                f"{self.label}: empty answer ({why})", provider=self.label, usage=usage
+                f"{self.label}: empty answer ({why})",
+                provider=self.label,
+                usage=usage,
+                reason="refused" if refused else "empty answer",
             )
         if request.json_schema is not None:
-            parsed = extract_json(text)
-            if parsed is None:
-                cut = " (cut off at max_tokens)" if finish == "length" else ""
-                raise ProviderBadOutput(
-                    f"{self.label}: the answer is not JSON{cut}",
-                    provider=self.label,
-                    text=text,
-                    usage=usage,
-                )
-            text = parsed
+            cut = " (cut off at max_tokens)" if finish == "length" else ""
+            text = json_answer(text, label=self.label, usage=usage, cut=cut)
         return ChatResponse(text=text, usage=usage, provider=self.name, model=self.model)
 
 
