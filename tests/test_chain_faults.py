@@ -40,6 +40,7 @@ from deepdaily.analyse.providers import (
     ProviderBadOutput,
     ResponseCache,
 )
+from deepdaily.cli.report import _engine_line
 from deepdaily.config import LLMSpec, Settings, load_settings
 from deepdaily.pipeline import RunResult, run_digest
 from deepdaily.store import Store
@@ -547,8 +548,38 @@ def test_a_run_routes_around_each_fault_of_the_first_provider(
     models = [(item.engine, item.model) for item in result.digest.items]
     assert models == [("llm", "llm1/model-1")] * len(models), models
     assert reason.split(" (")[0] in llm["disabled"]["llm0"]
+    assert reason.split(" (")[0] in _engine_line(result.manifest), "the run's summary says why"
     assert elapsed < 20.0
     print(f"\n{kind}: run {elapsed:.2f} s; llm0 {first['reasons']}; {llm['disabled']['llm0']}")
+
+
+def test_a_provider_that_gave_up_once_is_named_with_its_reason_in_the_summary(
+    site: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One empty answer sends one item to the second provider; the first provider stays in the
+    run (a success resets its breaker), and the summary says what it gave up and why."""
+    monkeypatch.chdir(tmp_path)
+    honest = _answer_in("en")
+    seen = {"analyses": 0}
+
+    def once_empty(request: ScriptedRequest) -> Reply:
+        if "<<<SOURCE 1" in request.prompt:
+            seen["analyses"] += 1
+            if seen["analyses"] == 1:
+                return answer("")
+        return honest(request)
+
+    with (
+        ScriptedLLMServer(responder=once_empty) as flaky,
+        ScriptedLLMServer(responder=_answer_in("en")) as good,
+    ):
+        result, _ = _run(_settings(site, tmp_path, [flaky, good]))
+    llm = result.manifest.llm
+    assert llm["providers"]["llm0"]["reasons"] == {"empty answer": 1}
+    assert "llm0" not in llm["disabled"] and llm["providers"]["llm0"]["ok"] >= 1
+    assert llm["providers"]["llm1"]["ok"] >= 1 and good.request_count >= 1
+    line = _engine_line(result.manifest)
+    assert "gave up 1: empty answer" in line, line
 
 
 def _llm_seconds(result: RunResult) -> float:

@@ -138,8 +138,11 @@ def _engine_line(manifest: Manifest) -> str:
         used = providers.get(name) or {}
         calls, ok = int(str(used.get("calls", 0))), int(str(used.get("ok", 0)))
         state = f"{ok} of {calls} calls answered" if calls else "not called"
+        reasons = used.get("reasons") or {}
         if name in disabled:
             state += f"; disabled: {disabled[name].removeprefix(label + ': ')}"
+        elif isinstance(reasons, dict) and reasons:  # requests it gave up, and why
+            state += f"; gave up {sum(reasons.values())}: {max(reasons, key=reasons.__getitem__)}"
         elif calls and not ok:
             errors = used.get("errors") or {}
             if isinstance(errors, dict) and errors:
