@@ -77,7 +77,7 @@ GOOD: dict[str, Any] = {
         claim(1, "Acme Labs 于 2 月 10 日发布开源推理运行时 Flint 2.0", RELEASED),
         claim(2, "70B 模型从 GPU 快照恢复约需 2 秒，冷加载需 40 秒", RESTORES),
         claim(3, "快照包含权重、编译后的 kernel 和 KV cache 分配器状态", CAPTURES),
-        claim(4, "快照与驱动和运行时版本绑定，升级会让快照失效", TIED),
+        claim(4, "快照与驱动和运行时版本绑定，升级后快照即失效", TIED),
     ],
     "what": [
         fact("Acme Labs 于 2 月 10 日发布开源推理运行时 Flint 2.0。", 1),
@@ -87,7 +87,7 @@ GOOD: dict[str, Any] = {
     "technical_label": "技术要点",
     "technical": [
         fact("快照包含权重、编译后的 kernel 和 KV cache 分配器状态。", 3),
-        fact("快照与驱动和运行时版本绑定，升级会让快照失效。", 4),
+        fact("快照与驱动和运行时版本绑定，升级后快照即失效。", 4),
     ],
     "impact": [opinion("GPU 状态会像进程一样可冻结、可恢复。")],
     "advice_lead": "如果你做在线推理：",
@@ -361,7 +361,8 @@ async def test_a_second_opinion_drops_contradicted_claims_and_marks_unsupported_
             item = await llm.analyse(flint_event(), ZH)
         asked = user_message(other.requests[0])
         assert (writer.request_count, other.request_count) == (1, 1)
-    assert "<<<CLAIM 1>>>" in asked and "<<<CLAIM 4>>>" in asked and RESTORES in asked
+    assert "<<<CLAIM 1>>>" in asked and "<<<CLAIM 4>>>" in asked
+    assert RESTORES.rstrip(".") in asked  # the source's own text of the passage
     assert [(c.text[:4], c.status) for c in item.claims] == [
         ("Acme", "verified"),
         ("快照包含", "unverified"),
@@ -562,7 +563,7 @@ async def test_analyse_many_keeps_order_and_bounds_concurrency(log: CallLog) -> 
             threading.Event().wait(0.05)
             url = next(u for u in find_urls(user_message(request)) if "example" in u)
             claims = [c | {"source_url": url} for c in GOOD["claims"]]
-            return answer(good(title=f"Flint 2.0 发布——编号 {url[-1]}", claims=claims))
+            return answer(good(claims=claims))
         finally:
             with lock:
                 state["now"] -= 1
@@ -572,7 +573,7 @@ async def test_analyse_many_keeps_order_and_bounds_concurrency(log: CallLog) -> 
         events = [flint_event(f"ev-{i}", url=f"https://n{i}.example/{i}") for i in range(5)]
         items = await analyse_many(llm, events, ZH, concurrency=2)
     assert [i.event_id for i in items] == [f"ev-{i}" for i in range(5)]
-    assert [i.title[-1] for i in items] == ["0", "1", "2", "3", "4"]
+    assert [i.claims[0].source_url for i in items] == [e.urls[0] for e in events]
     assert state["peak"] <= 2
 
 

@@ -260,7 +260,8 @@ def _analysis(**changes: Any) -> EventAnalysis:
 
 
 def _evidence() -> Evidence:
-    return Evidence.build([URL], {URL: TEXT}, language="zh", prompt="SYSTEM RULES " * 10)
+    texts = {URL: f"Acme runtime 2.0\n{TEXT}"}  # a source's title, then its text
+    return Evidence.build([URL], texts, language="zh", prompt="SYSTEM RULES " * 10)
 
 
 def test_a_clean_analysis_has_no_problems() -> None:

@@ -14,8 +14,9 @@ event's :class:`~deepdaily.verify.sentence.Evidence`:
    system prompt, the profile's language) and :func:`~deepdaily.verify.backing.
    backing_problems` (its facts in the passages of the claims it cites; an opinion only in
    why / impact / advice);
-3. the title and the advice lead-in may use the facts of any claim that passed, and no other;
-   the organisation must be named in the sources (or be one of the sources' names).
+3. the title and the advice lead-in may use the facts of any claim that passed (a title also
+   those of the sources' own titles), and no other; the organisation must be named in the
+   sources (or be one of the sources' names).
 
 The result (:class:`Checked`) keeps every check, so the analyser can publish what passed, send
 the problems back for revision, and count everything. :meth:`Checked.drop_claims` applies a
@@ -30,6 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from deepdaily.text.agree import Located
 from deepdaily.text.facts import extract_facts, fold
 from deepdaily.text.links import same_url, strip_urls
 from deepdaily.text.sanitise import REDACTED, is_instruction, strip_markup
@@ -279,10 +281,25 @@ def _organisation(name: str, evidence: Evidence, checked: Checked) -> str:
     return name.strip()
 
 
+def _titles(evidence: Evidence) -> dict[int, ClaimCheck]:
+    """The sources' own titles (the first line of each text), as evidence a title may use."""
+    found: dict[int, ClaimCheck] = {}
+    for number, (url, text) in enumerate(evidence.texts.items(), start=1):
+        title = text.split("\n", 1)[0].strip()
+        if title:
+            located = Located(url, 0, len(title), title)
+            found[-number] = ClaimCheck(-number, title, "verified", located=located)
+    return found
+
+
 def _phrase(text: str, path: str, evidence: Evidence, checked: Checked) -> str:
-    """The title or the advice lead-in: an opinion that may use any passing claim's facts."""
-    ok_ids = [c.id for c in checked.ok_claims()]
-    results = check_text(text, path, 0, ok_ids, True, evidence, checked.claims, checked)
+    """The title or the advice lead-in: an opinion that may use any passing claim's facts (a
+    title also those of the sources' titles)."""
+    claims = dict(checked.claims)
+    if path == "title":
+        claims.update(_titles(evidence))
+    ok_ids = [c.id for c in claims.values() if c.ok]
+    results = check_text(text, path, 0, ok_ids, True, evidence, claims, checked)
     failed = [r for r in results if not r.ok]
     for result in failed:
         checked.other_problems.append(Problem(path, result.text or "(a link)", result.reasons))

@@ -9,9 +9,10 @@ not backing.
 
 A sentence marked as a judgement (an opinion, allowed in why / impact / advice and in the
 synthesis) needs no claim when it states no fact; whatever fact it does state (a number, a
-date, a name, a version...) must be in the passages it cites, like any other sentence. Only
-the direction, negation and modality of its wording are its own, since an opinion may well
-say that something gets cheaper or should not be done.
+date, a name, a version, the order of a "from X to Y") must be in the passages it cites, like
+any other sentence. Its negation, modality and plans are its own (an opinion may say that
+something could happen or should not be done), and so is its direction unless it states a
+figure or a date (:func:`opinion_reason`).
 
 The reasons are one line each, ready for the revision prompt and the manifest.
 """
@@ -22,22 +23,31 @@ import re
 from collections.abc import Mapping, Sequence
 
 from deepdaily.text.agree import disagreements
+from deepdaily.text.facts import extract_facts
 from deepdaily.verify.claims import ClaimCheck
 
 __all__ = ["NO_BACKING", "backing_problems", "opinion_reason"]
 
 NO_BACKING = "no claim backs it: cite the claims whose passages state its facts"
 
-# Disagreements about wording rather than fact: what an opinion may say on its own.
-_WORDING_RE = re.compile(
-    r"^\W*(?:direction|comparison|negation|modality|polarity|tense|hedg)", re.IGNORECASE
+# Disagreements about an opinion's own stance rather than a fact: speculation, advice against
+# something, plans (deepdaily.text.agree names them so).
+_STANCE_RE = re.compile(
+    r"^\W*(?:negation|denial|cancellation|plan or possibility|modality|states as done|drops the)",
+    re.IGNORECASE,
 )
+_DIRECTION_RE = re.compile(r"^\W*(?:direction|comparison)", re.IGNORECASE)
 
 
-def opinion_reason(reason: str) -> bool:
-    """Whether a disagreement is about an opinion's own wording (direction, negation, modality)
-    rather than a fact it would need a passage for."""
-    return bool(_WORDING_RE.match(reason))
+def opinion_reason(reason: str, sentence: str) -> bool:
+    """Whether a disagreement is about an opinion's own wording, which it may choose: its
+    negation, modality or plans always; its direction (up/down) only when it states no figure
+    or date, since "costs rise 40%" is a fact however it is marked."""
+    if _STANCE_RE.match(reason):
+        return True
+    if _DIRECTION_RE.match(reason):
+        return not any(f.kind in ("number", "date") for f in extract_facts(sentence))
+    return False
 
 
 def backing_problems(
@@ -66,7 +76,7 @@ def backing_problems(
         return reasons or [NO_BACKING]
     found = disagreements(sentence, "\n".join(passages))
     if judgement:
-        found = [r for r in found if not opinion_reason(r)]
+        found = [r for r in found if not opinion_reason(r, sentence)]
     if found and not passages and not reasons:
         reasons.append("an opinion that states a fact must cite the claim whose passage has it")
     return reasons + found
