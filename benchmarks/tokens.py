@@ -140,76 +140,84 @@ def _first_sentence(user: str) -> str:
     return ""
 
 
-_ANALYSIS_BODY = {
-    "what": "该来源介绍了一项技术更新，说明了它做了什么、面向谁，以及目前公开的范围与限制。",
-    "why": "这类更新决定了工程团队接下来如何选型与评估：能力边界、成本结构和可运维性都会随之"
-    "变化，值得在真实工作负载上复核，而不是只看发布说明。",
-    "technical": [
-        "关键做法集中在数据、评测与部署流程的工程化，而不是单点模型能力。",
-        "公开材料给出了方法与评测设置，便于复现实验与对照基线。",
-        "限制条件写在文末，迁移前需要逐条核对与现有系统的兼容性。",
-    ],
-    "impact": [
-        "相关工具链会更快跟进，社区会出现更多复现与对比报告。",
-        "采购与选型会更看重可验证的评测和长期维护承诺。",
-    ],
-    "advice": [
-        "先在小流量或离线评测中复现关键结论，再决定是否扩大使用范围。",
-        "把评测脚本、版本与配置纳入版本管理，便于之后回归对比。",
-        "为失败与回退准备预案，记录每一步的可观测指标。",
-    ],
-}
+_WHAT = "该来源介绍了一项技术更新，说明了它做了什么、面向谁，以及目前公开的范围与限制。"
+_WHY = (
+    "这类更新决定了工程团队接下来如何选型与评估：能力边界、成本结构和可运维性都会随之变化，"
+    "值得在真实工作负载上复核，而不是只看发布说明。"
+)
+_TECHNICAL = (
+    "关键做法集中在数据、评测与部署流程的工程化。",
+    "公开材料给出了方法与评测设置，便于复现实验与对照基线。",
+    "限制条件写在文末，迁移前需要逐条核对与现有系统的兼容性。",
+)
+_IMPACT = (
+    "相关工具链会更快跟进，社区会出现更多复现与对比报告。",
+    "采购与选型会更看重可验证的评测和长期维护承诺。",
+)
+_ADVICE = (
+    "先在小流量或离线评测中复现关键结论，再决定是否扩大使用范围。",
+    "把评测脚本、版本与配置纳入版本管理，便于之后回归对比。",
+    "为失败与回退准备预案，记录每一步的可观测指标。",
+)
+
+
+def _opinion(text: str) -> dict[str, Any]:
+    return {"text": text, "claims": [], "judgement": True}
 
 
 def _analysis(user: str, revise: bool, seed: int) -> dict[str, Any]:
+    """An answer in the schema: one claim quoting the first source, the facts citing it,
+    the rest opinions; one analysis in three invents a figure first (a revision round)."""
     passage = _first_sentence(user)
     site = next((line[6:] for line in user.splitlines() if line.startswith("Site: ")), "")
     title_line = next((line[7:] for line in user.splitlines() if line.startswith("Title: ")), "")
-    body = dict(_ANALYSIS_BODY)
+    url = next((line[5:] for line in user.splitlines() if line.startswith("URL: ")), "")
+    why = [_opinion(_WHY)]
     if seed % 3 == 0 and not revise:  # an invented figure: costs a revision round
-        body["why"] = "官方称成本下降 97%。" + body["why"]
+        why.insert(0, _opinion("官方称成本下降 97%。"))
     return {
         "title": "本条更新的要点与工程影响",
         "organisation": find_organisation(title_line, site, ""),
-        "advice_lead": "如果你在评估类似方案：",
-        "technical_label": "技术要点",
-        **body,
         "claims": [
-            {
-                "text": "该来源介绍了一项技术更新",
-                "passage": passage,
-                "source_url": next(
-                    (line[5:] for line in user.splitlines() if line.startswith("URL: ")), ""
-                ),
-            }
+            {"id": 1, "text": "该来源介绍了一项技术更新", "passage": passage, "source_url": url}
         ],
+        "what": [{"text": _WHAT, "claims": [1]}],
+        "why": why,
+        "technical_label": "技术要点",
+        "technical": [{"text": text, "claims": [1]} for text in _TECHNICAL],
+        "impact": [_opinion(text) for text in _IMPACT],
+        "advice_lead": "如果你在评估类似方案：",
+        "advice": [_opinion(text) for text in _ADVICE],
     }
 
 
 def _synthesis(user: str) -> dict[str, Any]:
-    count = max(1, len(re.findall(r"<<<ITEM \d+ ", user)))
-    numbers = list(range(1, count + 1))
+    claims = [int(n) for n in re.findall(r"\[C(\d+)\]", user)] or [1]
+    trends = [
+        ("工程化优先", "多条更新把重点放在评测、部署与可运维性上。", claims[:3]),
+        ("可验证性", "公开方法与评测设置正在成为发布的默认配置。", claims[-2:]),
+        ("成本结构变化", "推理与运维成本的取舍影响了多家团队的选择。", claims[1:4] or claims),
+    ]
     return {
         "trends": [
-            {
-                "lead": "工程化优先",
-                "text": "多条更新把重点放在评测、部署与可运维性上。",
-                "items": numbers[:3],
-            },
-            {
-                "lead": "可验证性",
-                "text": "公开方法与评测设置正在成为发布的默认配置。",
-                "items": numbers[-2:],
-            },
-            {
-                "lead": "成本结构变化",
-                "text": "推理与运维成本的取舍影响了多家团队的选择。",
-                "items": numbers[1:4] or numbers,
-            },
+            {"lead": lead, "text": text, "claims": cited, "judgement": True}
+            for lead, text, cited in trends
         ],
         "watch": [
-            {"lead": "复现报告", "text": "关注社区对今日条目的独立复现与对比。", "terms": ["复现"]},
-            {"lead": "长期维护", "text": "关注这些项目的版本节奏与兼容性承诺。", "terms": ["维护"]},
+            {
+                "lead": "复现报告",
+                "text": "关注社区对今日条目的独立复现与对比。",
+                "claims": [],
+                "judgement": True,
+                "terms": ["复现"],
+            },
+            {
+                "lead": "长期维护",
+                "text": "关注这些项目的版本节奏与兼容性承诺。",
+                "claims": [],
+                "judgement": True,
+                "terms": ["维护"],
+            },
         ],
     }
 
@@ -226,6 +234,13 @@ def responder(request: ScriptedRequest) -> Reply:
         content = _analysis(first_user, revise, seed)
     elif schema == "SynthesisAnswer":
         content = _synthesis(first_user)
+    elif schema == "RelevanceJudgements":
+        count = len(re.findall(r"<<<CANDIDATE \d+ ", first_user))
+        content = {
+            "judgements": [
+                {"event": n, "relevance": 0.5, "reason": "scripted"} for n in range(1, count + 1)
+            ]
+        }
     else:
         content = (
             "是什么："
@@ -395,7 +410,8 @@ def report(result: dict[str, Any]) -> str:
         f"{'met' if targets['rerun_zero'] else 'MISSED'})",
         f"items: {result['first_run']['engines']}; revision rounds "
         f"{verification['revision_rounds']}, claims passed {verification['claims_passed']} "
-        f"of {verification['claims_checked']}",
+        f"of {verification['claims_checked']}, sentences passed "
+        f"{verification['sentences_passed']} of {verification['sentences_checked']}",
     ]
     return "\n".join(lines)
 
