@@ -171,3 +171,49 @@ def test_every_provider_failing_still_produces_an_honest_digest(
     assert all(item.engine == "offline" and item.note for item in result.digest.items)
     assert "overloaded" not in result.markdown  # errors are not published as content
     assert result.manifest.llm["failures"] >= 1
+
+
+def test_digest_show_why_counts_what_verification_did_to_each_item(
+    site: FixtureServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each item's sentences and claims (checked, passed, revised, marked, dropped, and the
+    sentences lost to links) are on ``digest show --why``, within 80 columns."""
+    from deepdaily.cli.app import console
+    from deepdaily.cli.main import main
+
+    def linking(request: ScriptedRequest) -> dict[str, Any]:
+        answer = model(request)
+        if "what" in answer:  # an extra sentence with a link that is not a source URL
+            answer["what"].append(
+                {"text": "Details are at https://elsewhere.example.net/x today.", "claims": [1]}
+            )
+        return answer
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    console.cache_clear()  # the CLI's console reads the width once per process
+    with ScriptedLLMServer(responder=linking) as server:
+        (tmp_path / "deepdaily.toml").write_text(
+            f'output_dir = "out"\n[store]\nurl = "sqlite:///{tmp_path / "dd.db"}"\n'
+            '[profile]\nname = "en"\nlanguage = "en"\ntitle = "Deep dive | {date}"\n'
+            "[analysis]\nrevision_rounds = 0\n"
+            f'[[sources]]\nname = "wire"\nurl = "{site.url("/wire.xml")}"\n'
+            f'[[llm]]\nname = "scripted"\nbase_url = "{server.openai_url}"\n'
+            'model = "m"\ntimeout = 5.0\nmax_retries = 0\n',
+            encoding="utf-8",
+        )
+        assert main(["run", "--date", DAY.isoformat()]) == 0
+    capsys.readouterr()
+    assert main(["digest", "show", "--why", "--date", DAY.isoformat()]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    per_item = [line for line in lines if re.match(r"\s+\d\) llm\s+sentences ", line)]
+    assert per_item, out
+    assert re.search(r"sentences \d+: \d+ passed \(0 revised\), 0 marked, 1 dropped", out)
+    assert re.search(r"claims \d+: \d+ passed \(0 revised\), 0 marked, 0 dropped", out)
+    assert "dropped: 0 lost in revision, 1 lost to links" in out
+    assert re.search(r"^sentences \d+: \d+ passed", out, re.M)  # the run's totals

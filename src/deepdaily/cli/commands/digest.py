@@ -105,12 +105,8 @@ def _print_engine(manifest: dict[str, Any]) -> None:
         )
     verification = llm.get("verification") or {}
     if verification:
-        console().print(
-            f"sentences: {_counts(verification, 'sentences')}; "
-            f"claims: {_counts(verification, 'claims')}",
-            markup=False,
-            highlight=False,
-        )
+        for kind in ("sentences", "claims"):
+            console().print(f"{kind} {_counts(verification, kind)}", markup=False, highlight=False)
     for note in llm.get("notes") or []:
         console().print(f"  note: {note}", markup=False, soft_wrap=True)
 
