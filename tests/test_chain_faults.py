@@ -594,9 +594,11 @@ def test_a_run_whose_only_provider_hangs_ends_offline_within_the_deadline(
     ends the LLM work: the select and analyse stages together take less than 2 x the deadline,
     and every item says why it came from the offline engine."""
     monkeypatch.chdir(tmp_path)
-    deadline = 1.0
+    deadline = 1.5
     with ScriptedLLMServer(default=stall(30.0)) as hanging:
-        result, elapsed = _run(_settings(site, tmp_path, [hanging], timeout=10.0, deadline=1.0))
+        result, elapsed = _run(
+            _settings(site, tmp_path, [hanging], timeout=10.0, deadline=deadline)
+        )
     llm_seconds = _llm_seconds(result)
     print(
         f"\nonly provider hangs, deadline {deadline:g} s: select+analyse {llm_seconds:.2f} s, "

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import Iterator
@@ -418,6 +419,17 @@ async def test_anthropic_refusal_is_unusable_and_not_reaskable(server: ScriptedL
 
 
 # -- the scripted server itself -------------------------------------------------------------
+
+
+async def test_many_concurrent_clients_are_all_answered(server: ScriptedLLMServer) -> None:
+    """Regression: with the default listen queue of 5, the token benchmark's 16 concurrent
+    clients sometimes had their connections reset ("connection failed") under load."""
+    server.default = answer({"title": "ok"})
+    providers = [_openai(server) for _ in range(48)]
+    responses = await asyncio.gather(*(p.complete(_request()) for p in providers))
+    for provider in providers:
+        await provider.aclose()
+    assert len(responses) == 48 and server.request_count == 48
 
 
 async def test_responder_computes_answers_and_tokens_are_estimated(

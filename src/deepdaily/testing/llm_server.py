@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -212,7 +213,7 @@ class ScriptedLLMServer:
 
     def start(self) -> ScriptedLLMServer:
         handler = type("_BoundHandler", (_Handler,), {"scripted": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = _Server(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(0.02,), name="scripted-llm-server", daemon=True
@@ -293,6 +294,19 @@ class ScriptedLLMServer:
     def _wait(self, seconds: float) -> bool:
         """Sleep, unless the server is closing; return False when it is."""
         return not self._stopping.wait(seconds)
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server: a listen queue deep enough for many concurrent clients (the default
+    of 5 resets connections under a benchmark's load), and quiet about clients that hang up
+    (a timed-out request, a closed keep-alive connection)."""
+
+    request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
