@@ -287,6 +287,27 @@ async def test_an_unfixed_invented_claim_is_dropped_with_its_sentences(
     assert any("not found verbatim" in r for r in report.reasons)
 
 
+async def test_every_claim_is_checked_however_many(server: ScriptedLLMServer, log: CallLog) -> None:
+    """Regression: only the first 8 claims were checked and counted."""
+    spans = [
+        ("在 512 个 GPU 上测试了五个月", TESTED),
+        ("Acme Labs 发布 Flint 2.0", "Acme Labs released version 2.0 of Flint"),
+        ("70B 模型可从 GPU 快照恢复", "a 70B model now restores from a GPU snapshot"),
+        ("约 2 秒", "in about 2 seconds"),
+        ("冷加载需 40 秒", "40 seconds with a cold load"),
+        ("团队在 512 个 GPU 上测试", "The team tested the release on 512 GPUs"),
+        ("测试持续五个月", "over five months before shipping it"),
+        ("快照在升级后仍可用", "Snapshots survive driver upgrades."),  # invented
+    ]
+    many = [*GOOD["claims"], *(claim(n, t, p) for n, (t, p) in enumerate(spans, start=5))]
+    server.default = answer(good(claims=many))
+    llm = analyser(chain(server, log=log), log, revision_rounds=0)
+    item = await llm.analyse(flint_event(), ZH)
+    report = llm.reports["ev-1"]
+    assert (report.claims_checked, report.claims_passed, report.claims_dropped) == (12, 11, 1)
+    assert len(item.claims) == 11 and any("claims[id=12]" in r for r in report.reasons)
+
+
 async def test_a_passage_with_a_word_changed_is_dropped_not_marked(
     server: ScriptedLLMServer, log: CallLog
 ) -> None:

@@ -217,3 +217,4 @@ def test_digest_show_why_counts_what_verification_did_to_each_item(
     assert re.search(r"claims \d+: \d+ passed \(0 revised\), 0 marked, 0 dropped", out)
     assert "dropped: 0 lost in revision, 1 lost to links" in out
     assert re.search(r"^sentences \d+: \d+ passed", out, re.M)  # the run's totals
+    assert re.search(r"synthesis sentences \d+: \d+ passed", out)

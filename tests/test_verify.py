@@ -195,6 +195,26 @@ def test_an_opinion_needs_no_claim_but_may_state_no_fact_of_its_own() -> None:
     assert any("OpenAI" in reason for reason in named)
 
 
+def test_known_false_positives_of_an_honest_sentence_are_gone() -> None:
+    """Regression (issue 8): "NeurIPS" was rejected against a source saying "NeurIPS 2025"
+    (the name folded with the number), and "Z.ai" was stripped as if it were a URL, the
+    sentence lost without being counted."""
+    passage = "Z.ai presented GLM-7 at NeurIPS 2025 in San Diego with a 128K context window."
+    texts = {URL: f"GLM-7 at NeurIPS\n{passage}"}
+    claims = {1: check_claim(1, "Z.ai 在 NeurIPS 上发布了 GLM-7", passage, URL, texts)}
+    assert claims[1].ok, claims[1].reasons
+    assert backing_problems("Z.ai 在 NeurIPS 上发布了 GLM-7。", [1], claims) == []
+    evidence = Evidence.build([URL], texts, language="zh")
+    analysis = _analysis(
+        claims=[{"id": 1, "text": "Z.ai 发布 GLM-7", "passage": passage, "source_url": URL}],
+        what=[{"text": "Z.ai 在 NeurIPS 上发布了 GLM-7。", "claims": [1]}],
+        technical=[],
+    )
+    checked = check_analysis(analysis, evidence)
+    assert [s.text for s in checked.passing("what")] == ["Z.ai 在 NeurIPS 上发布了 GLM-7。"]
+    assert checked.urls_stripped == []
+
+
 # -- schema ---------------------------------------------------------------------------------
 
 

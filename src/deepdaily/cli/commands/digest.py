@@ -151,3 +151,10 @@ def _print_items(manifest: dict[str, Any], digest_json: str) -> None:
                 markup=False,
                 highlight=False,
             )
+    synthesis = ((manifest.get("llm") or {}).get("verification") or {}).get("synthesis")
+    if synthesis:
+        out.print(
+            f"  synthesis sentences {_counts(synthesis, 'sentences')}",
+            markup=False,
+            highlight=False,
+        )
