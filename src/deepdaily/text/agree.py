@@ -175,10 +175,7 @@ def _covers(claim: Reading, cue: Cue, passage: Reading, alignment: Alignment) ->
         words = claim.word_keys()
         governed = cue.scope or cue.before
         said = bool(governed) and all(w in words for w in governed[:2])
-        return said and (
-            not has_anchor(passage, *clause)
-            or anchors_shared(passage, clause, claim, (0, len(claim.text))) > 0
-        )
+        return said and any(clause in alignment.regions(span[0]) for span in claim.clauses)
     whole = (0, len(claim.text))
     if has_anchor(passage, cue.end, cue.scope_end):
         shared = anchors_shared(passage, (cue.end, cue.scope_end), claim, whole) > 0

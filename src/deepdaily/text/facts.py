@@ -17,9 +17,13 @@ Chinese or English text:
 :class:`FactIndex` holds the same facts for the sources. A number is supported when a source
 number has the same value after scaling (``30 亿`` = ``$3 billion``; English number words count:
 "five months" supports ``5 个月``); a model or version when its case-, space- and dash-folded
-form occurs in the folded sources and is not the prefix of a longer version (``GPT-5`` is not
-supported by ``GPT-5.3`` alone); a date when a source date agrees on every part the claim
-gives; an organisation when the sources name it or one of its aliases.
+form occurs in the folded sources and, when it ends in a digit, is not the prefix of a longer
+version (``GPT-5`` is not supported by ``GPT-5.3`` alone; ``NeurIPS`` is by ``NeurIPS
+2025``); a date when a source date agrees on every part the claim gives; an organisation
+when the sources name it or one of its aliases.
+
+For a claim checked against *its own passage*, kind by kind (a percentage is not a multiple,
+a day of a month is not a count, direction, negation, plans), see :mod:`deepdaily.text.agree`.
 """
 
 from __future__ import annotations
@@ -31,22 +35,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from deepdaily.text.dates import MONTHS
 from deepdaily.text.entities import entities_in
+from deepdaily.text.numbers import SCALES
 
 __all__ = ["Fact", "FactIndex", "FactKind", "extract_facts", "fold"]
 
 FactKind = Literal["date", "model", "number", "organisation"]
 DateKey = tuple[int | None, int | None, int | None]
 
-_MONTH_NAMES = (
-    "jan january|feb february|mar march|apr april|may|jun june|jul july|aug august|"
-    "sep sept september|oct october|nov november|dec december"
-)
-_MONTHS = {
-    name: number
-    for number, names in enumerate(_MONTH_NAMES.split("|"), start=1)
-    for name in names.split()
-}
+_MONTHS = MONTHS
 _MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_RES = [
     re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
@@ -82,24 +80,7 @@ _GENERIC_CAMEL = frozenset({
 _CAMEL_RE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*)(?![A-Za-z0-9_-])"
 )
-_SCALES = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "千": 1e3,
-    "m": 1e6,
-    "mn": 1e6,
-    "million": 1e6,
-    "百万": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
-    "十亿": 1e9,
-    "t": 1e12,
-    "trillion": 1e12,
-    "万": 1e4,
-    "亿": 1e8,
-    "万亿": 1e12,
-}
+_SCALES = SCALES
 _NUMBER_RE = re.compile(
     r"(?<![A-Za-z0-9_.])(?P<cur>[$€£¥])?\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
     r"(?:\s?(?P<scale>万亿|百万|十亿|万|亿|千|thousand|million|billion|trillion|mn|bn|[kKmMbBtT])"
@@ -320,8 +301,9 @@ class FactIndex:
         start = self.folded.find(key)
         while start >= 0:
             after = self.folded[start + len(key) : start + len(key) + 2]
-            if not (after[:1].isdigit() or (after[:1] == "." and after[1:2].isdigit())):
-                return True
+            longer = after[:1].isdigit() or (after[:1] == "." and after[1:2].isdigit())
+            if not longer or not key[-1].isdigit():
+                return True  # "NeurIPS" is in "NeurIPS 2025"; "GPT-5" is not in "GPT-5.3"
             start = self.folded.find(key, start + 1)
         return False
 

@@ -23,8 +23,9 @@ opening a sentence or ``英伟达``):
 (``GLM 4.5`` = ``glm-4.5``), on token edges (``Meta`` is not in ``metadata``), a name ending
 in a letter may be followed by a number (``NeurIPS`` is in ``NeurIPS 2025``), a name ending
 in a number may not be the start of a longer version (``GLM-4`` is not in ``GLM-4.5``). A
-multi-word name is also found when each of its words is; a gazetteer name when the other text
-names the same organisation by its name or a Chinese alias (``谷歌`` = ``Google``).
+multi-word name is also found when each of its words is; a gazetteer organisation when the
+other text names it by its Chinese alias (``Google`` = ``谷歌``), and a Chinese gazetteer name
+when the other text names that organisation or one of its plain aliases (``智谱`` = ``Zhipu``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ __all__ = ["Name", "find_names", "name_in"]
 _TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|[.'’&+/_-](?=[A-Za-z0-9]))*(?:\+\+|#)?")
 _NUMBER_LIKE_RE = re.compile(
     r"^\d+(?:[.,]\d+)*(?:k|m|b|bn|mn|t|x|ms|s|h|gb|mb|tb|kb|pb|gib|mib|tib|st|nd|rd|th|"
-    r"fold|pp|gw|mw|kw|w|nm|fps)?$|^\d+(?:\.\d+)?-[a-z]+$",
+    r"fold|pp|gw|mw|kw|w|nm|fps)?$|^\d+(?:\.\d+)?[a-z]{0,3}-[a-z]+$",
     re.IGNORECASE,
 )
 _VERSION_RE = re.compile(r"^v?\d+(?:\.\d+){2,}$|^v\d+(?:\.\d+)*$", re.IGNORECASE)
@@ -288,9 +289,13 @@ def name_in(name: Name | str, text: str) -> bool:
         return True
     entity = _entity_of(written)
     if entity is not None:
-        same = [entity.name, *(a for a in entity.aliases if has_cjk(a))]
-        translatable = has_cjk(written) or written.casefold() == entity.name.casefold()
-        if translatable and any(_found(other, text) for other in same):
+        if has_cjk(written):  # a Chinese name: the organisation by any plain name
+            same = [entity.name, *(a for a in entity.aliases if re.fullmatch(r"[\w .]+", a))]
+        elif written.casefold() == entity.name.casefold():  # the organisation: as written
+            same = [a for a in entity.aliases if has_cjk(a)]
+        else:
+            same = []
+        if any(_found(other, text) for other in same):
             return True
     parts = name.parts if isinstance(name, Name) else ()
     return len(parts) > 1 and all(_found(part, text) for part in parts)

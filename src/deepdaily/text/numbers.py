@@ -429,7 +429,7 @@ def _word_quantities(text: str, chars: list[str]) -> list[Quantity]:
         if unit_match and not unit_match["cls"]:
             kind, unit, factor = _unit_kind(unit_match)
             pos = unit_match.end()
-        start = match.start("w") if not match["a"] or value > 1 else match.start()
+        start = match.start()
         found.append(Quantity(kind, value * factor, text[start:pos], start, pos, unit, word=True))
         _blank(chars, start, pos)
     return found

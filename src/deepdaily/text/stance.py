@@ -140,7 +140,7 @@ def _zh_cue_kinds(
 ) -> tuple[CueKind, ...]:
     """The cue kinds of ``words[index]``, read in context: 不 negates an action (不支持,
     不会), not a quality (不一致 "inconsistent", 不实 "untrue"); 计划 is a plan when a verb
-    follows (计划发布), not as a noun (该计划); 将 and 会 mark the future, but 将 before an
+    follows (计划发布, 计划在 3 月发布), not as a noun (该计划, 这一计划。); 将 and 会 mark the future, but 将 before an
     object and a later 至/到/为/成/于 is "把" (将台湾…上调至, 将解雇归因于)."""
     word = words[index][0]
     after = [w for w in words[index + 1 :] if w[0].strip()]
@@ -159,7 +159,9 @@ def _zh_cue_kinds(
         }
         return ("not",) if verbish else ()
     if word == "计划":
-        return ("plan",) if following[1].startswith("v") else ()
+        before = words[index - 1][0] if index else ""
+        noun = before in {"该", "这", "此", "这一", "那", "其", "一项", "新", "的"}
+        return () if noun or not after or following[1] in {"x", "uj"} else ("plan",)
     if word == "会":
         return ("plan",) if following[1].startswith(("v", "d")) else ()
     if word == "将":
