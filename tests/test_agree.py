@@ -65,6 +65,8 @@ AGREE = [
     ("It shipped on 11 February 2026", "It shipped on Feb 11, 2026."),
     ("2026 年 2 月 11 日发布", "Released on 11 February 2026."),
     ("2 月 11 日发布", "Released on 11 February 2026."),
+    ("二〇二六年二月十一日发布", "Released on 11 February 2026."),
+    ("五月 3 号上线", "It goes live on May 3."),
     ("2026 年的增长预期", "the growth outlook for 2026"),
     ("features may move to iOS 26.5 in May", "Some features may now move to iOS 26.5 in May."),
     # number words and Chinese numerals
@@ -150,6 +152,7 @@ DISAGREE = [
     ("十二名工程师", "eleven engineers", "“十二名”"),
     ("revenue doubled", "revenue grew 3x", "“doubled”"),
     ("两种方法", "three methods", "“两种”"),
+    ("三成的工单", "40% of the tickets", "“三成”", "a percentage"),
     ("a dozen founders", "ten founders", "“a dozen”"),
     # from-to order and direction (issue: "shrank from 744B to 355B" fails on both)
     ("shrank from 744B to 355B", "The model grows from 355B to 744B parameters.",

@@ -4,7 +4,8 @@
 ``(year, month, day)`` key, ``None`` for a part the text leaves out:
 
 - ``2026-02-10``, ``2026/2/10``, ``2026.2.10``;
-- ``2026年2月10日``, ``2月10日``, ``2月10号``, ``2月`` (a month: ``2 个月`` is a duration);
+- ``2026年2月10日``, ``2月10日``, ``2月10号``, ``2月`` (a month: ``2 个月`` is a duration),
+  also in Chinese numerals (``二〇二六年二月十日``, ``五月 3 号``);
 - ``Feb 10, 2026``, ``February 10``, ``10 February 2026``, ``11th Feb``, ``February 2026``;
 - a month alone after a word that introduces a time (``in May``, ``by September``,
   ``early March``): capitalised, so the modal verb "may" is never a month.
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from deepdaily.text.numbers import zh_value
 
 __all__ = ["MONTHS", "DateKey", "DateSpan", "date_agrees", "find_dates", "masked"]
 
@@ -38,10 +41,15 @@ _FULL_MONTH = (
     r"(?P<mon>January|February|March|April|May|June|July|August|September|Sept|October|"
     r"November|December)"
 )
+_ZH_MONTH = "十[一二]|[一二三四五六七八九十]"
 _DATE_RES = (
     re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
     re.compile(
         r"(?:(?P<y>\d{4})\s*年\s*)?(?<![\d.])(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"
+    ),
+    re.compile(
+        rf"(?:(?P<zy>\d{{4}}|[〇零一二三四五六七八九]{{4}})\s*年\s*)?(?<![〇零一二三四五六七八九十])"
+        rf"(?P<zm>{_ZH_MONTH})\s*月(?:\s*(?P<zd>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[日号])?"
     ),
     re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?", re.I),
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\b(?:,?\s+(?P<y>\d{{4}}))?", re.I),
@@ -51,6 +59,14 @@ _DATE_RES = (
         r"mid|of|to|and|or|next|last|this)\s+)" + _FULL_MONTH + r"\b(?![-–]\w)"
     ),
 )
+
+
+def _number(written: str) -> str:
+    """Digits for a number in digits or Chinese numerals (``十一`` -> ``11``)."""
+    if written.isdigit() and written.isascii():
+        return written
+    value = zh_value(written)
+    return str(int(value)) if value is not None else "0"
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,9 @@ def find_dates(text: str) -> list[DateSpan]:
 
         def take(match: re.Match[str], text: str = text) -> str:
             parts = match.groupdict()
+            for zh, latin in (("zy", "y"), ("zm", "m"), ("zd", "d")):
+                if parts.get(zh):
+                    parts[latin] = _number(parts[zh])
             if parts.get("mon"):
                 month = MONTHS[parts["mon"].lower().rstrip(".")]
             else:

@@ -175,7 +175,7 @@ _ZH_IDIOMS = (
 _ZH_PERCENT_RE = re.compile(rf"百分之\s*(?:(?P<d>\d+(?:\.\d+)?)|(?P<z>{_ZH_NUMERAL}+))|百分百")
 _ZH_FRACTION_RE = re.compile(rf"(?P<den>{_ZH_NUMERAL}+)分之(?P<num>{_ZH_NUMERAL}+)")
 _ZH_TENTHS_RE = re.compile(
-    r"(?<![第数几上每])(?P<z>[一二两三四五六七八九])成(?![为本功果员立熟长效交型品就绩都])"
+    r"(?<![第数几上每])(?P<z>[一二两三四五六七八九])成(?![为本功果员立熟长效交型品就绩都不])"
 )
 _WORD_VALUES = {
     w: i
@@ -402,7 +402,9 @@ def _zh_quantities(text: str, chars: list[str]) -> list[Quantity]:
         if text.startswith("月", pos) and value <= 12:
             continue  # a month: 五月
         unit_match = _UNIT_SPACED_RE.match(text, pos)
-        if unit_match:
+        if unit_match and unit_match.group().strip() == "年" and 1900 <= value <= 2100:
+            kind, pos = "year", unit_match.end()  # 二〇二六年
+        elif unit_match:
             kind, unit, factor = _unit_kind(unit_match)
             pos = unit_match.end()
         elif numeral[-1] not in "十百千万亿" and value < 10:

@@ -139,9 +139,10 @@ def _zh_cue_kinds(
     words: tuple[tuple[str, str, int], ...], index: int, text: str
 ) -> tuple[CueKind, ...]:
     """The cue kinds of ``words[index]``, read in context: 不 negates an action (不支持,
-    不会), not a quality (不一致 "inconsistent", 不实 "untrue"); 计划 is a plan when a verb
-    follows (计划发布, 计划在 3 月发布), not as a noun (该计划, 这一计划。); 将 and 会 mark the future, but 将 before an
-    object and a later 至/到/为/成/于 is "把" (将台湾…上调至, 将解雇归因于)."""
+    不会), not a quality (不一致 "inconsistent", 不实 "untrue"); 计划 is a plan when something
+    follows (计划发布, 计划在 3 月发布), not as a noun (该计划, 这一计划。); 将 and 会 mark the
+    future, but 将 before an object and a later 至/到/为/成/于 is "把" (将台湾…上调至,
+    将解雇归因于)."""
     word = words[index][0]
     after = [w for w in words[index + 1 :] if w[0].strip()]
     following = after[0] if after else ("", "", len(text))
