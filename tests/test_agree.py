@@ -328,3 +328,21 @@ def test_importing_the_matcher_loads_no_segmenter() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+REASON_STARTS = (
+    "name ", "date ", "number ", "version ", "order ", "direction ", "negation ", "denial ",
+    "cancellation ", "plan or possibility ", "drops the ", "states as done ",
+)  # fmt: skip
+
+
+def test_each_reason_starts_with_what_it_is_about() -> None:
+    """The verifier tells facts from an opinion's own stance by a reason's first words
+    (``deepdaily.verify.backing``), so every reason keeps one of the documented starts."""
+    seen = set()
+    for claim, passage, *_ in DISAGREE:
+        for reason in disagreements(claim, passage):
+            start = next((s for s in REASON_STARTS if reason.startswith(s)), None)
+            assert start is not None, reason
+            seen.add(start)
+    assert seen == set(REASON_STARTS)

@@ -29,6 +29,13 @@ Both texts are read the same way (:func:`deepdaily.text.typed.read`); then, for 
    repeats (the word it governs and the next, or across languages a name or number of its
    scope) must be repeated by the claim: dropping "not", adding one, or turning "may" into a
    done deed all disagree.
+
+Each reason is one line that starts with what it is about, so callers can tell facts from
+stance: ``name``, ``date``, ``number``, ``version``, ``order`` (facts); ``direction``;
+``negation``, ``denial``, ``cancellation``, ``plan or possibility`` (a cue of the claim the
+passage lacks); ``drops the …`` and ``states as done …`` (a cue of the passage the claim
+lacks). Across languages, a negation or modality of a passage clause that shares no name or
+number with the claim is not compared (nothing tells which clause the claim restates).
 """
 
 from __future__ import annotations
