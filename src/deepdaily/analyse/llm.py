@@ -52,10 +52,11 @@ from deepdaily.analyse.llm_ask import REASKS, BudgetTight, JsonAsker
 from deepdaily.analyse.llm_item import NothingVerified, build_item
 from deepdaily.analyse.llm_judge import second_opinion, second_provider
 from deepdaily.analyse.llm_synthesis import synthesis_claims, synthesis_user, verify_synthesis
-from deepdaily.analyse.prompts import PROMPT_VERSION, prompts_for
+from deepdaily.analyse.prompts import PROMPT_VERSION, Prompts, prompts_for
 from deepdaily.analyse.providers.base import (
     BudgetExhausted,
     ChatMessage,
+    ChatResponse,
     DeadlineExceeded,
     Provider,
     ProviderBadOutput,
@@ -249,8 +250,40 @@ class LLMAnalyser:
             texts=grounding.texts(),
             redacted=grounding.redacted,
         )
-        checked = check_analysis(answer, evidence)
-        rounds = [checked]
+        rounds = [check_analysis(answer, evidence)]
+        answer, response, checked = await self._revise(
+            messages, answer, response, rounds, evidence, prompts, report, event.id, grounding.fence
+        )
+        marked: set[int] = set()
+        if self.settings.entailment or self.judge is not None:
+            other = second_provider(self.provider, self.judge, response.provider)
+            if other is None:
+                report.reason("second opinion skipped: no other provider in the chain")
+            else:
+                opinion = await second_opinion(
+                    self.asker, other, event.id, checked, prompts, report
+                )
+                marked = opinion.not_supported
+        try:
+            return build_item(event, profile, rounds, checked, response, report, marked)
+        except NothingVerified as exc:
+            raise _Offline("unverified", str(exc)) from None
+
+    async def _revise(
+        self,
+        messages: list[ChatMessage],
+        answer: EventAnalysis,
+        response: ChatResponse,
+        rounds: list[Checked],
+        evidence: Evidence,
+        prompts: Prompts,
+        report: VerificationReport,
+        event_id: str,
+        fence: str,
+    ) -> tuple[EventAnalysis, ChatResponse, Checked]:
+        """Send what failed back for up to ``revision_rounds`` rounds; the answer kept, its
+        response and its checks. Every round's checks are appended to ``rounds``."""
+        checked = rounds[-1]
         for round_no in range(1, self.settings.revision_rounds + 1):
             if not checked.problems:
                 break
@@ -269,8 +302,8 @@ class LLMAnalyser:
                     EventAnalysis,
                     prompts,
                     report,
-                    purpose=f"revise:{event.id}:{round_no}",
-                    sources_hash=grounding.fence,
+                    purpose=f"revise:{event_id}:{round_no}",
+                    sources_hash=fence,
                 )
             except (ProviderError, BudgetTight) as exc:
                 report.reason(f"revision round {round_no} failed: {exc}")
@@ -282,20 +315,7 @@ class LLMAnalyser:
                 report.reason(f"revision round {round_no} was worse and was discarded")
                 break
             answer, response, checked = revised, revised_response, rechecked
-        marked: set[int] = set()
-        if self.settings.entailment or self.judge is not None:
-            other = second_provider(self.provider, self.judge, response.provider)
-            if other is None:
-                report.reason("second opinion skipped: no other provider in the chain")
-            else:
-                opinion = await second_opinion(
-                    self.asker, other, event.id, checked, prompts, report
-                )
-                marked = opinion.not_supported
-        try:
-            return build_item(event, profile, rounds, checked, response, report, marked)
-        except NothingVerified as exc:
-            raise _Offline("unverified", str(exc)) from None
+        return answer, response, checked
 
     async def _offline(
         self, event: Event, profile: Profile, report: VerificationReport, key: str, detail: str
