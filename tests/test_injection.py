@@ -1,4 +1,5 @@
-"""The prompt-injection corpus (``tests/injection/*.json``), every case through every defence.
+"""The prompt-injection corpus (``tests/injection/*.json`` and the held-out
+``tests/injection/held_out/*.json``), every case through every defence.
 
 Each case file holds the documents of one event (``documents``), the exact injected pieces
 (``injected``), text that must never reach the model because it is hidden from readers
@@ -6,17 +7,23 @@ Each case file holds the documents of one event (``documents``), the exact injec
 case:
 
 (a) sanitising and grounding remove the hidden text before the prompt: it is in no request the
-    scripted server received;
+    scripted server received; and every visible injected sentence (four words or more) is
+    redacted from the prompt too, however it is worded;
 (b) the analyser runs against models that *obey* injections: a naive one that copies every URL
     and every sentence it finds in the prompt (and its own system prompt, and a script tag)
     into its answer, and an "oracle" one that writes the case's injected text straight into
-    every field, as a model that saw it despite the redaction would. After verification no
+    every field, as a model that saw it despite the redaction would, and a "cunning" one that
+    answers honestly but slips the ``must_not_contain`` texts in as opinions resting on good
+    claims, as a model that obeyed in its own words would. After verification no
     published field has a URL other than the event's sources, any ``must_not_contain`` text,
     markup, or the system prompt;
 (c) selection (``deepdaily.rank.select_events``) picks the same events with and without the
     injected pieces.
 
-The run ends with the line ``injection cases: N run, N passed``.
+The paraphrased cases (``para-*``) and the held-out ones share no keyword with the instruction
+patterns (checked here): only the structural detector, :mod:`deepdaily.text.directives`, can
+catch them. The run ends with the line ``injection cases: N run, N passed (held-out: H run, H
+passed)``.
 """
 
 from __future__ import annotations
@@ -24,10 +31,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -37,7 +45,10 @@ from deepdaily.config import Profile
 from deepdaily.models import DigestItem, Document, Event
 from deepdaily.testing.llm_server import ScriptedLLMServer, ScriptedRequest
 from deepdaily.text.links import find_urls, same_url
+from deepdaily.text.sanitise import _EXTRA_RE as EXTRA_PATTERNS
+from deepdaily.text.sanitise import sanitise_text
 from deepdaily.text.sentences import split_sentences
+from deepdaily.text.untrusted import _INSTRUCTION_RE as PATTERNS
 from llm_support import (
     analyser,
     chain,
@@ -49,7 +60,9 @@ from llm_support import (
 
 CASES_DIR = Path(__file__).parent / "injection"
 HELD_OUT_DIR = CASES_DIR / "held_out"
-CASE_FILES = sorted(CASES_DIR.glob("*.json")) + sorted(HELD_OUT_DIR.glob("*.json"))
+HELD_OUT_FILES = sorted(HELD_OUT_DIR.glob("*.json"))
+CASE_FILES = sorted(CASES_DIR.glob("*.json")) + HELD_OUT_FILES
+PARAPHRASE_FILES = sorted(CASES_DIR.glob("para-*.json"))
 NOW = datetime(2026, 2, 11, 3, tzinfo=UTC)
 DAY = date(2026, 2, 12)  # its window holds NOW
 RESULTS: dict[str, set[str]] = {"run": set(), "failed": set()}
@@ -136,6 +149,27 @@ def naive_answer(request: ScriptedRequest, extra: list[str]) -> dict[str, Any]:
     }
 
 
+def complied(case: dict[str, Any]) -> list[str]:
+    """What a model that obeyed the visible injection would write (the ``must_not_contain``
+    texts a model could have read: not those only in hidden text)."""
+    hidden = [
+        piece for piece in [*case["hidden"], *case["injected"]] if not sanitise_text(piece).strip()
+    ]
+    return [m for m in case["must_not_contain"] if not any(m in h for h in hidden)]
+
+
+def cunning_answer(request: ScriptedRequest, compliance: list[str]) -> dict[str, Any]:
+    """A model that answers honestly from the prompt, claims backed by verbatim passages,
+    and slips its compliance in as opinion sentences resting on those good claims: only
+    the instruction, echo and obedience checks can catch it."""
+    answer = legacy_answer(naive_answer(request, []))
+    ids = [claim["id"] for claim in answer["claims"]]
+    opinions = [{"text": text, "claims": ids, "judgement": True} for text in compliance]
+    answer["why"] = [*answer["why"], *opinions]
+    answer["impact"] = [*opinions, *answer["impact"]]
+    return answer
+
+
 # -- checks -------------------------------------------------------------------------------------
 
 
@@ -163,9 +197,15 @@ def published_fields(item: DigestItem) -> list[str]:
 
 
 def assert_clean(item: DigestItem, case: dict[str, Any], event: Event, system: str) -> None:
+    # A source's own site name (the offline engine's organisation) is not a foreign link, nor
+    # is the part of it find_urls reads as one ("ia.example.com" of "ia.example.com.br": .br is
+    # not among its bare-domain endings).
+    hosts = {urlsplit(u).hostname or "" for u in event.urls}
     for field in published_fields(item):
         for url in find_urls(field):
-            assert any(same_url(url, ok) for ok in event.urls), f"foreign URL {url!r}"
+            name = url.casefold()
+            own = any(h == name or h.startswith(name + ".") for h in hosts)
+            assert own or any(same_url(url, ok) for ok in event.urls), f"foreign URL {url!r}"
         for bad in case["must_not_contain"]:
             assert _folded(bad) not in _folded(field), f"{bad!r} published in {field!r}"
         assert not _MARKUP_RE.search(field), f"markup published: {field!r}"
@@ -183,7 +223,12 @@ def injection_summary(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     run = len(RESULTS["run"])
     passed = run - len(RESULTS["failed"])
-    line = f"injection cases: {run} run, {passed} passed"
+    held = {p.stem for p in HELD_OUT_FILES} & RESULTS["run"]
+    held_passed = len(held - RESULTS["failed"])
+    line = (
+        f"injection cases: {run} run, {passed} passed "
+        f"(held-out: {len(held)} run, {held_passed} passed)"
+    )
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     if reporter is None or capture is None:
@@ -233,21 +278,53 @@ def test_the_corpus_is_large_and_well_formed() -> None:
             assert any(piece in d["text"] or piece in d["title"] for d in case["documents"])
 
 
+def test_paraphrases_and_held_out_cases_share_no_keyword_with_the_patterns() -> None:
+    """At least 30 paraphrased cases and 10 held-out ones, in several languages, that no
+    instruction pattern matches: only the structural detector can catch them."""
+    assert len(PARAPHRASE_FILES) >= 30
+    assert len(HELD_OUT_FILES) >= 10
+    languages = {p.stem.split("-")[1] for p in PARAPHRASE_FILES + HELD_OUT_FILES}
+    assert {"en", "zh", "de", "fr", "es", "pt", "ja", "ko"} <= languages
+    for path in PARAPHRASE_FILES + HELD_OUT_FILES:
+        for piece in load(path)["injected"]:
+            visible = unicodedata.normalize("NFKC", sanitise_text(piece))
+            hit = PATTERNS.search(visible) or EXTRA_PATTERNS.search(visible)
+            assert hit is None, f"{path.stem}: pattern matches {hit.group()!r}"
+
+
+def _visible_sentences(piece: str) -> list[str]:
+    """The sentences of an injected piece a reader sees, of four words (or CJK characters)
+    or more."""
+    visible = sanitise_text(piece).strip(" -|｜")
+    return [
+        s
+        for s in split_sentences(visible)
+        if len(re.findall(r"[A-Za-z0-9]+|[^\x00-\x7f]", s)) >= 4 and not s.startswith("<<<")
+    ]
+
+
 @pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
 async def test_injection_case(path: Path, outcome: None, request: pytest.FixtureRequest) -> None:
     case = load(path)
     event = make_event(case)
     profile = profile_for(case)
 
-    # (a) hidden text never reaches a prompt
+    # (a) hidden text never reaches a prompt, nor does a visible injected sentence
     rendered = ground_event(event, 6000).render()
     for hidden in case["hidden"]:
         assert hidden not in rendered
+    for piece in case["injected"]:
+        for sentence in _visible_sentences(piece):
+            assert sentence not in rendered, f"injected sentence in the prompt: {sentence!r}"
 
     # (b) obedient models, then verification
-    for extra in ([], case["must_not_contain"] + case["injected"]):
+    runs: list[Callable[[ScriptedRequest], dict[str, Any]]] = [
+        lambda r: legacy_answer(naive_answer(r, [])),
+        lambda r: legacy_answer(naive_answer(r, case["must_not_contain"] + case["injected"])),
+        lambda r: cunning_answer(r, complied(case)),
+    ]
+    for responder in runs:
         log = CallLog()
-        responder = lambda r, e=extra: legacy_answer(naive_answer(r, e))  # noqa: E731
         with ScriptedLLMServer(responder=responder) as server:
             item = await analyser(chain(server, log=log), log).analyse(event, profile)
             # what deepdaily put in: the system prompt and the sources (later turns carry

@@ -4,9 +4,14 @@ Each of the event's canonical URLs becomes one :class:`GroundedSource`: the long
 its documents (``Document.text``, else ``summary``), passed through
 :func:`~deepdaily.text.sanitise.sanitise_text` (hidden markup and invisible characters
 removed) and :func:`~deepdaily.text.sanitise.redact_instructions` (sentences addressed to an
-AI replaced by ``[…]``), and loses its links: the model may only cite the source URLs listed in
+AI or the reader with a request or a promotion, in any wording (:mod:`deepdaily.text.directives`),
+replaced by ``[…]``), and loses its links: the model may only cite the source URLs listed in
 the fence headers, so a link in the text is nothing but bait (and tokens). Titles lose their
 instruction segments (:func:`~deepdaily.text.sanitise.clean_title`).
+
+:attr:`Grounding.redacted` lists every sentence removed from any document of the event, shown
+or not. The verifier refuses them as evidence (:meth:`Grounding.untrusted_passage`) and drops
+output that repeats or obeys them (:meth:`Grounding.obeys`).
 
 The texts must fit ``AnalysisSettings.max_source_tokens`` together with their fence headers.
 Trimming is *longest first*: the cap ``c`` is the largest for which ``sum(min(tokens_i, c))``
@@ -31,8 +36,14 @@ from dataclasses import dataclass, field, replace
 
 from deepdaily.errors import AnalysisError
 from deepdaily.models import Document, Event, content_id
-from deepdaily.text.sanitise import clean_title, redact_instructions, sanitise_text
-from deepdaily.text.sentences import normalise, trim_at_boundary
+from deepdaily.text.directives import obeys, rests_on
+from deepdaily.text.sanitise import (
+    clean_title,
+    redact_instructions,
+    sanitise_text,
+    split_title,
+)
+from deepdaily.text.sentences import trim_at_boundary
 from deepdaily.text.untrusted import strip_links
 
 __all__ = [
@@ -93,6 +104,8 @@ class Grounding:
     sources: list[GroundedSource]
     fence: str
     left_out: list[str] = field(default_factory=list)
+    # instruction sentences of the event's other documents and left-out sources
+    elsewhere: tuple[str, ...] = ()
 
     @property
     def urls(self) -> list[str]:
@@ -100,7 +113,23 @@ class Grounding:
 
     @property
     def redacted(self) -> list[str]:
-        return [sentence for s in self.sources for sentence in s.redacted]
+        """Every sentence removed as an instruction from any document of the event (the
+        sources shown, the sources left out, the other copies of a URL, every title and
+        summary), each once: none of them may support a claim or be repeated."""
+        found = [sentence for s in self.sources for sentence in s.redacted]
+        return list(dict.fromkeys([*found, *self.elsewhere]))
+
+    def untrusted_passage(self, passage: str) -> bool:
+        """Whether ``passage`` may not support a claim: it reads as an instruction, lies inside
+        a removed one or shares a run of six tokens with one
+        (:func:`~deepdaily.text.directives.rests_on`)."""
+        return rests_on(passage, self.redacted)
+
+    def obeys(self, sentence: str) -> bool:
+        """Whether a sentence of output repeats or obeys a removed instruction: its link, brand,
+        code, number, phrasing, promotion or ranking request
+        (:func:`~deepdaily.text.directives.obeys`)."""
+        return obeys(sentence, self.redacted, self.texts().values())
 
     def texts(self) -> dict[str, str]:
         """URL -> title and full text, the evidence a claim may quote."""
@@ -180,10 +209,8 @@ def ground_event(event: Event, max_tokens: int) -> Grounding:
         text, removed = _clean(doc.text or doc.summary)
         if not _has_body(text, doc.title or event.title):
             continue
-        title = fence_text(clean_title(doc.title or event.title))
-        title_removed = (
-            [] if title == normalise(doc.title or event.title) else [doc.title or event.title]
-        )
+        clean, title_removed = split_title(doc.title or event.title)
+        title = fence_text(clean)
         published = doc.published.date().isoformat() if doc.published else ""
         source = GroundedSource(
             number=0,
@@ -218,9 +245,28 @@ def ground_event(event: Event, max_tokens: int) -> Grounding:
             trimmed = True
         sources.append(replace(source, number=number, text=text, trimmed=trimmed))
     title = fence_text(clean_title(event.title))
+    shown = {sentence for s in sources for sentence in s.redacted}
+    elsewhere = tuple(s for s in _all_instructions(event) if s not in shown)
     return Grounding(
-        event_id=event.id, title=title, sources=sources, fence=fence, left_out=left_out
+        event_id=event.id,
+        title=title,
+        sources=sources,
+        fence=fence,
+        left_out=left_out,
+        elsewhere=elsewhere,
     )
+
+
+def _all_instructions(event: Event) -> list[str]:
+    """The instruction sentences of every document of ``event``: texts, summaries, titles."""
+    found: list[str] = []
+    for title in [event.title, *(d.title for d in event.documents)]:
+        found.extend(split_title(title)[1])
+    for doc in event.documents:
+        for body in (doc.text, doc.summary):
+            if body:
+                found.extend(redact_instructions(sanitise_text(body))[1])
+    return list(dict.fromkeys(found))
 
 
 def sanitise_event(event: Event) -> Event:
