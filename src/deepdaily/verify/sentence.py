@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from deepdaily.text.directives import obeys
 from deepdaily.text.facts import FactIndex, FactKind
 from deepdaily.text.sanitise import is_instruction
 from deepdaily.verify.claims import match_tokens
@@ -155,7 +156,10 @@ def sentence_problems(
     reasons: list[str] = []
     if is_instruction(sentence):
         reasons.append(INSTRUCTION)
-    elif evidence.redacted and echoes(sentence, evidence.redacted):
+    elif evidence.redacted and (
+        echoes(sentence, evidence.redacted)
+        or obeys(sentence, evidence.redacted, evidence.texts.values())
+    ):
         reasons.append(ECHO)
     if evidence.prompt and echoes(sentence, [evidence.prompt]):
         reasons.append(LEAK)
