@@ -352,10 +352,12 @@ def _direction_lie(sentences: list[tuple[str, str]], zh: bool) -> tuple[str, str
 class Liar:
     """A model that answers in the schema and lies (see the module docstring)."""
 
-    def __init__(self, *, redacted: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *, no_claims: tuple[str, ...] = (), redacted: dict[str, str] | None = None
+    ) -> None:
         self.lies: list[Lie] = []
+        self.no_claims = no_claims  # URL fragments of the events answered with claims: []
         self.redacted = redacted or {}  # URL -> an instruction the model saw despite redaction
-        self._events: list[str] = []
         self._answers: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
 
@@ -376,10 +378,8 @@ class Liar:
         with self._lock:
             if key in self._answers:  # a revision round: the liar repeats itself
                 return self._answers[key]
-            self._events.append(key)
-            nth = len(self._events)
         zh = chinese(request)
-        if nth == 2:
+        if any(part in s.url for s in found for part in self.no_claims):
             answer = self._no_claims(request, key, zh)
         else:
             answer = honest_analysis(request)

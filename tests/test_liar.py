@@ -109,6 +109,10 @@ def _days(tmp_path: Path) -> dict[str, tuple[Path, date, dict[str, str]]]:
     }
 
 
+# one selected event of each day gets an answer with claims: [] (a URL fragment of it)
+NO_CLAIMS = ("arxiv.org/abs/2602.07186", "story-1")
+
+
 @pytest.mark.parametrize(
     ("day", "lang"), [("real", "zh"), ("synthetic", "zh"), ("synthetic", "en")]
 )
@@ -116,7 +120,7 @@ def test_no_planted_lie_reaches_the_digest(tmp_path: Path, day: str, lang: str) 
     """Regression (issue 8): flipped directions, invented organisations, swapped units, number
     words, altered passages, ``claims: []`` and obeyed injections were all published."""
     source, when, redacted = _days(tmp_path)[day]
-    liar = Liar(redacted=redacted)
+    liar = Liar(no_claims=NO_CLAIMS, redacted=redacted)
     result = _run(tmp_path, source, when, liar, lang)
 
     tally = caught(liar.lies, result.path, _source_texts(source))

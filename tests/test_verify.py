@@ -127,6 +127,16 @@ def test_a_claim_that_says_more_than_its_passage_fails_even_if_the_source_has_it
     assert not check.ok and any("512" in reason for reason in check.reasons)
 
 
+def test_a_closing_full_stop_is_no_part_of_a_name() -> None:
+    """Regression: a claim copied with its full stop ("… for GLM-6.") failed against the
+    located passage, which ends before it: "GLM-6." is not a name of the passage."""
+    passage = "The model scores 77.8% on SWE-bench Verified, up from 64.2% for GLM-6."
+    texts = {URL: f"Title\n{passage} It ships today."}
+    check = check_claim(1, passage, passage, URL, texts)
+    assert check.ok, check.reasons
+    assert backing_problems(passage, [1], {1: check}) == []
+
+
 def test_too_short_a_passage_proves_nothing() -> None:
     check = check_claim(1, "Acme Labs", "Acme Labs", URL, {URL: TEXT})
     assert not check.ok and "too short" in check.reasons[0]

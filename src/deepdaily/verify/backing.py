@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 
 from deepdaily.text.agree import disagreements
 from deepdaily.text.facts import extract_facts
-from deepdaily.verify.claims import ClaimCheck
+from deepdaily.verify.claims import ClaimCheck, closed
 
 __all__ = ["NO_BACKING", "backing_problems", "opinion_reason"]
 
@@ -74,7 +74,7 @@ def backing_problems(
             passages.append(check.passage)
     if not passages and not judgement:
         return reasons or [NO_BACKING]
-    found = disagreements(sentence, "\n".join(passages))
+    found = disagreements(closed(sentence), "\n".join(passages))
     if judgement:
         found = [r for r in found if not opinion_reason(r, sentence)]
     if found and not passages and not reasons:

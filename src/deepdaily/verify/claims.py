@@ -35,6 +35,7 @@ __all__ = [
     "MIN_PASSAGE_TOKENS",
     "ClaimCheck",
     "check_claim",
+    "closed",
     "match_tokens",
     "repeats_redacted",
 ]
@@ -52,6 +53,12 @@ def match_tokens(text: str) -> list[str]:
     """The normalised tokens of ``text``: NFKC, case-folded, Latin runs and CJK characters."""
     normal = unicodedata.normalize("NFKC", text)
     return [m.group().casefold() for m in _TOKEN_RE.finditer(normal)]
+
+
+def closed(text: str) -> str:
+    """``text`` without the punctuation that closes it, which states no fact (and would
+    otherwise stick to a last name such as ``GLM-6.``)."""
+    return text.rstrip().rstrip(".。!！?？;；…").rstrip()
 
 
 def repeats_redacted(passage: str, redacted: Sequence[str]) -> bool:
@@ -125,6 +132,6 @@ def check_claim(
     if is_instruction(located.text) or repeats_redacted(located.text, redacted):
         check.fail("the passage is an instruction found in a source, never evidence")
         return check
-    for reason in disagreements(check.text, located.text):
+    for reason in disagreements(closed(check.text), located.text):
         check.fail(reason)
     return check
