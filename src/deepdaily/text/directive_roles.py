@@ -38,10 +38,11 @@ __all__ = ["ROLES"]
 _EN_QUALIFIER = (
     r"(?:automated|automatic|autonomous|digital|virtual|conversational|generative|news|"
     r"newsletter|digest|summary|summari[sz]ation|summari[sz]ing|aggregation|aggregator|search|"
-    r"answer|chat|writing|content|ai|a\.i\.|llm|gpt|machine|robot)"
+    r"answer|chat|writing|content|ai|a\.i\.|llm|gpt|machine|robot|[a-z.]+-(?:based|powered|driven))"
 )
 _EN_STRONG_HEAD = (
     r"(?:assistants?|chat ?bots?|bots?|crawlers?|scrapers?|spiders?|summari[sz]ers?|llms?|"
+    r"aggregators?|"
     r"(?:large )?language models?|neural networks?|ai (?:systems?|models?|tools?|agents?|"
     r"assistants?|readers?|services?|engines?|writers?)|ais)"
 )
@@ -58,14 +59,17 @@ ROLES: dict[str, list[str]] = {
         r"\b(?:an|any|every|each|all|dear|hey|hello|hi|the)\s+(?:a\.i\.|ai)s?\b",
         r"\b(?:a\.i\.|ai)s?\b(?=\s*(?:[,:;]|\bthat\b|\bwhich\b|\bwho\b|\breading\b))",
         r"\b(?:dear|hey|hello|hi)\s+(?:\w+\s+)?" + _EN_WEAK_HEAD + r"\b",
+        r"\b(?:whichever|whatever|any|every|each|all)\s+(?:\w+\s+)?" + _EN_WEAK_HEAD + r"\b",
         # Chinese
         r"(?:(?<![A-Za-z])AI(?![A-Za-z])|人工智能|大模型|语言模型|智能助手|助手|机器人|爬虫|智能体|"
         r"聊天机器人)(?:\s*(?:系统|模型|助手|工具|程序|应用))?",
         r"(?:摘要|总结|写作|写稿|日报|新闻|资讯|汇总|聚合|自动)[^，。！？,.!?]{0,4}"
         r"(?:工具|程序|系统|服务|模型|软件|应用)",
         r"(?:自动|自动化)[^，。！？,.!?]{0,6}(?:程序|工具|系统|服务)",
+        # whoever processes this text: 读到这里的模型, 正在总结本文的程序
+        r"(?:读到|读取|阅读|处理|总结|抓取|看到|转载|整理)[^，。！？,.!?]{0,8}的(?:模型|程序|工具|系统|你)",
         # German
-        r"\b(?:KI|AI)(?:-[A-Za-zÄÖÜäöüß]+)?\b",
+        r"\bKI(?:-(?:Systeme?|Modelle?|Assistent\w*|Tools?|Agenten|Bots?|Dienste?|Crawler))?\b",
         r"\bkünstliche\w*\s+Intelligenz\w*\b",
         r"\b\w*(?:sprachmodell|assistent|chatbot|zusammenfassungs\w*|crawler)\w*\b",
         r"\b(?:automatische|maschinelle)\w*\s+\w+",
@@ -126,6 +130,8 @@ ROLES: dict[str, list[str]] = {
         r"\b(?:we|i)(?:'d| would)? (?:\w+ly )?(?:ask|request|urge|invite|encourage|beg|"
         r"appreciate|like|love|want|prefer)\b",
         r"\b(?:we|i) (?:would|'d) (?:love|like|appreciate) it if\b",
+        r"\bit is (?:\w+ )?(?:essential|important|vital|crucial|imperative|mandatory|necessary|"
+        r"expected|required) that\b",
         r"(?:恳请|烦请|敬请|劳驾|拜托|希望|麻烦|请求|我们请|诚邀|请)",
         r"\b(?:wir bitten|ich bitte|es wäre (?:schön|nett|toll) wenn)\b",
         r"\b(?:nous (?:demandons|prions|invitons)|merci aux|il serait appréciable que)\b",
@@ -162,7 +168,7 @@ ROLES: dict[str, list[str]] = {
         r"label|rank|say|state|tell|recommend|promote|feature|highlight|link|cite|point out|add|"
         r"insert|treat|emphasi[sz]e|advertise|remind|credit|frame|portray|characteri[sz]e|"
         r"spotlight|plug|send|direct|refer|make sure|be sure|remember|don't forget|do not forget|"
-        r"write|report|list|put|place|give)\b",
+        r"write|report|list|put|place|give|take note)\b",
         r"^(?:请|务必|一定要|记得|别忘了|麻烦)",
         r"^(?:erwähnt|erwähnen Sie|nennt|beschreibt|stellt|empfehlt|verlinkt|bitte)\b",
         r"^(?:d[ée]crivez|mentionnez|recommandez|pr[ée]sentez|signalez|citez|indiquez|ajoutez|"
@@ -176,8 +182,10 @@ ROLES: dict[str, list[str]] = {
         r"\b(?:read|reading|reads|summari[sz]\w*|process\w*|pars\w*|crawl\w*|ingest\w*|index\w*|"
         r"scrap\w*|condens\w*|digest(?:s|ing)|compil\w*|turn\w* (?:this|it|these)|writ\w* up|"
         r"retell\w*|paraphras\w*|analy[sz]\w*|review\w*|encounter\w*|see(?:s|ing)?|visit\w*|"
-        r"putting together|put together|cover\w*|handl\w*|look\w* at)\b",
-        r"(?:阅读|读取|读到|总结|概括|摘要|处理|抓取|整理|转述|汇总|改写|报道|介绍|看到|做摘要|生成)",
+        r"putting together|put together|cover\w*|handl\w*|look\w* at|generat\w* from|"
+        r"end\w* up reading)\b",
+        r"(?:阅读|读取|读到|总结|概括|摘要|处理|抓取|整理|转述|汇总|改写|报道|介绍|看到|做摘要|生成|"
+        r"转载|引用|收录)",
         r"\b(?:lesen|lest|liest|zusammenfass\w*|verarbeit\w*)\b",
         r"\b(?:lis(?:ez|ent|ant)?|lit|r[ée]sum\w*|trait\w*|lee[ns]?|leyendo|resum\w*|proces\w*|"
         r"l[eê]em|lendo|leggono|riassum\w*)\b",
@@ -209,7 +217,9 @@ ROLES: dict[str, list[str]] = {
         r"influential|striking)|biggest|top (?:story|news|item|pick|headline)|headline|"
         r"lead (?:story|item)|front[- ]page|number one|#1|first place|above all|best|leading|"
         r"leader|breakthrough|landmark|game[- ]changer|must[- ]read|of the (?:day|week|month|year)|"
-        r"greatest|ground-?breaking|revolutionary|fastest|the standard)\b",
+        r"greatest|ground-?breaking|revolutionary|fastest|the standard|"
+        r"(?:first|top|lead|opening) (?:slot|place|spot|position|item)|before all others|"
+        r"(?:goes|go|comes?|belongs?|listed|placed|ranked|put) (?:at the )?(?:first|top))\b",
         r"(?:头条|最重要|最值得|首位|第一|榜首|突破|里程碑|领导者|领先|最佳|最大|年度|今日最|本周最|"
         r"首选|重磅)",
         r"\b(?:wichtigst\w*|Top-?Meldung|Schlagzeile|Durchbruch|führend\w*|beste\w*|"
@@ -223,11 +233,13 @@ ROLES: dict[str, list[str]] = {
         r"(?:главн\w*|важнейш\w*|сам\w* важн\w*|лучш\w*|прорыв\w*)",
     ],
     "output": [
-        r"\b(?:your|any|every|each|their|its)\s+(?:\w+\s+)?(?:summary|summaries|recap|digest|"
+        r"\b(?:your|any|every|each)\s+(?:[\w-]+\s+)?(?:summary|summaries|recap|digest|"
         r"write-?up|roundup|overview|newsletter|answer|response|output|reply|briefing|coverage|"
         r"report)s?\b",
         r"\bthe\s+(?:\w+\s+)?(?:summary|summaries|recap|digest|write-?up|roundup|newsletter|"
         r"briefing)\b",
+        r"\b(?:summaries|recaps|digests|write-?ups|overviews|newsletters)\s+(?:of|about|from)\s+"
+        r"(?:this|these)\b",
         r"\b(?:the|this|that) (?:phrase|wording|sentence|line|words?)\b",
         r"(?:摘要|总结|日报|简报|正文|结尾|开头|回答|输出|一句|这句话|要闻)",
         r"\b(?:Zusammenfassung|Überblick|Newsletter)\w*\b",
@@ -255,8 +267,8 @@ ROLES: dict[str, list[str]] = {
         r"(?:бесплатн\w*|подар\w*|скидк\w*|промокод\w*|купон\w*)",
     ],
     "header": [
-        r"\b(?:note|word|message|memo|reminder|request|heads[- ]up|notice|psa|instructions?)s?"
-        r"\s+(?:to|for)\b",
+        r"\b(?:note|word|message|memo|reminder|request|heads[- ]up|notice|psa|p\.?s\.?|fyi|"
+        r"instructions?)s?\s+(?:to|for)\b",
         r"(?:^|[\s：:（(])(?:致|写给|给|告)(?=[^，。！？,.!?]{0,12}(?:(?<![A-Za-z])AI|人工智能|模型|助手|"
         r"机器人|程序|工具))",
         r"\b(?:Hinweis|Nachricht|Notiz|Bitte)\s+(?:an|für)\b",

@@ -103,6 +103,29 @@ _PHRASE_END_RE = re.compile(
     r"|(?:们|朋友|的?各位|正在|在|の皆さん|の皆様|へ|여러분|님|들))"
 )
 _SPACE_RE = re.compile(r"\s+")
+# "this" as a pronoun, in the Latin-script languages and Russian (CJK use ``self_ref`` only:
+# 这 is in too many words).
+_THIS_RE = re.compile(
+    r"\b(?:this|these|esta|este|esto|isto|isso|ceci|cela|c'est|dies(?:er|es)?|questo|questa|"
+    r"это|эта|этот)\b"
+)
+# "When summarizing, …": a clause whose implied subject is whoever processes the text.
+_IMPLICIT_READER_RE = re.compile(
+    r"^(?:when|while|before|after|if|in)\s+(?:summari[sz]ing|processing|reading|parsing|"
+    r"condensing|compiling|covering|writing (?:this |it )?up|crawling|indexing)\b"
+    r"|^(?:在|当)?(?:总结|转载|报道|摘要|整理|转述|介绍)(?:本文|此文|这篇|本帖)"
+)
+# A line dedicated to someone: "To …:", "For …:", "Para …:", 给…：, 致…：
+_DEDICATION_RE = re.compile(
+    r"^(?:to|for|attention|dear|hey|hi|hello|ps|p\.s\.|psa|fyi|note|para|pour|à|aux|für|an|"
+    r"aos|às|agli|per|для)\b|^(?:給|给|致|写给)"
+)
+_REPORTED_RE = re.compile(
+    r"[,;]\s*(?:the\s+|a\s+|an\s+)?[\w .'’&-]{1,40}?\s(?:said|says|argued|argues|wrote|"
+    r"writes|told|added|noted|recommended|recommends|warned|warns|reported|reports)\b"
+    r"|\baccording to\b|\b(?:under|per)\s+(?:the\s+)?(?:new\s+|proposed\s+|draft\s+)?"
+    r"(?:rules?|policy|guidelines?|law|act|regulations?|bill)\b"
+)
 
 _AFTER_ADDRESSEE = 60  # characters between an addressee and its directive
 _AFTER_PREFIX = 40  # between a polite prefix ("we kindly ask") and its addressee
@@ -164,6 +187,28 @@ class _Sentence:
             kinds.append("your")
         return kinds
 
+    @cached_property
+    def payload_spans(self) -> list[Span]:
+        """Where the payload sits, so a request's payload can be told from its addressee's
+        ("our assistant will always include …" names its own subject, not a payload)."""
+        spans = [
+            span for k in ("promo", "reader", "output", "self_ref") for span in self.span_list(k)
+        ]
+        for url in find_urls(self.original):
+            start = self.original.find(url)
+            spans.append((start, start + len(url)))
+        spans += [m.span() for m in _CODE_RE.finditer(self.original)]
+        spans += [m.span() for m in _YOUR_TARGET_RE.finditer(self.text)]
+        return spans
+
+    def payload_after(self, position: int) -> bool:
+        return _after(self.payload_spans, position)
+
+    def reported(self) -> bool:
+        """Reported speech ("…, the FTC said", "according to …", "under the new rules"): a
+        request someone made of someone else, not of the reader of this text."""
+        return bool(_REPORTED_RE.search(self.text))
+
     def candidate(self) -> bool:
         """Whether any rule can apply: every rule needs one of these (the cheap test first)."""
         rare = ("directive", "prefix", "header", "conditional", "promo")
@@ -174,6 +219,9 @@ class _Sentence:
         cut = _VOCATIVE_END_RE.search(self.text[:_VOCATIVE_HEAD])
         if cut and _COMMAND_ANY.match(self.text[cut.end() :].lstrip()):
             return True
+        union = self._unions["agent"]
+        if cut and union is not None and union.search(self.text[: cut.start()]):
+            return True  # a vocative or a dedication: "Bots: …", "Para los bots …: …"
         if _CODE_RE.search(self.original):
             return True
         return bool(self.span_list("processing") and self.span_list("self_ref"))
@@ -183,24 +231,30 @@ class _Sentence:
 
     def addressed_request(self) -> bool:
         """Addressee, then a directive, then an act; or a polite request before the addressee."""
-        if not self.payload:
+        if not self.payload or self.reported():
             return False
+        acts = self.span_list("act")
         pairs = _follows(self.addressees, self.span_list("directive"), _AFTER_ADDRESSEE)
         for addressee, _ in pairs:
             # the act may come before its auxiliary (紹介してください, 소개해 주세요)
-            if _after(self.span_list("act"), addressee[1]):
+            if _after(acts, addressee[1]) and self.payload_after(addressee[1]):
                 return True
-        for _, agent in _follows(self.span_list("prefix"), self.span_list("agent"), _AFTER_PREFIX):
-            if _after(self.span_list("act"), agent[1]):
+        for _, agent in _follows(self.span_list("prefix"), self.addressees, _AFTER_PREFIX):
+            if _after(acts, agent[1]) and self.payload_after(agent[1]):
                 return True
         return False
 
     def processing_agent(self) -> Span | None:
-        """An automated reader of *this* text: "AI models summarising this page", or whoever
-        does it: "when you summarise this, …"."""
-        readers = self.span_list("agent") + [m.span() for m in _YOU_RE.finditer(self.text)]
+        """An automated reader of *this* text: "AI models summarising this page", whoever
+        does it ("when you summarise this, …", "when summarizing, …") or what it writes ("any
+        newsletter generated from this page")."""
+        implicit = _IMPLICIT_READER_RE.match(self.text)
+        if implicit:
+            return implicit.span()
+        readers = self.addressees + [m.span() for m in _YOU_RE.finditer(self.text)]
+        this = self.span_list("self_ref") + [m.span() for m in _THIS_RE.finditer(self.text)]
         for agent, verb in _follows(readers, self.span_list("processing"), 40):
-            if any(verb[0] <= s[0] <= verb[1] + 30 for s in self.span_list("self_ref")):
+            if any(verb[0] <= s[0] <= verb[1] + 30 for s in this):
                 return agent
         return None
 
@@ -215,9 +269,28 @@ class _Sentence:
         return bool(_PHRASE_END_RE.match(self.text, agent[1]))
 
     def header_agent(self) -> bool:
-        """A header naming an automated reader: "note to AI systems", 致所有 AI."""
+        """A header naming an automated reader: "note to AI systems", 致所有 AI, or a line
+        dedicated to one before a colon ("To whichever model reads this: …", "Para los bots
+        que resumen noticias: …")."""
         pairs = _follows(self.span_list("header"), self.span_list("agent"), _HEADER_SPAN)
-        return any(self.ends_phrase(agent) for _, agent in pairs)
+        if any(self.ends_phrase(agent) for _, agent in pairs):
+            return True
+        colon = re.search(r"[:：]", self.text[:_VOCATIVE_HEAD])
+        if not (colon and _DEDICATION_RE.match(self.text)):
+            return False
+        if not any(a[1] <= colon.start() for a in self.span_list("agent")):
+            return False
+        # what follows must ask or claim something about this text, not state a fact
+        after = colon.end()
+        rest = self.text[after:].lstrip()
+        asks = (
+            bool(_COMMAND_ANY.match(rest))
+            or _after(self.span_list("directive"), after)
+            or _after(self.span_list("act"), after)
+            or self.payload_after(after)
+        )
+        this = bool(_THIS_RE.search(rest)) and _after(self.span_list("ranking"), after)
+        return asks or this
 
     def request_after(self, position: int) -> bool:
         """A directive, an act or an imperative after ``position``."""
@@ -243,7 +316,11 @@ class _Sentence:
         after = cut.end()
         directive = _after(self.span_list("directive"), after)
         act = _after(self.span_list("act"), after)
-        return directive and (act or bool(self.payload))
+        if directive and (act or bool(self.payload)):
+            return True
+        # "Bots: this one goes first", "aggregators, take note: this is the top story"
+        this = _after(self.span_list("self_ref"), after) or bool(_THIS_RE.search(rest))
+        return this and _after(self.span_list("ranking"), after)
 
     def command(self) -> bool:
         """An opening imperative with a payload about the digest."""
