@@ -96,6 +96,10 @@ AGREE = [
     ("苹果可能将部分功能推到 iOS 26.5", "Apple may now push some features to iOS 26.5."),
     ("苹果计划发布新模型", "苹果计划在 3 月发布新模型。"),
     ("It adds a status and fixes a bug", "It adds a status, and it does not change the API."),
+    # a word opening a sentence is no name unless it is hardly a word at all
+    ("Reproduce the key results on your own workload", "The results hold on the benchmark."),
+    ("Checkable releases", "Each release is checked."),
+    ("Quantized weights run faster", "The weights run faster after quantisation."),
 ]  # fmt: skip
 
 
@@ -137,6 +141,7 @@ DISAGREE = [
     ("百度发布了文心", "Google released Gemini.", "“百度”"),
     ("华为发布了新模型", "小米发布了新模型。", "“华为”"),
     ("Anthropic's Claude leads", "OpenAI's ChatGPT leads.", "“Anthropic”", "“Claude”"),
+    ("Cerebras says it will ship", "The vendor says it will ship.", "“Cerebras”"),
     # dates as dates (issue: "11 February" never supports "11 名工程师")
     ("公司有 11 名工程师", "The team was formed on 11 February.", "“11 名”", "a date"),
     ("the team has 11 engineers", "The team was formed on 11 February.", "“11”", "a date"),

@@ -9,10 +9,12 @@ opening a sentence or ``英伟达``):
   ``mitchellh/vouch``: names, not URLs), a mixed-case word (``vLLM``, ``xAI``, ``OpenAI``), an
   acronym (``NASA``, ``BofA``; not generic ones such as ``AI``, ``GPU``, ``API``, nor a
   shouted common word), and a capitalised word that does not open a sentence, or that opens
-  one but is no common English word (:func:`deepdaily.text.words.is_common`). In a headline
-  written in title case only uncommon capitalised words count. Consecutive capitalised words,
-  joined by ``of``, ``for``, ``de``, ``&`` or ``the`` inside, are one name (``Bank of
-  America``, ``Help Net Security``); a possessive ``'s`` and a lower-case suffix such as
+  one but is hardly an English word (:func:`deepdaily.text.words.is_rare`: "Anthropic says"),
+  not built like one ("Checkable", "Quantized") and not followed by an object (a verb:
+  "Quantize the weights"). In a headline written in
+  title case capitalised words count only as they would opening a sentence. Consecutive
+  capitalised words, joined by ``of``, ``for``, ``de``, ``&`` or ``the`` inside, are one name
+  (``Bank of America``, ``Help Net Security``); a possessive ``'s`` and a lower-case suffix such as
   ``-based`` are not part of it (``Apple's Gemini-based Siri`` names ``Apple``, ``Gemini``,
   ``Siri``). Number-like tokens (``355B``, ``20x``, ``80GB``) are numbers, not names.
 - **Chinese script**: the words :func:`deepdaily.text.words.segment` tags as proper nouns
@@ -38,7 +40,7 @@ from typing import Literal
 
 from deepdaily.text.entities import GAZETTEER, Entity, mentions
 from deepdaily.text.normal import has_cjk
-from deepdaily.text.words import FUNCTION_WORDS, is_common, segment
+from deepdaily.text.words import FUNCTION_WORDS, is_common, is_rare, segment
 
 __all__ = ["Name", "find_names", "name_in"]
 
@@ -79,6 +81,16 @@ _TIME_WORDS = frozenset({
     "December"
 })  # fmt: skip
 _SENTENCE_OPENERS = ".!?。！？:：;；\n•*·"
+# Endings of words derived from ordinary ones ("Checkable", "Quantized", "Reproducible").
+_DERIVED_RE = re.compile(
+    r"^[A-Z][a-z]{2,}(?:able|ible|ing|ed|ly|ness|ment|tion|sion|ity|i[sz]e[sd]?|ful|less|ous|"
+    r"ive|ers?|est)$"
+)
+# After a verb in the imperative ("Quantize the weights", "Fine-tune your model"), not a name.
+_OBJECT_AFTER_RE = re.compile(
+    r"\s+(?:the|a|an|your|our|their|its|this|these|those|each|every|all|any|some|both|it|them)\b",
+    re.IGNORECASE,
+)
 _ZH_NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
 
 
@@ -145,7 +157,9 @@ def _kind(token: str, text: str, start: int, title_case: bool) -> str:
             return "name" if not is_common(token) else ""
         return ""
     if title_case or _opens_sentence(text, start):
-        return "capital" if not is_common(token) else "opener"
+        rare = is_rare(token) and not _DERIVED_RE.search(token)
+        rare = rare and not _OBJECT_AFTER_RE.match(text, start + len(token))
+        return "capital" if rare else "opener"
     return "capital"
 
 

@@ -5,7 +5,9 @@
   modal verb is about.
 - :func:`is_common`: whether an English word is common vocabulary (a function word, or a
   Zipf frequency of at least 4.0 in :mod:`wordfreq`'s English list: "researchers", "bank",
-  "apple"), so that a capitalised word opening a sentence is not taken for a name.
+  "apple"); :func:`is_rare`: whether it is hardly a word at all (under 3.0), so that only
+  such a word opening a sentence is taken for a name ("Anthropic says", not "Reproduce the
+  results").
 - :func:`segment`: Chinese text cut into words with their part of speech by :mod:`jieba`
   (``nr`` person, ``ns`` place, ``nt`` organisation, ``nz`` other proper noun, ``m`` numeral,
   ``eng`` Latin...), the gazetteer's Chinese names added as organisations.
@@ -20,7 +22,7 @@ import logging
 import threading
 from functools import lru_cache
 
-__all__ = ["FUNCTION_WORDS", "is_common", "segment"]
+__all__ = ["FUNCTION_WORDS", "is_common", "is_rare", "segment"]
 
 FUNCTION_WORDS = frozenset({
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "it's", "they", "them",
@@ -45,6 +47,7 @@ FUNCTION_WORDS = frozenset({
 })  # fmt: skip
 
 _ZIPF_COMMON = 4.0
+_ZIPF_RARE = 3.0
 _lock = threading.Lock()
 
 
@@ -59,6 +62,20 @@ def is_common(word: str) -> bool:
     except ImportError:  # pragma: no cover - a declared dependency
         return False
     return bool(zipf_frequency(lower, "en") >= _ZIPF_COMMON)
+
+
+@lru_cache(maxsize=32768)
+def is_rare(word: str) -> bool:
+    """Whether ``word`` is hardly an English word at all (a Zipf frequency under 3.0:
+    "Anthropic", "Cerebras", "Zappi"; not "reproduce", "bloomberg" or "pin")."""
+    lower = word.casefold()
+    if lower in FUNCTION_WORDS:
+        return False
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - a declared dependency
+        return True
+    return bool(zipf_frequency(lower, "en") < _ZIPF_RARE)
 
 
 def _jieba_ready() -> object:
