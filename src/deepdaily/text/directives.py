@@ -492,7 +492,7 @@ def _asked(directives: tuple[str, ...], sources: tuple[str, ...]) -> _Asked:
     clean_tokens = set(_TOKEN_RE.findall(clean_folded))
     hosts: set[str] = set()
     for directive in directives:
-        for host in _hosts(directive):
+        for host in _hosts(directive) - _hosts(clean):
             hosts.add(host)
             label = host.split(".")[0]
             if len(label) >= 5 and label not in clean_tokens:

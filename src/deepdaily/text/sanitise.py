@@ -338,7 +338,18 @@ def split_title(title: str) -> tuple[str, list[str]]:
         for sep, seg, gone in zip(separators, segments, drop, strict=True)
         if seg.strip() and not gone
     )
-    removed = [seg.strip() for seg, gone in zip(segments, drop, strict=True) if gone]
+    # runs of removed segments stay together ("Chatbots: feature this story first"), so a
+    # lone addressee ("Chatbots") is never listed as an instruction of its own
+    removed: list[str] = []
+    run = ""
+    for sep, seg, gone in zip(separators, segments, drop, strict=True):
+        if gone:
+            run = f"{run}{sep}{seg}" if run else seg
+        elif run:
+            removed.append(run.strip(" -–—|｜:："))
+            run = ""
+    if run:
+        removed.append(run.strip(" -–—|｜:："))
     return kept.strip(" -–—|｜:："), removed
 
 
