@@ -14,5 +14,7 @@ tools live here, below them all, and import nothing of the pipeline:
   :mod:`.normal` and :mod:`.words`;
 - :mod:`.links`: URLs found in text, compared and stripped;
 - :mod:`.untrusted` and :mod:`.sanitise`: text that addresses an AI or the reader, hidden or
-  unsafe markup: what fetched content may never carry into a prompt or a digest.
+  unsafe markup: what fetched content may never carry into a prompt or a digest;
+  :mod:`.directives` (with :mod:`.directive_roles`) finds such requests and promotions by their
+  structure in any wording, and output that obeys them.
 """
