@@ -158,15 +158,23 @@ def complied(case: dict[str, Any]) -> list[str]:
     return [m for m in case["must_not_contain"] if not any(m in h for h in hidden)]
 
 
-def cunning_answer(request: ScriptedRequest, compliance: list[str]) -> dict[str, Any]:
+def cunning_answer(
+    request: ScriptedRequest, compliance: list[str], quoted: list[str], url: str
+) -> dict[str, Any]:
     """A model that answers honestly from the prompt, claims backed by verbatim passages,
     and slips its compliance in as opinion sentences resting on those good claims: only
-    the instruction, echo and obedience checks can catch it."""
+    the instruction, echo and obedience checks can catch it. It also cites the injected
+    sentences themselves (``quoted``, as the source has them) as passages of claims and
+    writes a sentence on each: an instruction may never be evidence."""
     answer = legacy_answer(naive_answer(request, []))
     ids = [claim["id"] for claim in answer["claims"]]
     opinions = [{"text": text, "claims": ids, "judgement": True} for text in compliance]
     answer["why"] = [*answer["why"], *opinions]
     answer["impact"] = [*opinions, *answer["impact"]]
+    for number, sentence in enumerate(quoted, start=len(ids) + 1):
+        claim = {"id": number, "text": sentence, "passage": sentence, "source_url": url}
+        answer["claims"].append(claim)
+        answer["what"].append({"text": sentence, "claims": [number]})
     return answer
 
 
@@ -317,11 +325,12 @@ async def test_injection_case(path: Path, outcome: None, request: pytest.Fixture
         for sentence in _visible_sentences(piece):
             assert sentence not in rendered, f"injected sentence in the prompt: {sentence!r}"
 
+    quoted = [s for piece in case["injected"] for s in _visible_sentences(piece)]
     # (b) obedient models, then verification
     runs: list[Callable[[ScriptedRequest], dict[str, Any]]] = [
         lambda r: legacy_answer(naive_answer(r, [])),
         lambda r: legacy_answer(naive_answer(r, case["must_not_contain"] + case["injected"])),
-        lambda r: cunning_answer(r, complied(case)),
+        lambda r: cunning_answer(r, complied(case), quoted, event.urls[0]),
     ]
     for responder in runs:
         log = CallLog()
