@@ -351,3 +351,13 @@ def test_each_reason_starts_with_what_it_is_about() -> None:
             assert start is not None, reason
             seen.add(start)
     assert seen == set(REASON_STARTS)
+
+
+def test_hui_states_a_consequence_not_a_plan() -> None:
+    """Regression: 会 before a verb was read as a plan, so an honest translation of a general
+    statement ("upgrades invalidate them" → 升级会让快照失效) was rejected; 将会 is still one."""
+    assert disagreements("升级会让快照失效。", "Upgrades invalidate the snapshots.") == []
+    reasons = disagreements(
+        "该公司将会在三月发布新模型。", "The company released the new model in March."
+    )
+    assert reasons and reasons[0].startswith("plan")

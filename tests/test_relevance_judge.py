@@ -368,3 +368,36 @@ def test_a_run_with_an_llm_merges_the_judgement_into_its_selection(
         again = run(off)
         assert len([r for r in server.requests if "<<<CANDIDATE 1 " in r.prompt]) == 1
         assert not any("LLM relevance" in s.reason for s in again.selections)
+
+
+def test_a_schema_invalid_judgement_goes_to_the_next_provider(tmp_path: Path) -> None:
+    """Regression: a relevance answer that was JSON but not the schema was ignored without
+    asking the chain's next provider, and never counted against the first."""
+    events = [KERNELS, COMPILER]
+    bad = {"verdicts": "all relevant"}
+    good = {"judgements": [{"event": 1, "relevance": 1.0, "reason": "on topic"}]}
+    with ScriptedLLMServer([bad] * 4) as first, ScriptedLLMServer([good]) as second:
+        settings = settings_for(first, tmp_path)
+        entries = [
+            {**settings.llm[0].model_dump(), "name": "first"},
+            {**settings.llm[0].model_dump(), "name": "second", "base_url": second.openai_url},
+        ]
+        settings = settings.model_copy(
+            update={"llm": [type(settings.llm[0]).model_validate(e) for e in entries]}
+        )
+        log = CallLog.for_settings(settings)
+
+        async def go(store: Store) -> dict[str, Boost]:
+            provider, why = build_chain(settings, environ={}, log=log, store=store, backoff=0.0)
+            assert provider is not None, why
+            try:
+                return await judge_relevance(provider, events, PROFILE, totals=totals(events))
+            finally:
+                await provider.aclose()
+
+        with Store(settings.store.resolved_url()) as store:
+            boosts = asyncio.run(go(store))
+        assert second.requests and first.requests
+    assert set(boosts) == {"ev-compiler"}  # event 1 in event-id order, from the second provider
+    summary = log.summary()["providers"]
+    assert summary["first"]["failures"] >= 1 and "schema-invalid" in str(summary["first"])

@@ -44,7 +44,7 @@ from deepdaily.text.sanitise import (
     split_title,
 )
 from deepdaily.text.sentences import trim_at_boundary
-from deepdaily.text.untrusted import strip_links
+from deepdaily.text.untrusted import fence_text, strip_links
 
 __all__ = [
     "MIN_SOURCE_TOKENS",
@@ -53,7 +53,6 @@ __all__ = [
     "GroundedSource",
     "Grounding",
     "estimate_tokens",
-    "fence_text",
     "ground_event",
     "sanitise_event",
 ]
@@ -65,7 +64,6 @@ MIN_SOURCE_TOKENS = 120
 """No source is trimmed below this; sources are left out instead."""
 
 _WIDE_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-_FENCE_RE = re.compile(r"<{3,}|>{3,}")
 
 
 def estimate_tokens(text: str) -> int:
@@ -142,11 +140,6 @@ class Grounding:
     @property
     def tokens(self) -> int:
         return estimate_tokens(self.render())
-
-
-def fence_text(text: str) -> str:
-    """``text`` that cannot open or close a fence (runs of ``<``/``>`` become guillemets)."""
-    return _FENCE_RE.sub(lambda m: "«" if m.group()[0] == "<" else "»", text)
 
 
 def _header(source: GroundedSource, fence: str) -> str:

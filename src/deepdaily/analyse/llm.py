@@ -44,7 +44,6 @@ from typing import Any
 from deepdaily.analyse.base import Analyser
 from deepdaily.analyse.grounding import (
     EmptyGrounding,
-    fence_text,
     ground_event,
     sanitise_event,
 )
@@ -67,6 +66,7 @@ from deepdaily.analyse.providers.cache import CachingProvider
 from deepdaily.analyse.providers.calllog import CallLog
 from deepdaily.config.settings import AnalysisSettings, Profile
 from deepdaily.models import DigestItem, Event, Synthesis
+from deepdaily.text.untrusted import fence_text
 from deepdaily.verify.analysis import Checked, check_analysis
 from deepdaily.verify.answer import EventAnalysis, SynthesisAnswer
 from deepdaily.verify.item import evidence_for, verify_item

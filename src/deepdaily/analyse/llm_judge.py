@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from deepdaily.analyse.grounding import fence_text
 from deepdaily.analyse.llm_ask import BudgetTight, JsonAsker
 from deepdaily.analyse.prompts import Prompts
 from deepdaily.analyse.providers.base import (
@@ -27,7 +26,9 @@ from deepdaily.analyse.providers.base import (
     Provider,
     ProviderError,
 )
+from deepdaily.analyse.providers.usable import AnswerCheck
 from deepdaily.models import content_id
+from deepdaily.text.untrusted import fence_text
 from deepdaily.verify.analysis import Checked
 from deepdaily.verify.answer import EntailmentAnswer
 from deepdaily.verify.report import VerificationReport
@@ -46,15 +47,22 @@ class SecondOpinion:
 
 
 class _Member:
-    """One member of a chain (through its cache), asked by name."""
+    """One member of a chain (through its cache), asked by name. The caller's answer check
+    goes through, so an unusable second opinion counts against that member's breaker."""
+
+    checks_answers = True
 
     def __init__(self, chain: Provider, name: str, model: str) -> None:
         self.chain = chain
         self.name = name
         self.model = model
 
-    async def complete(self, request: ChatRequest) -> ChatResponse:
-        return await self.chain.complete(request, only=self.name)  # type: ignore[call-arg]
+    async def complete(
+        self, request: ChatRequest, *, check: AnswerCheck | None = None
+    ) -> ChatResponse:
+        return await self.chain.complete(  # type: ignore[call-arg]
+            request, only=self.name, check=check
+        )
 
 
 def _names(provider: Provider) -> set[str]:

@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from deepdaily.analyse.grounding import fence_text
 from deepdaily.analyse.prompts import Prompts
 from deepdaily.models import Claim, DigestItem, Synthesis, Trend, WatchItem, content_id
 from deepdaily.text.agree import Located
 from deepdaily.text.links import strip_urls
 from deepdaily.text.sanitise import is_instruction, strip_markup
+from deepdaily.text.untrusted import fence_text
 from deepdaily.verify.analysis import Checked, SentenceCheck, check_text
 from deepdaily.verify.answer import EventAnalysis, SynthesisAnswer
 from deepdaily.verify.claims import ClaimCheck

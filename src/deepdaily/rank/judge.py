@@ -13,12 +13,14 @@ and invisible characters removed), with instruction-like sentences redacted and 
 inside a fence marked as untrusted data that the text cannot close. A candidate therefore
 cannot raise itself beyond the bound, and an event that was not asked about is never boosted.
 
-Selection never depends on the LLM: a provider error, an answer that is not the expected JSON,
-or an item naming no candidate is ignored with a note (``notes``), and the selection is the one
-without the judgement. The request is deterministic (candidates in event-id order, temperature
-0, ``sources_hash`` from the candidates' document ids, :data:`PROMPT_VERSION`), so the run's
-:class:`~deepdaily.analyse.providers.CachingProvider` answers a re-run at zero tokens; an
-unusable answer stays cached too, which keeps a re-run's digest identical.
+Selection never depends on the LLM: an answer that is not the expected JSON is a failure of
+the provider that gave it, and the chain's next provider is asked; when none answers usably,
+or an item names no candidate, the judgement is ignored with a note (``notes``) and the
+selection is the one without it. The request is deterministic (candidates in event-id order,
+temperature 0, ``sources_hash`` from the candidates' document ids, :data:`PROMPT_VERSION`), so
+the run's :class:`~deepdaily.analyse.providers.CachingProvider` answers a re-run at zero tokens; an
+answer no provider could give usably is remembered as such, which keeps a re-run's digest
+identical.
 Settings: ``analysis.judge_relevance``, ``profile.audience``, ``profile.interests``.
 """
 
@@ -30,14 +32,20 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
-from deepdaily.analyse.grounding import fence_text
-from deepdaily.analyse.providers.base import ChatMessage, ChatRequest, Provider, ProviderError
+from deepdaily.analyse.providers.base import (
+    ChatMessage,
+    ChatRequest,
+    ChatResponse,
+    Provider,
+    ProviderBadOutput,
+    ProviderError,
+)
 from deepdaily.config.settings import Profile
 from deepdaily.models import Document, Event, content_id
 from deepdaily.rank.score import Boost
 from deepdaily.text.sanitise import clean_title, redact_instructions, sanitise_text
 from deepdaily.text.sentences import trim_at_boundary
-from deepdaily.text.untrusted import strip_links
+from deepdaily.text.untrusted import fence_text, strip_links
 
 __all__ = [
     "JUDGE_LIMIT",
@@ -75,6 +83,28 @@ class _Judgement(BaseModel):
 
 class _Answer(BaseModel):
     judgements: list[_Judgement]
+
+
+class _AnswerIsJson:
+    """The chain's answer check: an answer that is not ``_Answer`` JSON is a failure of the
+    provider that gave it (counted by its breaker), and the next provider is asked."""
+
+    reasks = 0
+
+    def problem(self, response: ChatResponse) -> ProviderBadOutput | None:
+        try:
+            _Answer.model_validate(json.loads(response.text))
+        except ValueError as exc:
+            reason = "not JSON" if isinstance(exc, json.JSONDecodeError) else "schema-invalid"
+            message = f"relevance judge: {reason}"
+            return ProviderBadOutput(message, text=response.text, reason=reason)
+        return None
+
+    def reask(self, request: ChatRequest, bad: ProviderBadOutput) -> ChatRequest | None:
+        return None
+
+    def gave_up(self, provider: str, reason: str) -> None:
+        logger.info("relevance judge: %s gave up: %s", provider, reason)
 
 
 SYSTEM = (
@@ -170,10 +200,19 @@ async def judge_relevance(
         return {}
     request = relevance_request(candidates, profile)
     try:
-        response = await provider.complete(request)
+        if getattr(provider, "checks_answers", False):  # a chain: another member may answer
+            complete = provider.complete(request, check=_AnswerIsJson())  # type: ignore[call-arg]
+            response = await complete
+        else:
+            response = await provider.complete(request)
         answer = _Answer.model_validate(json.loads(response.text))
     except ProviderError as exc:
-        _note(notes, f"relevance judge: no answer ({type(exc).__name__}); selection unchanged")
+        errors = getattr(exc, "errors", None) or [exc]
+        if all(isinstance(e, ProviderBadOutput) for e in errors):
+            reasons = ", ".join(sorted({e.reason or "unusable" for e in errors}))
+            _note(notes, f"relevance judge: answer ignored ({reasons}); selection unchanged")
+        else:
+            _note(notes, f"relevance judge: no answer ({type(exc).__name__}); selection unchanged")
         return {}
     except ValueError as exc:  # not JSON (JSONDecodeError), or not the schema (ValidationError)
         _note(notes, f"relevance judge: answer ignored ({type(exc).__name__}); selection unchanged")

@@ -14,7 +14,7 @@
 - ``cancel``: cancel, withdraw, scrap, call off, halt, suspend; 取消, 撤回, 叫停, 放弃, 暂停;
 - ``plan``: a plan, an expectation or a possibility rather than a done deed: will, would,
   may, might, could, plans to, expects, aims, intends, is set to, upcoming, soon; 计划, 将
-  (not 将 as "把": ``将台湾…上调至``), 预计, 拟, 打算, 准备, 有望, 或将, 可能, 即将, 会.
+  (not 将 as "把": ``将台湾…上调至``), 预计, 拟, 打算, 准备, 有望, 或将, 可能, 即将, 将会.
 
 Each cue carries its *scope*: the content words that follow it in its clause (stemmed English
 words or Chinese words, function words left out), the first being what it is about, so a
@@ -140,9 +140,9 @@ def _zh_cue_kinds(
 ) -> tuple[CueKind, ...]:
     """The cue kinds of ``words[index]``, read in context: 不 negates an action (不支持,
     不会), not a quality (不一致 "inconsistent", 不实 "untrue"); 计划 is a plan when something
-    follows (计划发布, 计划在 3 月发布), not as a noun (该计划, 这一计划。); 将 and 会 mark the
-    future, but 将 before an object and a later 至/到/为/成/于 is "把" (将台湾…上调至,
-    将解雇归因于)."""
+    follows (计划发布, 计划在 3 月发布), not as a noun (该计划, 这一计划。); 将 marks the future
+    (会 alone does not: "升级会让快照失效" states a consequence, only 将会 is a plan), but 将
+    before an object and a later 至/到/为/成/于 is "把" (将台湾…上调至, 将解雇归因于)."""
     word = words[index][0]
     after = [w for w in words[index + 1 :] if w[0].strip()]
     following = after[0] if after else ("", "", len(text))
@@ -163,8 +163,8 @@ def _zh_cue_kinds(
         before = words[index - 1][0] if index else ""
         noun = before in {"该", "这", "此", "这一", "那", "其", "一项", "新", "的"}
         return () if noun or not after or following[1] in {"x", "uj"} else ("plan",)
-    if word == "会":
-        return ("plan",) if following[1].startswith(("v", "d")) else ()
+    if word == "会":  # "升级会让快照失效" is a consequence, not a plan: only 将会/将要 are
+        return ()
     if word == "将":
         if not after:
             return ()

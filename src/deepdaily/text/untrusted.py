@@ -18,7 +18,16 @@ import re
 
 from deepdaily.text.directives import is_directive
 
-__all__ = ["contains_link", "is_instruction", "strip_links"]
+__all__ = ["contains_link", "fence_text", "is_instruction", "strip_links"]
+
+_FENCE_RE = re.compile(r"<{3,}|>{3,}")
+
+
+def fence_text(text: str) -> str:
+    """``text`` that cannot open or close a prompt's fence around untrusted data (runs of
+    ``<``/``>`` become guillemets), so fetched text can never end its own fence."""
+    return _FENCE_RE.sub(lambda m: "«" if m.group()[0] == "<" else "»", text)
+
 
 _EN_PATTERNS = [
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|prompts?|rules|"

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from deepdaily.text.agree import Located, disagreements, locate_passage
+from deepdaily.text.directives import rests_on
 from deepdaily.text.sanitise import is_instruction
 
 __all__ = [
@@ -62,15 +63,9 @@ def closed(text: str) -> str:
 
 
 def repeats_redacted(passage: str, redacted: Sequence[str]) -> bool:
-    """Whether ``passage`` is (part of) a removed instruction sentence, or holds one."""
-    tokens = " ".join(match_tokens(passage))
-    if not tokens:
-        return False
-    for sentence in redacted:
-        removed = " ".join(match_tokens(sentence))
-        if removed and (tokens in removed or removed in tokens):
-            return True
-    return False
+    """Whether ``passage`` is (part of) a removed instruction sentence, holds one, or shares a
+    run of words with one (:func:`deepdaily.text.directives.rests_on`)."""
+    return bool(match_tokens(passage)) and rests_on(passage, redacted)
 
 
 @dataclass

@@ -48,10 +48,13 @@ def source_texts(event: Event) -> tuple[dict[str, str], list[str]]:
         if len(body) >= best.get(doc.canonical_url, (-1, "", ""))[0]:
             best[doc.canonical_url] = (len(body), doc.title or event.title, body)
     for url, (_, title, body) in best.items():
-        cleaned, removed = redact_instructions(sanitise_text(body))
-        redacted.extend(removed)
+        cleaned, _removed = redact_instructions(sanitise_text(body))
         texts[url] = f"{clean_title(title)}\n{strip_links(cleaned)}"
-    return texts, redacted
+    for doc in event.documents:  # every copy, summary and title: none may be evidence
+        for part in (doc.title, doc.summary, doc.text):
+            if part:
+                redacted.extend(redact_instructions(sanitise_text(part))[1])
+    return texts, list(dict.fromkeys(redacted))
 
 
 def evidence_for(

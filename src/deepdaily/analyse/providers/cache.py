@@ -9,8 +9,9 @@ when JSON was asked for) are stored, and, when the caller hands an
 that took re-asks is stored under the original request, so the re-run needs none, and an
 unusable answer (wrong language, schema-invalid) is never replayed. A stored answer the check
 now rejects (an older schema, say) is forgotten and asked again. When *every* provider gave the
-request an unusable answer (not a timeout or an HTTP error: those are worth another try), that
-outcome is remembered too, under its own key (:func:`rejection_key`), so the unchanged re-run
+request an unusable answer (or a lasting refusal: a retired model, a refused key; not a timeout
+or a 5xx: those are worth another try), that outcome is remembered too, under its own key
+(:func:`rejection_key`), so the unchanged re-run
 reaches the same result, offline, without calling anyone.
 
 :class:`CachingProvider` wraps a provider, usually the fallback chain. On a request it looks up
@@ -35,8 +36,10 @@ from deepdaily.analyse.providers.base import (
     ChatRequest,
     ChatResponse,
     Provider,
+    ProviderAuthError,
     ProviderBadOutput,
     ProviderError,
+    ProviderGone,
     Usage,
 )
 from deepdaily.analyse.providers.calllog import CallLog
@@ -271,9 +274,17 @@ class CachingProvider:
         self, request: ChatRequest, only: str | None, exc: ProviderError
     ) -> None:
         errors = exc.errors if isinstance(exc, AllProvidersFailed) else [exc]
-        if not errors or not all(isinstance(e, ProviderBadOutput) for e in errors):
+        # A retired model or a refused key fails the same way next run: like an unusable
+        # answer, it is no reason to ask again (a timeout or a 5xx is, and is never kept).
+        lasting = (ProviderBadOutput, ProviderAuthError, ProviderGone)
+        if not errors or not all(isinstance(e, lasting) for e in errors):
             return
-        outcome = [{"provider": e.provider, "reason": e.reason, "message": str(e)} for e in errors]
+        unusable = [e for e in errors if isinstance(e, ProviderBadOutput)]
+        if not unusable:
+            return
+        outcome = [
+            {"provider": e.provider, "reason": e.reason, "message": str(e)} for e in unusable
+        ]
         text = json.dumps(outcome, ensure_ascii=False)
         remembered = ChatResponse(text=text, provider=self.name, model=self.model)
         try:
