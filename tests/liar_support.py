@@ -590,6 +590,7 @@ def caught(lies: list[Lie], markdown_path: Path, source_texts: list[str]) -> Tal
     for lie in lies:
         tally.planted[lie.kind] += 1
         markers = [m for m in lie.markers if _normal(m) not in sources_text]
+        assert markers, f"{lie.kind} in {lie.event}: no marker tells this lie from its sources"
         found = [m for m in markers if _normal(m) in published]
         if found:
             tally.escaped.append(f"{lie.kind} in {lie.event}: {found[0]!r}")
