@@ -37,7 +37,7 @@ from typing import Literal
 
 from deepdaily.text.dates import MONTHS
 from deepdaily.text.entities import entities_in
-from deepdaily.text.numbers import SCALES
+from deepdaily.text.numbers import SCALES, zh_value
 
 __all__ = ["Fact", "FactIndex", "FactKind", "extract_facts", "fold"]
 
@@ -88,8 +88,6 @@ _NUMBER_RE = re.compile(
     r"(?P<unit>\s?(?:%|％|percent|per cent|x|×|倍|美元|元|个?月|天|年|秒|毫秒|小时|分钟|周|"
     r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|tokens?|GPUs?|ms)(?![A-Za-z]))?"
 )
-_ZH_VALUES = (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9)
-_ZH_DIGITS = dict(zip("零〇一二两三四五六七八九", _ZH_VALUES, strict=True))
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_NUMBER_RE = re.compile(
     r"(?<![第数几上每])[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
@@ -165,25 +163,6 @@ class Fact:
         return f"{names[self.kind]} “{self.text}”"
 
 
-def _zh_value(numeral: str) -> float | None:
-    total, section, digit = 0.0, 0.0, 0.0
-    for ch in numeral:
-        if ch in _ZH_DIGITS:
-            digit = _ZH_DIGITS[ch]
-        elif ch in _ZH_UNITS:
-            section += (digit or 1) * _ZH_UNITS[ch]
-            digit = 0
-        elif ch == "万":
-            total += (section + digit) * 1e4
-            section, digit = 0.0, 0.0
-        elif ch == "亿":
-            total = (total + section + digit) * 1e8
-            section, digit = 0.0, 0.0
-        else:
-            return None
-    return total + section + digit
-
-
 def _dates(text: str) -> tuple[list[Fact], str]:
     facts: list[Fact] = []
     for regex in _DATE_RES:
@@ -229,11 +208,11 @@ def _numbers(text: str, *, all_values: bool) -> list[Fact]:
         after = text[match.end() :][:1]
         if numeral in {"一一", "万一"} or (numeral == "十" and after in {"分", "几", "余", "多"}):
             continue  # 十分 "very", 十几/十余/十多 "a dozen or so"
-        zh_value = _zh_value(numeral)
-        if zh_value is not None and (
-            all_values or ((len(numeral) > 1 or numeral in _ZH_UNITS) and zh_value >= 10)
+        value_zh = zh_value(numeral)
+        if value_zh is not None and (
+            all_values or ((len(numeral) > 1 or numeral in _ZH_UNITS) and value_zh >= 10)
         ):
-            facts.append(Fact("number", numeral, value=zh_value))
+            facts.append(Fact("number", numeral, value=value_zh))
     return facts
 
 
