@@ -108,6 +108,21 @@ class FetchSettings(StrictModel):
     per_host: int = Field(default=4, ge=1)
     user_agent: str = "deepdaily/0.1"
     fetch_pages: bool = True
+    # Private networks and hosts that links found in fetched content (and redirects) may reach
+    # anyway: networks ("10.0.0.0/8"), hosts ("intranet.example"), domains ("*.corp.example").
+    allow_private: list[str] = Field(default_factory=list)
+    # Wall-clock bound on fetching one source's URL: all attempts, waits and redirects.
+    source_deadline_s: float = Field(default=60.0, gt=0)
+    # The same for each page or forum topic fetched for an entry, each on its own.
+    page_deadline_s: float = Field(default=30.0, gt=0)
+
+    @field_validator("allow_private")
+    @classmethod
+    def _allow_list(cls, value: list[str]) -> list[str]:
+        from deepdaily.fetch.guard import AllowList  # here: the fetch package imports config
+
+        AllowList.parse(value)  # ValueError names the entry
+        return value
 
 
 class LLMSpec(StrictModel):

@@ -3,19 +3,37 @@
 Governed by ``[fetch]`` settings (:class:`~deepdaily.config.FetchSettings`):
 
 - ``concurrency`` requests in flight at most, ``per_host`` of them on one host;
-- ``connect_timeout`` and ``timeout`` (read) per request; one attempt may take at most
-  ``4 x timeout`` in all, so a server that drips bytes cannot hold a worker forever;
+- ``connect_timeout`` and ``timeout`` (read, per chunk) per request; one attempt may take at
+  most ``4 x timeout`` in all;
+- ``source_deadline_s`` bounds the fetch of a configured URL (a source's feed, list or file):
+  every attempt, every wait between attempts and every redirect hop, counted from the moment
+  the first attempt holds its connection slot (time queued behind other sources on the
+  ``per_host``/``concurrency`` limits is not the source's fault and is not counted);
+  ``page_deadline_s`` does the same for each discovered URL (an entry's page, a forum topic),
+  each on its own, so one slow page costs at most that much and never holds its source or the
+  run. :meth:`Fetcher.deadline` adds an enclosing wall-clock bound (queueing included) around
+  any block of fetches. A body still arriving at the deadline (a server dripping bytes just
+  fast enough to dodge the read timeout) is cut there, with the bytes received in the reason;
 - ``max_bytes`` of body, counted while streaming (decoded), else :class:`TooLarge`;
-- ``max_redirects`` followed by hand, loops refused; each target is checked by the SSRF guard as
-  a link discovered in the redirecting response, so a public server cannot bounce us inward;
-- ``retries`` more attempts on 429, 500, 502, 503, 504, connect errors and timeouts, waiting
-  ``backoff x 2**n`` seconds or what ``Retry-After`` says (capped at ``max_retry_after``);
+- ``max_redirects`` followed by hand, loops refused; every hop is a link discovered in the
+  redirecting response and passes the SSRF guard (:mod:`deepdaily.fetch.guard`) again;
+- ``retries`` more attempts on 429, 500, 502, 503, 504 and connection errors, waiting
+  ``backoff x 2**n`` seconds or what ``Retry-After`` says (capped at ``max_retry_after``), but
+  only when the wait ends before the deadline. Timeouts are not retried blindly: a connect
+  timeout gets at most one more attempt, and a read timeout, a response slower than
+  ``4 x timeout`` or a deadline none (a server that accepted the request and went silent, or
+  dripped its body, would most likely do it again, and a retry would double the wait);
+- ``allow_private``: the private networks and hosts discovered links may reach anyway;
 - ``user_agent`` on every request.
+
+The SSRF guard works in two places: :func:`~deepdaily.fetch.guard.check_url` judges each URL
+before any request, and the connection layer (:mod:`deepdaily.fetch.resolve`) checks the
+addresses a discovered URL resolves to and connects to the checked one.
 
 Conditional GET: pass the ``etag``/``last_modified`` of the previous run and a ``304`` comes back
 as ``not_modified=True``. ``file://`` URLs and plain paths are read from disk
 (:mod:`deepdaily.fetch.local`). Every error is a :class:`~deepdaily.errors.FetchError` whose
-message is one line, ``"<url>: <problem>"``.
+message is one line, ``"<url>: <problem>"``; nothing else escapes :meth:`Fetcher.get`.
 """
 
 from __future__ import annotations
@@ -25,6 +43,7 @@ import mimetypes
 import socket
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -32,20 +51,25 @@ from http import HTTPStatus
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from deepdaily.config import FetchSettings
 from deepdaily.errors import (
     BlockedURL,
+    DeepdailyError,
     FetchError,
     FetchTimeout,
     HTTPStatusError,
     TooLarge,
     TooManyRedirects,
 )
+from deepdaily.fetch.deadline import Deadline, earliest, within
+from deepdaily.fetch.deadline import current as current_deadline
 from deepdaily.fetch.decode import Decoded, charset_of, decode_body
-from deepdaily.fetch.guard import check_url, is_local
+from deepdaily.fetch.guard import AllowList, Target, check_url, shown
 from deepdaily.fetch.local import read_local
+from deepdaily.fetch.resolve import GuardedTransport, Resolver
 
 __all__ = [
     "REDIRECT_STATUSES",
@@ -59,6 +83,7 @@ __all__ = [
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEADLINE_FACTOR = 4
+_ATTEMPT = "attempt"  # the name of an attempt's own time limit
 
 
 @dataclass(frozen=True)
@@ -117,7 +142,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    line = " ".join(str(text).split())
+    return line if len(line) <= 300 else line[:299] + "…"
 
 
 def _phrase(status: int) -> str:
@@ -135,24 +161,57 @@ class _Answer:
     url: str
 
 
+@dataclass
+class _Call:
+    """One :meth:`Fetcher.get`: its deadline and what the attempt in progress has seen."""
+
+    url: str
+    budget: float
+    what: str
+    own: Deadline | None = None  # starts when the first attempt holds its slot
+    limit: Deadline | None = None  # the deadline bounding the attempt in progress
+    waiting: bool = False  # the attempt in progress is queued for a connection slot
+    received: int = 0  # body bytes the attempt in progress has read
+    reading_since: float = 0.0
+
+    def deadline(self) -> Deadline | None:
+        """The deadline that applies now: this call's own or an enclosing one."""
+        return earliest(self.own, current_deadline())
+
+    def room_for(self, wait: float) -> bool:
+        """True when a wait of ``wait`` seconds still ends before the deadline."""
+        deadline = self.deadline()
+        return deadline is None or deadline.remaining() > wait
+
+
 class Fetcher:
     """Fetch URLs within the limits of :class:`FetchSettings`.
 
     Use as ``async with Fetcher(settings) as fetcher``. ``transport`` replaces the network
-    (httpx ``MockTransport``, the demo's snapshot transport).
+    (httpx ``MockTransport``, the demo's snapshot transport; the address check of the guard
+    then has nothing to check). ``resolver`` replaces ``getaddrinfo`` and ``network`` the
+    httpcore backend that opens sockets (:mod:`deepdaily.fetch.resolve`), for tests.
     """
 
     def __init__(
-        self, settings: FetchSettings, *, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        settings: FetchSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+        network: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         self.settings = settings
+        self.allow = AllowList.parse(settings.allow_private)
         self._transport = transport
-        self._client: httpx.AsyncClient | None = None
+        self._resolver = resolver
+        self._network = network
+        self._clients: dict[bool, httpx.AsyncClient] = {}
         self._global = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
-        self._ensure_client()
+        self._client(trusted=True)
         return self
 
     async def __aexit__(
@@ -164,23 +223,43 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
 
-    def _ensure_client(self) -> httpx.AsyncClient:
-        if self._client is None:
+    def _client(self, *, trusted: bool) -> httpx.AsyncClient:
+        """The client for trusted requests (anywhere) or for guarded ones (checked addresses).
+
+        Two pools, so a connection kept alive for a trusted request is never reused by a
+        discovered link to the same host name (which would skip the address check)."""
+        key = trusted or self._transport is not None  # an injected transport: one client
+        client = self._clients.get(key)
+        if client is None:
             s = self.settings
-            self._client = httpx.AsyncClient(
-                transport=self._transport,
+            limits = httpx.Limits(
+                max_connections=s.concurrency, max_keepalive_connections=s.concurrency
+            )
+            transport = self._transport or GuardedTransport(
+                allow=None if trusted else self.allow,
+                limits=limits,
+                resolver=self._resolver,
+                inner=self._network,
+            )
+            client = httpx.AsyncClient(
+                transport=transport,
                 headers={"User-Agent": s.user_agent},
                 timeout=httpx.Timeout(s.timeout, connect=s.connect_timeout),
-                limits=httpx.Limits(
-                    max_connections=s.concurrency, max_keepalive_connections=s.concurrency
-                ),
+                limits=limits,
                 follow_redirects=False,
+                trust_env=False,
             )
-        return self._client
+            self._clients[key] = client
+        return client
+
+    def deadline(self, seconds: float, what: str = "deadline") -> AbstractContextManager[Deadline]:
+        """A block within which every fetch ends by ``seconds`` from now, queueing included:
+        ``with fetcher.deadline(120, "collect deadline"): ...``."""
+        return within(seconds, what)
 
     # the seam ------------------------------------------------------------------------------
 
@@ -192,23 +271,46 @@ class Fetcher:
         last_modified: str | None = None,
         discovered_from: str | None = None,
     ) -> FetchResponse:
-        """Fetch ``url``; ``discovered_from`` (the page the link was found in) arms the guard."""
+        """Fetch ``url``; ``discovered_from`` (the page the link was found in) arms the guard.
+
+        Raises only :class:`~deepdaily.errors.FetchError` (and its kinds), with one line.
+        """
+        try:
+            return await self._get(url, etag, last_modified, discovered_from)
+        except DeepdailyError:
+            raise
+        except Exception as exc:  # whatever a library raises, the caller gets one FetchError
+            raise FetchError(f"{shown(url)}: {_describe(exc)}", url=url) from None
+
+    async def _get(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        discovered_from: str | None,
+    ) -> FetchResponse:
         started = time.monotonic()
-        check_url(url, discovered_from=discovered_from)
-        if is_local(url):
+        target = check_url(url, discovered_from=discovered_from, allow=self.allow)
+        if target.local:
             return await self._get_local(url, etag, last_modified, started)
+        s = self.settings
+        call = (
+            _Call(url, s.source_deadline_s, "source deadline")
+            if discovered_from is None
+            else _Call(url, s.page_deadline_s, "page deadline")
+        )
         conditional: dict[str, str] = {}
         if etag:
             conditional["If-None-Match"] = etag
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
-        answer, attempts = await self._follow(url, conditional, discovered_from)
+        answer, attempts, note = await self._follow(call, target, conditional, discovered_from)
         status = answer.status
         if status >= 400 or (status >= 300 and status != 304):
-            where = f" at {answer.url}" if answer.url != url else ""
+            where = f" at {shown(answer.url)}" if answer.url != url else ""
             tries = f" after {attempts} attempts" if attempts > 1 else ""
             raise HTTPStatusError(
-                f"{url}: HTTP {_phrase(status)}{where}{tries}", url=url, status=status
+                f"{shown(url)}: HTTP {_phrase(status)}{where}{tries}{note}", url=url, status=status
             )
         not_modified = status == 304
         headers = answer.headers
@@ -254,113 +356,193 @@ class Fetcher:
         )
 
     async def _follow(
-        self, url: str, headers: Mapping[str, str], discovered_from: str | None
-    ) -> tuple[_Answer, int]:
-        current = url
+        self,
+        call: _Call,
+        target: Target,
+        headers: Mapping[str, str],
+        discovered_from: str | None,
+    ) -> tuple[_Answer, int, str]:
+        url = call.url
+        current = target
+        found_in = discovered_from
         visited = {url}
         for _ in range(self.settings.max_redirects + 1):
-            answer, attempts = await self._with_retries(url, current, headers)
+            try:
+                answer, attempts, note = await self._with_retries(call, current, headers)
+            except BlockedURL as exc:
+                if exc.url is not None:
+                    raise
+                where = f", refused for a link found in {shown(found_in)}" if found_in else ""
+                raise BlockedURL(
+                    f"{shown(current.url)}: {exc}{where} (not in [fetch] allow_private)",
+                    url=current.url,
+                ) from None
             location = answer.headers.get("location", "").strip()
             if answer.status not in REDIRECT_STATUSES or not location:
-                return answer, attempts
-            target = urljoin(current, location)
-            if urlsplit(target).scheme.lower() not in ("http", "https"):
-                raise BlockedURL(f"{url}: redirect to {target} refused (not http/https)", url=url)
-            if target in visited:
-                raise TooManyRedirects(f"{url}: redirect loop at {target}", url=url)
-            # A redirect target is a link the server handed us: guard it like one.
-            check_url(target, discovered_from=discovered_from or current)
-            visited.add(target)
-            current = target
-        raise TooManyRedirects(f"{url}: more than {self.settings.max_redirects} redirects", url=url)
+                return answer, attempts, note
+            try:
+                hop = urljoin(current.url, location)
+                scheme = urlsplit(hop).scheme.lower()
+            except ValueError as exc:
+                raise FetchError(
+                    f"{shown(url)}: redirect to an invalid URL: {_one_line(str(exc))}", url=url
+                ) from None
+            if scheme not in ("http", "https"):
+                raise BlockedURL(
+                    f"{shown(url)}: redirect to {shown(hop)} refused (not http/https)", url=url
+                )
+            if hop in visited:
+                raise TooManyRedirects(f"{shown(url)}: redirect loop at {shown(hop)}", url=url)
+            # A redirect target is a link the server handed us: guard it like one. It inherits
+            # trust only from a trusted hop on the same site (see deepdaily.fetch.guard).
+            current = check_url(
+                hop, discovered_from=current.url, allow=self.allow, found_trusted=current.trusted
+            )
+            found_in = answer.url
+            visited.add(hop)
+        raise TooManyRedirects(
+            f"{shown(url)}: more than {self.settings.max_redirects} redirects", url=url
+        )
 
     async def _with_retries(
-        self, url: str, current: str, headers: Mapping[str, str]
-    ) -> tuple[_Answer, int]:
+        self, call: _Call, target: Target, headers: Mapping[str, str]
+    ) -> tuple[_Answer, int, str]:
         s = self.settings
         attempt = 0
+        connect_timeouts = 0
         while True:
             attempt += 1
             wait = s.backoff * 2 ** (attempt - 1)
             try:
-                answer = await self._attempt(url, current, headers)
-            except (httpx.ConnectError, httpx.TimeoutException, TimeoutError) as exc:
-                if attempt > s.retries:
-                    raise self._translate(url, exc, attempt) from None
-            except httpx.HTTPError as exc:
-                raise self._translate(url, exc, attempt) from None
+                answer = await self._attempt(call, target, headers)
+            except httpx.ConnectTimeout as exc:
+                connect_timeouts += 1  # a host that did not answer once gets one more chance
+                if connect_timeouts > 1 or attempt > s.retries or not call.room_for(wait):
+                    raise self._translate(call, exc, attempt) from None
+            except httpx.ConnectError as exc:
+                if attempt > s.retries or not call.room_for(wait):
+                    raise self._translate(call, exc, attempt) from None
+            except (httpx.HTTPError, TimeoutError) as exc:  # read timeouts and deadlines too
+                raise self._translate(call, exc, attempt) from None
             else:
                 if answer.status not in RETRY_STATUSES or attempt > s.retries:
-                    return answer, attempt
+                    return answer, attempt, ""
                 hinted = parse_retry_after(answer.headers.get("retry-after"))
                 if hinted is not None:
                     wait = hinted
-            await asyncio.sleep(min(wait, s.max_retry_after))
+                wait = min(wait, s.max_retry_after)
+                if not call.room_for(wait):
+                    past = f" (no retry: a {wait:g}s wait would pass the {call.deadline()})"
+                    return answer, attempt, past
+            await asyncio.sleep(wait)
 
-    async def _attempt(self, url: str, current: str, headers: Mapping[str, str]) -> _Answer:
-        client = self._ensure_client()
-        host = urlsplit(current).netloc.lower()
-        host_limit = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
-        async with (
-            host_limit,
-            self._global,
-            asyncio.timeout(self.settings.timeout * _DEADLINE_FACTOR),
-            client.stream("GET", current, headers=dict(headers)) as response,
-        ):
-            status = response.status_code
-            found = {name.lower(): value for name, value in response.headers.items()}
-            if not 200 <= status < 300:
-                return _Answer(status, found, b"", current)
-            body = await self._read_body(url, response, found)
-            return _Answer(status, found, body, current)
+    async def _attempt(self, call: _Call, target: Target, headers: Mapping[str, str]) -> _Answer:
+        client = self._client(trusted=target.trusted)
+        per_host = asyncio.Semaphore(self.settings.per_host)
+        host_limit = self._hosts.setdefault(target.origin, per_host)
+        enclosing = current_deadline()
+        call.limit, call.waiting, call.received = enclosing, True, 0
+        async with asyncio.timeout(_seconds_left(enclosing)) as scope:
+            async with host_limit, self._global:
+                call.waiting = False
+                if call.own is None:
+                    call.own = Deadline.starting_now(call.budget, call.what)
+                cap = self.settings.timeout * _DEADLINE_FACTOR
+                call.limit = earliest(call.own, enclosing, Deadline.starting_now(cap, _ATTEMPT))
+                scope.reschedule(_when(call.limit))
+                assert target.parsed is not None
+                async with client.stream("GET", target.parsed, headers=dict(headers)) as response:
+                    status = response.status_code
+                    found = {name.lower(): value for name, value in response.headers.items()}
+                    if not 200 <= status < 300:
+                        return _Answer(status, found, b"", target.url)
+                    body = await self._read_body(call, response, found)
+                    return _Answer(status, found, body, target.url)
 
     async def _read_body(
-        self, url: str, response: httpx.Response, headers: Mapping[str, str]
+        self, call: _Call, response: httpx.Response, headers: Mapping[str, str]
     ) -> bytes:
+        url = shown(call.url)
         limit = self.settings.max_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit and "content-encoding" not in headers:
             raise TooLarge(f"{url}: body over {limit} bytes (Content-Length {declared})", url=url)
         chunks: list[bytes] = []
-        size = 0
+        call.reading_since = time.monotonic()
         async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise TooLarge(f"{url}: body over {limit} bytes", url=url)
+            call.received += len(chunk)
+            if call.received > limit:
+                raise TooLarge(f"{url}: body over {limit} bytes", url=call.url)
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _translate(self, url: str, exc: BaseException, attempts: int) -> FetchError:
+    def _translate(self, call: _Call, exc: BaseException, attempts: int) -> FetchError:
+        url = call.url
+        head = shown(url)
         tries = f" (after {attempts} attempts)" if attempts > 1 else ""
         s = self.settings
+        got = f", {call.received} bytes of body received" if call.received else ""
         if isinstance(exc, httpx.ConnectTimeout):
             return FetchTimeout(
-                f"{url}: connect timeout after {s.connect_timeout:g}s{tries}", url=url
+                f"{head}: connect timeout after {s.connect_timeout:g}s{tries}", url=url
             )
         if isinstance(exc, httpx.ReadTimeout):
-            return FetchTimeout(f"{url}: read timeout after {s.timeout:g}s{tries}", url=url)
+            return FetchTimeout(f"{head}: read timeout after {s.timeout:g}s{got}{tries}", url=url)
         if isinstance(exc, TimeoutError):
-            limit = s.timeout * _DEADLINE_FACTOR
-            return FetchTimeout(f"{url}: no complete response within {limit:g}s{tries}", url=url)
+            limit = call.limit
+            if limit is None or limit.what == _ATTEMPT:
+                cap = s.timeout * _DEADLINE_FACTOR
+                return FetchTimeout(
+                    f"{head}: no complete response within {cap:g}s{got}{tries}", url=url
+                )
+            if call.waiting:
+                return FetchTimeout(
+                    f"{head}: {limit} reached while waiting for a connection slot{tries}", url=url
+                )
+            if call.received:
+                took = time.monotonic() - call.reading_since
+                return FetchTimeout(
+                    f"{head}: body cut at the {limit}: still arriving after {took:.1f}s "
+                    f"({call.received} bytes, {call.received / max(took, 0.001):.0f} bytes/s)"
+                    f"{tries}",
+                    url=url,
+                )
+            return FetchTimeout(f"{head}: {limit} reached before a response{tries}", url=url)
         if isinstance(exc, httpx.TimeoutException):
-            return FetchTimeout(f"{url}: timed out{tries}", url=url)
+            return FetchTimeout(f"{head}: timed out{got}{tries}", url=url)
         message = _one_line(str(exc)) or type(exc).__name__
         if isinstance(exc, httpx.ConnectError):
             causes = list(_causes(exc))
             if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in (
                 message.lower()
             ):
-                return FetchError(f"{url}: connection refused{tries}", url=url)
+                return FetchError(f"{head}: connection refused{tries}", url=url)
             if any(isinstance(c, socket.gaierror) for c in causes):
-                return FetchError(f"{url}: cannot resolve host{tries}", url=url)
-            return FetchError(f"{url}: cannot connect: {message}{tries}", url=url)
+                return FetchError(f"{head}: cannot resolve host{tries}", url=url)
+            return FetchError(f"{head}: cannot connect: {message}{tries}", url=url)
         if isinstance(exc, httpx.RemoteProtocolError):
-            return FetchError(f"{url}: protocol error: {message}", url=url)
+            return FetchError(f"{head}: protocol error: {message}", url=url)
         if isinstance(exc, httpx.DecodingError):
-            return FetchError(f"{url}: cannot decode body: {message}", url=url)
+            return FetchError(f"{head}: cannot decode body: {message}", url=url)
         if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
-            return FetchError(f"{url}: invalid URL: {message}", url=url)
-        return FetchError(f"{url}: {type(exc).__name__}: {message}", url=url)
+            return FetchError(f"{head}: invalid URL: {message}", url=url)
+        return FetchError(f"{head}: {type(exc).__name__}: {message}", url=url)
+
+
+def _describe(exc: BaseException) -> str:
+    message = _one_line(str(exc))
+    return f"unexpected {type(exc).__name__}" + (f": {message}" if message else "")
+
+
+def _seconds_left(deadline: Deadline | None) -> float | None:
+    return None if deadline is None else deadline.remaining()
+
+
+def _when(deadline: Deadline | None) -> float | None:
+    """``deadline`` in the event loop's clock, for :meth:`asyncio.Timeout.reschedule`."""
+    if deadline is None:
+        return None
+    return asyncio.get_running_loop().time() + deadline.remaining()
 
 
 _LOCAL_TYPES = {

@@ -1,0 +1,167 @@
+"""The network layer under the fetcher: resolve, check, then connect to the checked address.
+
+Why a network backend and not a check before the request: a guard that resolves a name and
+then lets the HTTP client resolve it again checks one answer and connects to another (a DNS
+answer that changes between the two, "DNS rebinding", walks straight past it). So the check
+sits where the connection is made. :class:`GuardedBackend` is an ``httpcore`` network backend;
+httpcore calls its :meth:`~GuardedBackend.connect_tcp` with the host exactly as httpx sends it
+(punycode, no brackets) for every new connection, of the first request and of every redirect
+hop alike. It
+
+1. resolves the host with ``getaddrinfo`` in a worker thread (or an injected resolver), within
+   the request's connect timeout;
+2. checks *every* address with :func:`~deepdaily.fetch.guard.check_addresses` when the pool is
+   guarded (refusing with :class:`~deepdaily.errors.BlockedURL`);
+3. connects to one of those checked addresses, given as an IP literal, so nothing is resolved
+   again: the address checked is the address connected to. TLS still uses the host name
+   (httpcore starts TLS with the origin's host as SNI and for certificate checks) and the
+   ``Host`` header is the request's.
+
+:class:`GuardedTransport` is an ``httpx.AsyncHTTPTransport`` whose connection pool uses that
+backend. The fetcher keeps two of them: a trusted one for configured URLs (resolved the same
+way, never refused) and a guarded one for discovered links, so a kept-alive connection opened
+for a trusted request is never reused by a discovered one. Proxies from the environment are
+not used: through a proxy the address connected to would be the proxy's, and no check could
+hold. The ``[fetch] allow_private`` list (:class:`~deepdaily.fetch.guard.AllowList`) governs
+what a guarded pool accepts; ``[fetch] concurrency`` sizes the pools.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Callable, Iterable, Sequence
+
+import anyio
+import anyio.to_thread
+import httpcore
+import httpx
+from httpcore import AsyncNetworkBackend, AsyncNetworkStream
+
+from deepdaily.fetch.guard import AllowList, check_addresses, ip_literal
+
+__all__ = ["GuardedBackend", "GuardedTransport", "Resolver", "system_resolver"]
+
+Resolver = Callable[[str, int], Sequence[str]]
+"""Resolve ``(host, port)`` to IP address strings; blocking (run in a worker thread)."""
+
+SocketOption = (
+    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+)
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """The addresses ``getaddrinfo`` gives for ``host`` (TCP), in its order, once each."""
+    found: list[str] = []
+    for _family, _type, _proto, _name, sockaddr in socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    ):
+        address = str(sockaddr[0])
+        if address not in found:
+            found.append(address)
+    return found
+
+
+class GuardedBackend(AsyncNetworkBackend):
+    """An httpcore network backend that resolves, checks and connects to the checked address.
+
+    ``allow`` is ``None`` for a trusted pool (resolve and connect, refuse nothing) or the
+    :class:`AllowList` of a guarded pool. ``resolver`` replaces ``getaddrinfo`` (tests answer
+    ``.example`` names without DNS); ``inner`` is the backend that opens sockets (httpcore's
+    anyio backend by default).
+    """
+
+    def __init__(
+        self,
+        *,
+        allow: AllowList | None,
+        resolver: Resolver | None = None,
+        inner: AsyncNetworkBackend | None = None,
+    ) -> None:
+        self.allow = allow
+        self.resolver: Resolver = resolver or system_resolver
+        self.inner: AsyncNetworkBackend = inner or httpcore.AnyIOBackend()
+
+    async def resolve(self, host: str, port: int, timeout: float | None) -> list[str]:
+        """The addresses of ``host``, within ``timeout`` seconds (httpcore's connect errors)."""
+        literal = ip_literal(host)  # 127.0.0.1, ::1, 2130706433, 0x7f.1: read, not resolved
+        if literal is not None:
+            return [str(literal)]
+        try:
+            with anyio.fail_after(timeout):
+                found = await anyio.to_thread.run_sync(
+                    self.resolver, host, port, abandon_on_cancel=True
+                )
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"resolving {host} took over {timeout:g}s") from None
+        except OSError as exc:  # socket.gaierror: no such name
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        return list(found)
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
+    ) -> AsyncNetworkStream:
+        started = time.monotonic()
+        addresses = await self.resolve(host, port, timeout)
+        if self.allow is not None:
+            checked = [str(a) for a in check_addresses(host, addresses, self.allow)]
+        else:
+            checked = [str(ipaddress.ip_address(a)) for a in addresses]
+        if not checked:
+            raise httpcore.ConnectError(f"{host} resolves to no address")
+        failure: Exception | None = None
+        for address in checked:  # the checked addresses, as literals: nothing is resolved again
+            left = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+            try:
+                return await self.inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=left,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
+    ) -> AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not used by deepdaily's fetcher")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """An httpx transport whose connections are made by a :class:`GuardedBackend`."""
+
+    def __init__(
+        self,
+        *,
+        allow: AllowList | None,
+        limits: httpx.Limits,
+        resolver: Resolver | None = None,
+        inner: AsyncNetworkBackend | None = None,
+    ) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        if not isinstance(self._pool, httpcore.AsyncConnectionPool):  # httpx changed: fail loudly
+            raise RuntimeError("httpx.AsyncHTTPTransport no longer keeps an httpcore pool")
+        self.backend = GuardedBackend(allow=allow, resolver=resolver, inner=inner)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=self.backend,
+        )
