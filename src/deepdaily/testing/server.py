@@ -3,16 +3,24 @@
 :class:`FixtureServer` serves the files under ``root`` (with ``ETag`` and ``Last-Modified``,
 answering ``304`` to matching conditional requests) and any number of programmed routes: fixed
 responses, stateful handlers (redirect loops, ``429`` then ``200``...), endless streamed bodies
-for size limits and stalled responses for timeouts. It binds an ephemeral port on the loopback
-interface only, so tests never leave the machine. Every request is recorded in
+for size limits, stalled responses for timeouts, bodies dripped a byte at a time, raw bytes
+written as they are (a lying ``Content-Length``, a garbage status line) and connections reset
+mid-answer. It binds an ephemeral port on a loopback address only (``127.0.0.1`` unless another
+``127.x.y.z`` is asked for), so tests never leave the machine. Every request is recorded in
 :attr:`FixtureServer.requests` as ``(method, path, headers)`` with lower-case header names.
+
+:class:`SilentServer` is lower still: a loopback TCP listener that accepts connections and never
+answers, for clients that must give up on their own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import mimetypes
 import random
+import socket
+import struct
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +32,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["FixtureServer", "Handler", "Request", "Response"]
+__all__ = ["FixtureServer", "Handler", "Request", "Response", "SilentServer"]
 
 Response = tuple[int, Mapping[str, str], bytes | str]
 """What a route handler returns: ``(status, headers, body)``."""
@@ -67,10 +75,19 @@ class _Route:
     stream_bytes: int = 0  # > 0: stream this many bytes in chunks
     chunked: bool = False  # stream without Content-Length
     stall: float = 0.0  # > 0: send headers and a first chunk, then wait this long
+    drip: float = 0.0  # > 0: send headers, then one byte of ``body`` per this many seconds
+    raw: bytes | None = None  # written as it is (status line included), then the socket closes
+    reset: bool = False  # read the request, then reset the connection (TCP RST)
 
 
 class _QuietServer(ThreadingHTTPServer):
-    """Clients that hang up early (timeouts, size limits) are expected here, not errors."""
+    """Clients that hang up early (timeouts, size limits) are expected here, not errors.
+
+    The listen backlog is deep enough for a run that opens dozens of connections at once (the
+    default of 5 drops connections, which clients see as connect timeouts).
+    """
+
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
@@ -86,9 +103,16 @@ class FixtureServer:
     two bounds (seconds) to every response, which benchmarks use to mimic real servers.
     """
 
-    def __init__(self, root: Path | None = None, delay: tuple[float, float] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path | None = None,
+        delay: tuple[float, float] | None = None,
+        *,
+        host: str = "127.0.0.1",
+    ) -> None:
         self.root = Path(root).resolve() if root is not None else None
         self.delay = delay
+        self.host = _loopback(host)
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self._routes: dict[str, _Route] = {}
         self._lock = threading.Lock()
@@ -102,7 +126,7 @@ class FixtureServer:
         if self._httpd is not None:
             return self
         self._stopping.clear()
-        httpd = _QuietServer(("127.0.0.1", 0), _make_handler(self))
+        httpd = _QuietServer((self.host, 0), _make_handler(self))
         httpd.daemon_threads = True
         self._httpd = httpd
         self._thread = threading.Thread(
@@ -143,7 +167,7 @@ class FixtureServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
@@ -201,6 +225,42 @@ class FixtureServer:
         with self._lock:
             self._routes[_key(path)] = route
 
+    def drip(
+        self,
+        path: str,
+        *,
+        interval: float = 0.5,
+        body: bytes | str = b"<",
+        content_type: str = "application/rss+xml",
+    ) -> None:
+        """Answer ``path`` at once with headers, then one byte every ``interval`` seconds.
+
+        ``body`` is repeated for as long as the client reads (a slow-drip server: every read
+        gets a byte before a per-read timeout); the length is not announced. The drip ends
+        when the client hangs up or the server stops.
+        """
+        route = _Route(
+            headers={"Content-Type": content_type}, drip=interval, body=_as_bytes(body) or b" "
+        )
+        with self._lock:
+            self._routes[_key(path)] = route
+
+    def raw(self, path: str, data: bytes | str, *, hold: float = 0.0) -> None:
+        """Answer ``path`` with ``data`` exactly as given (status line and headers included),
+        keep the connection open ``hold`` seconds, then close it.
+
+        For answers no well-behaved server sends: a ``Content-Length`` larger than the body, a
+        garbage status line, headers without end.
+        """
+        route = _Route(raw=_as_bytes(data), stall=hold)
+        with self._lock:
+            self._routes[_key(path)] = route
+
+    def reset(self, path: str) -> None:
+        """Answer ``path`` by resetting the connection (TCP RST) once the request is read."""
+        with self._lock:
+            self._routes[_key(path)] = _Route(reset=True)
+
     def clear(self) -> None:
         """Forget programmed routes and recorded requests."""
         with self._lock:
@@ -224,6 +284,23 @@ class FixtureServer:
     def _sleep(self, seconds: float) -> bool:
         """Wait; False when the server is stopping."""
         return not self._stopping.wait(seconds) if seconds > 0 else True
+
+
+def _loopback(host: str) -> str:
+    """``host`` if it is a loopback IP literal; a fixture server never listens elsewhere."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"fixture servers listen on a loopback IP literal, not {host!r}") from None
+    if not address.is_loopback or address.version != 4:
+        raise ValueError(f"fixture servers listen on 127.0.0.0/8 only, not {host}")
+    return host
+
+
+def _rst(connection: socket.socket) -> None:
+    """Close ``connection`` with a TCP reset instead of an orderly shutdown."""
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.close()
 
 
 def _key(path: str) -> str:
@@ -334,7 +411,12 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
             if not server._sleep(route.delay):
                 self.close_connection = True
                 return
-            if route.handler is not None:
+            if route.reset:
+                self.close_connection = True
+                _rst(self.connection)
+            elif route.raw is not None:
+                self._raw(route)
+            elif route.handler is not None:
                 try:
                     status, headers, body = route.handler(request)
                 except Exception as exc:  # a broken test handler must not hang the client
@@ -342,6 +424,8 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 self._send(status, {**route.headers, **headers}, body)
             elif route.stream_bytes:
                 self._stream(route)
+            elif route.drip:
+                self._drip(route)
             elif route.stall:
                 self._stall(route)
             else:
@@ -391,7 +475,101 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
             server._sleep(route.stall)
             self.close_connection = True
 
+        def _drip(self, route: _Route) -> None:
+            self.send_response(200)
+            for name, value in route.headers.items():
+                self.send_header(name, value)
+            self.end_headers()  # no length: the body ends when the connection does
+            self.wfile.flush()
+            at = 0
+            while not server._stopping.is_set():
+                self.wfile.write(route.body[at : at + 1])
+                self.wfile.flush()
+                at = (at + 1) % len(route.body)
+                if not server._sleep(route.drip):
+                    break
+            self.close_connection = True
+
+        def _raw(self, route: _Route) -> None:
+            self.wfile.write(route.raw or b"")
+            self.wfile.flush()
+            server._sleep(route.stall)
+            self.close_connection = True
+
     return _Handler
+
+
+class SilentServer:
+    """A TCP listener on a loopback address that accepts every connection and never answers.
+
+    Accepted sockets are held open (nothing read, nothing written) until :meth:`stop`, so a
+    client sees its request go out and then waits for an answer that never comes.
+    :attr:`accepted` counts the connections.
+    """
+
+    def __init__(self, *, host: str = "127.0.0.1") -> None:
+        self.host = _loopback(host)
+        self.accepted = 0
+        self._socket: socket.socket | None = None
+        self._held: list[socket.socket] = []
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    def start(self) -> SilentServer:
+        if self._socket is not None:
+            return self
+        self._stopping.clear()
+        listener = socket.create_server((self.host, 0), backlog=64)
+        listener.settimeout(0.05)
+        self._socket = listener
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+        return self
+
+    def _accept(self) -> None:
+        listener = self._socket
+        while listener is not None and not self._stopping.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._held.append(connection)
+            self.accepted += 1
+
+    def stop(self) -> None:
+        if self._socket is None:
+            return
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        for connection in self._held:
+            connection.close()
+        self._held.clear()
+        self._socket.close()
+        self._socket = None
+        self._thread = None
+
+    def __enter__(self) -> SilentServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._socket is None:
+            raise RuntimeError("SilentServer is not running")
+        return int(self._socket.getsockname()[1])
+
+    def url(self, path: str = "/") -> str:
+        return f"http://{self.host}:{self.port}/{path.lstrip('/')}"
 
 
 def _reason(status: int) -> str:
