@@ -112,9 +112,9 @@ class FetchSettings(StrictModel):
     # anyway: networks ("10.0.0.0/8"), hosts ("intranet.example"), domains ("*.corp.example").
     allow_private: list[str] = Field(default_factory=list)
     # Wall-clock bound on fetching one source's URL: all attempts, waits and redirects.
-    source_deadline_s: float = Field(default=60.0, gt=0)
+    source_deadline_s: float = Field(default=30.0, gt=0)
     # The same for each page or forum topic fetched for an entry, each on its own.
-    page_deadline_s: float = Field(default=30.0, gt=0)
+    page_deadline_s: float = Field(default=20.0, gt=0)
 
     @field_validator("allow_private")
     @classmethod

@@ -57,6 +57,7 @@ import httpx
 from deepdaily.config import FetchSettings
 from deepdaily.errors import (
     BlockedURL,
+    ConfigError,
     DeepdailyError,
     FetchError,
     FetchTimeout,
@@ -202,7 +203,10 @@ class Fetcher:
         network: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         self.settings = settings
-        self.allow = AllowList.parse(settings.allow_private)
+        try:
+            self.allow = AllowList.parse(settings.allow_private)
+        except ValueError as exc:  # settings built without validation (model_copy)
+            raise ConfigError(f"[fetch] allow_private: {exc}") from None
         self._transport = transport
         self._resolver = resolver
         self._network = network

@@ -11,7 +11,8 @@ its own:
    :data:`MAX_URL_LENGTH` is a :class:`~deepdaily.errors.FetchError` with a one-line reason,
    never a raw exception.
 2. :func:`check_addresses`, on the *resolved* addresses, called by the network layer
-   (:mod:`deepdaily.fetch.resolve`) right before it connects to the very address it checked.
+   (:mod:`deepdaily.fetch.resolve`) right before it connects: every address is checked, only
+   those that pass may be connected to, and the connection is made to one of them.
 
 Who may go where:
 
@@ -22,9 +23,11 @@ Who may go where:
   private, link-local, multicast, unspecified, reserved or otherwise non-global address, nor
   ``localhost``; a local file only when it was found in a local file. ``[fetch] allow_private``
   (:class:`AllowList`) lists the exceptions: networks (``10.0.0.0/8``, ``127.0.0.1``), hosts
-  (``intranet.example``) and subdomains (``*.corp.example``). Cloud metadata addresses
-  (:data:`METADATA_ADDRESSES`, e.g. ``169.254.169.254``, ``fd00:ec2::254``) pass only when an
-  entry names that address itself, never through a wider network.
+  (``intranet.example``) and subdomains (``*.corp.example``); ``localhost`` passes when the
+  list covers ``127.0.0.1`` or ``::1``, and then reaches only the addresses listed. Cloud
+  metadata addresses (:data:`METADATA_ADDRESSES`, e.g. ``169.254.169.254``,
+  ``fd00:ec2::254``) pass only when an entry names that address itself, never through a wider
+  network or an allowed host name.
 - One exception keeps a site's links to itself working: a link whose scheme, host *as written*
   and port are those of the page it was found on is as trusted as that page when that page's
   host is an IP literal or ``localhost`` (``http://127.0.0.1:8080/feed`` may link to
@@ -89,6 +92,10 @@ METADATA_ADDRESSES = frozenset(
 )
 METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.goog"})
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_LOOPBACKS: tuple[Address, ...] = (
+    ipaddress.IPv4Address("127.0.0.1"),
+    ipaddress.IPv6Address("::1"),
+)
 _SHOWN = 200
 
 
@@ -186,9 +193,7 @@ class AllowList:
             wildcard = entry.startswith(("*.", "."))
             name = _ascii_host(entry.lstrip("*").lstrip("."))
             if name is None:
-                raise ValueError(
-                    f"allow_private entry {raw!r} is neither an IP network nor a host name"
-                )
+                raise ValueError(f"entry {raw!r} is neither an IP network nor a host name")
             if wildcard:
                 domains.append(name)
             else:
@@ -260,11 +265,12 @@ def address_problem(address: Address, allow: AllowList | None = None) -> str | N
 def check_addresses(
     host: str, addresses: Sequence[str], allow: AllowList | None = None
 ) -> list[Address]:
-    """The addresses ``host`` resolved to, parsed, if a discovered link may connect to every
-    one of them; else :class:`BlockedURL` (message ``"<host> resolves to <kind> address <a>"``).
+    """The addresses ``host`` resolved to that a discovered link may connect to, in order;
+    :class:`BlockedURL` (``"<host> resolves to <kind> address <a>"``) when none may.
 
-    Every address must pass, not just one: a name that answers both a public and a private
-    address is refused, so which one a connection picks cannot matter. Pure: no socket.
+    Every address is checked and only those that pass are returned, so the caller connects to
+    a checked one whichever it picks: a name answering both a public and a private address
+    leads to the public one only. Pure: no socket.
     """
     allow = allow or AllowList()
     if not addresses:
@@ -272,20 +278,21 @@ def check_addresses(
     parsed: list[Address] = []
     for text in addresses:
         try:
-            address = ipaddress.ip_address(text)
+            parsed.append(ipaddress.ip_address(text))
         except ValueError:
             raise BlockedURL(f"{host} resolves to {text!r}, not an IP address") from None
-        parsed.append(address)
-    if allow.has_host(host):
-        listed = [a for a in parsed if a in METADATA_ADDRESSES and a not in allow.exact]
-        if listed:  # an allowed name still does not lead to a metadata service
-            raise BlockedURL(f"{host} resolves to metadata address {listed[0]}")
-        return parsed
+    named = allow.has_host(host)
+    passing: list[Address] = []
+    refusal = ""
     for address in parsed:
         problem = address_problem(address, allow)
-        if problem is not None:
-            raise BlockedURL(f"{host} resolves to {problem} address {_unwrapped(address)}")
-    return parsed
+        if problem is None or (named and problem != "metadata"):
+            passing.append(address)
+        elif not refusal:  # an allowed name still never leads to a metadata service
+            refusal = f"{host} resolves to {problem} address {_unwrapped(address)}"
+    if not passing:
+        raise BlockedURL(refusal)
+    return passing
 
 
 # decisions on URLs ---------------------------------------------------------------------------
@@ -334,6 +341,7 @@ def parse_url(url: str) -> httpx.URL:
         parsed = httpx.URL(url)
         host = parsed.raw_host.decode("ascii")
         port = parsed.port
+        _ = parsed.host, parsed.raw_path, str(parsed)  # what httpx reads later must read now
     except (httpx.InvalidURL, ValueError, UnicodeError, TypeError) as exc:
         raise FetchError(f"{shown(url)}: invalid URL: {_one_line(exc)}", url=url) from None
     if not host:
@@ -415,7 +423,8 @@ def check_url(
     where = f"refused for a link found in {shown(discovered_from)}"
     if allow.has_host(host):
         return Target(url, parsed, False)  # its addresses are still checked (metadata)
-    if host in _LOCAL_NAMES or host.endswith(".localhost") or host in METADATA_HOSTS:
+    local = host in _LOCAL_NAMES or host.endswith(".localhost")
+    if host in METADATA_HOSTS or (local and not any(allow.covers(a) for a in _LOOPBACKS)):
         raise BlockedURL(f"{shown(url)}: host {host} {where}", url=url)
     address = ip_literal(host)
     if address is not None:
