@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import threading
 import time
@@ -22,7 +23,7 @@ from deepdaily.errors import (
     TooLarge,
     TooManyRedirects,
 )
-from deepdaily.fetch import Fetcher, check_url, decode_text, parse_retry_after
+from deepdaily.fetch import Fetcher, check_url, decode_lines, decode_text, parse_retry_after
 from deepdaily.testing import FixtureServer, Request
 
 
@@ -447,6 +448,29 @@ def test_decode_text_falls_back_sensibly() -> None:
     )
     assert decode_text("x".encode("utf-16")) == "x"
     assert decode_text(b"abc", "no-such-codec") == "abc"
+
+
+def test_jsonl_mixing_utf8_gbk_and_cp1252_lines_reads_every_line() -> None:
+    """Regression (issue 9, hostile corpus): with two lines of three not UTF-8, the file was
+    taken for one legacy charset and read as windows-1252, garbling the UTF-8 and GBK lines.
+    A UTF-8 line with non-ASCII text says the file is mixed: each line keeps its charset."""
+    records = [
+        ("utf-8", "大模型推理：显存带宽才是瓶颈", "测试显示显存带宽决定了解码阶段的速度。"),
+        ("gbk", "国产加速卡适配开源推理框架", "适配后长上下文场景的吞吐达到同级显卡的九成。"),
+        ("cp1252", "Réseaux de neurones à moitié prix", "Une équipe réduit le coût d'inférence."),
+    ]
+    lines = [
+        json.dumps({"title": title, "text": text * 3}, ensure_ascii=False)
+        for _, title, text in records
+    ]
+    body = b"\n".join(
+        line.encode(codec) for line, (codec, _, _) in zip(lines, records, strict=True)
+    )
+    decoded = decode_lines(body)
+    assert decoded.text.split("\n") == lines
+    assert decoded.warning == (
+        "2 lines not UTF-8, decoded one by one: line 2 (gb18030), line 3 (windows-1252)"
+    )
 
 
 async def test_fixture_server_stop_ends_stalled_responses(web_root: Path) -> None:

@@ -249,8 +249,10 @@ def decode_body(body: bytes, declared: str | None = None) -> Decoded:
 def decode_lines(body: bytes) -> Decoded:
     """Decode a line-oriented body (JSON Lines) one line at a time.
 
-    A file that is UTF-8 (or has a BOM) is decoded at once. Otherwise each line that is not
-    UTF-8 is decoded on its own by :func:`decode_body` rules, and the warning names the lines.
+    A file that is UTF-8 (or has a BOM) is decoded at once, and so is one whose lines are
+    mostly not UTF-8 and otherwise plain ASCII (one legacy charset). Otherwise each line that
+    is not UTF-8 is decoded on its own by :func:`decode_body` rules (a file mixing UTF-8, GBK
+    and windows-1252 lines reads right), and the warning names the lines.
     """
     if body.startswith(tuple(bom for bom, _ in _BOMS)):
         return decode_body(body)
@@ -266,8 +268,13 @@ def decode_lines(body: bytes) -> Decoded:
         except UnicodeDecodeError:
             texts.append(None)
     failing = [number for number, text in enumerate(texts) if text is None]
-    if len(failing) * 2 > sum(1 for line in lines if line.strip()):
-        whole = decode_body(body)  # most lines are not UTF-8: the file has one legacy charset
+    # Most lines not UTF-8 and the rest plain ASCII: one legacy charset for the whole file,
+    # which detection reads better whole than line by line. A line that is UTF-8 with
+    # non-ASCII characters says the file is mixed (a legacy text is hardly ever valid UTF-8
+    # by chance): then every line keeps its own charset.
+    only_ascii = all(text is None or text.isascii() for text in texts)
+    if only_ascii and len(failing) * 2 > sum(1 for line in lines if line.strip()):
+        whole = decode_body(body)
         if whole.encoding != "utf-8":
             return whole
     odd: list[str] = []
