@@ -11,6 +11,7 @@ from deepdaily.config import FetchSettings
 from deepdaily.extract import (
     StoredEntry,
     canonical_url,
+    entry_url,
     extract_article,
     html_to_text,
     links_in_html,
@@ -18,6 +19,7 @@ from deepdaily.extract import (
     page_of,
     to_documents,
 )
+from deepdaily.extract.urls import web_url
 from deepdaily.fetch import Fetcher
 from deepdaily.models import Document, Entry, content_id
 from deepdaily.testing import FixtureServer
@@ -58,6 +60,61 @@ def test_links_in_html() -> None:
         "http://127.0.0.1:8000/a",
         "https://other.example/b",
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://blog.example/post?id=1", "https://blog.example/post?id=1"),
+        ("/post/2", "http://base.example/post/2"),  # resolved against the base
+        ("//cdn.example/x", "http://cdn.example/x"),
+        ("http://127。0。0。1:80/x", "http://127.0.0.1/x"),  # as httpx normalises it
+        ("http://例子.测试/x", "http://xn--fsqu00a.xn--0zwm56d/x"),
+    ],
+)
+def test_web_url_is_what_the_fetcher_requests(url: str, expected: str) -> None:
+    assert web_url(url, "http://base.example/dir/") == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("javascript:alert(1)", "scheme 'javascript' is not http or https"),
+        ("data:text/html,<script>x</script>", "scheme 'data' is not http or https"),
+        ("file:///etc/passwd", "scheme 'file' is not http or https"),
+        ("mailto:a@b.example", "scheme 'mailto' is not http or https"),
+        ("http://１２７．０．０．１/x", "Invalid IDNA hostname"),
+        ("http://xn--a.example/x", "U+0080"),
+        ("http://a.example:99999/x", "port 99999 out of range"),
+        ("http://a.example:0/x", "port 0 out of range"),
+        ("http://a b.example/", "invalid host 'a%20b.example'"),
+        ("http://[::1/", "invalid URL"),
+        ("http://a.example/" + "p" * 70_000, "URL of 70017 characters (at most 8192)"),
+        ("   ", "empty URL"),
+    ],
+)
+def test_web_url_refuses_with_one_line(url: str, reason: str) -> None:
+    """Regression (issue 9): these item links were stored as they came (javascript:, data:)
+    or crashed the run when fetched (full-width host, invalid IDNA, port 99999, 64 KB)."""
+    with pytest.raises(ValueError) as caught:
+        web_url(url)
+    message = str(caught.value)
+    assert reason in message and "\n" not in message and len(message) < 300
+
+
+def test_links_in_html_keeps_only_web_links() -> None:
+    html = (
+        '<a href="javascript:alert(1)">a</a><a href="data:text/html,x">b</a>'
+        '<a href="http://１２７．０．０．１/x">c</a><a href="http://a.example:99999/">d</a>'
+        '<a href="http://[::1">e</a><a href="/kept">f</a>'
+    )
+    assert links_in_html(html, "http://127.0.0.1:8000/post") == ["http://127.0.0.1:8000/kept"]
+
+
+def test_canonical_url_never_raises() -> None:
+    """Regression: an unclosed IPv6 bracket made canonical_url raise ValueError."""
+    assert canonical_url("http://[::1/x") == "http://[::1/x"
+    assert entry_url("http://[::1/x#frag") == "http://[::1/x#frag"
 
 
 # article extraction --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -11,6 +12,7 @@ import pytest
 from deepdaily.config import FetchSettings, SourceSpec
 from deepdaily.errors import ConfigError, HTTPStatusError, ParseError
 from deepdaily.fetch import Fetcher, FetchResponse
+from deepdaily.models import Entry
 from deepdaily.sources import (
     Collected,
     FetchedSource,
@@ -18,11 +20,14 @@ from deepdaily.sources import (
     collect_source,
     discourse,
     get_source_type,
+    parse_html_page,
     parse_opml,
     register_source_type,
     registered_types,
 )
 from deepdaily.sources import base as sources_base
+from deepdaily.sources.limits import MAX_TAGS, MAX_TITLE, admit_entries, json_too_deep
+from deepdaily.sources.location import check_location
 from deepdaily.testing import FixtureServer
 
 CORPUS = Path(__file__).resolve().parents[1] / "eval/data/corpus/day-2026-02-12.jsonl"
@@ -428,3 +433,175 @@ def test_opml_errors(tmp_path: Path) -> None:
     with pytest.raises(ParseError) as caught:
         parse_opml(tmp_path / "none.opml")
     assert str(caught.value) == f"file not found: {tmp_path / 'none.opml'}"
+
+
+def test_opml_nested_too_deep_or_with_odd_urls() -> None:
+    """Regression (issue 9): the outline walk recursed, so 200,000 nested folders raised
+    RecursionError; an unclosed IPv6 bracket in a URL raised ValueError naming the source."""
+    deep = "<opml><body>" + '<outline text="f">' * 200_000 + "</outline>" * 200_000
+    with pytest.raises(ParseError) as caught:
+        parse_opml(deep + "</body></opml>")
+    assert str(caught.value) == "OPML: not valid OPML: outlines nested deeper than 64 levels"
+    (spec,) = parse_opml('<opml><body><outline xmlUrl="http://[::1/feed"/></body></opml>')
+    assert spec.name == "http://[::1/feed"
+
+
+# bounds: nesting, links, entries ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "too_deep"),
+    [
+        ("[]", False),
+        ("[" * 64 + "]" * 64, False),
+        ("[" * 65 + "]" * 65, True),
+        ('{"a":' * 65 + "1" + "}" * 65, True),
+        ("[" * 200_000 + "]" * 200_000, True),
+        ("[" * 200_000, True),  # unclosed: a recursive parser descends before it fails
+        ('["' + "[" * 1000 + '"]', False),  # brackets inside a string are text
+        ('["\\"' + "[" * 1000 + '"]', False),  # an escaped quote does not end the string
+        ("[[]]" * 100_000, False),  # wide, not deep
+    ],
+)
+def test_json_depth_is_measured_without_recursion(text: str, too_deep: bool) -> None:
+    assert json_too_deep(text) is too_deep
+    assert json_too_deep(text.encode()) is too_deep
+
+
+async def test_deep_json_is_a_parse_error_for_every_json_type(
+    fixture_server: FixtureServer, fast_fetch: FetchSettings
+) -> None:
+    """Regression (issue 9): a JSON Feed nested 200,000 arrays deep raised RecursionError out of
+    the run; so did the same body sniffed by ``auto`` or read as a Discourse list (90,000
+    levels here, to stay under the tests' ``max_bytes``)."""
+    deep = "[" * 90_000 + "]" * 90_000
+    fixture_server.route(
+        "/deep.json",
+        body='{"version": "https://jsonfeed.org/version/1.1", "items": ' + deep + "}",
+        content_type="application/feed+json",
+    )
+    fixture_server.route("/forum/latest.json", body='{"topic_list": ' + deep + "}")
+    for path, kind in (("deep.json", "feed"), ("deep.json", "auto"), ("forum/", "discourse")):
+        message = await _parse_error(fixture_server, fast_fetch, path, kind)
+        assert message.endswith("nested deeper than 64 levels"), (kind, message)
+
+
+async def test_bad_item_links_cost_their_items_only(
+    fixture_server: FixtureServer, fast_fetch: FetchSettings
+) -> None:
+    """Regression (issue 9): javascript: and data: item links were stored and published; a
+    full-width host or port 99999 crashed the run when the page was fetched."""
+    items = [
+        ("kept", fixture_server.url("kept")),
+        ("script", "javascript:alert(1)"),
+        ("data", "data:text/html,<script>alert(1)</script>"),
+        ("full-width", "http://１２７．０．０．１/x"),
+        ("port", "http://127.0.0.1:99999/x"),
+        ("ideographic dots", "http://127。0。0。1:8/y"),
+    ]
+    rss = "".join(f"<item><title>{t}</title><link>{u}</link></item>" for t, u in items)
+    fixture_server.route(
+        "/odd.xml",
+        body=f'<rss version="2.0"><channel><title>odd</title>{rss}</channel></rss>',
+        content_type="application/rss+xml",
+    )
+    result = await _collect(fixture_server, fast_fetch, "odd.xml", "feed")
+    assert [(e.title, e.url) for e in result.entries] == [
+        ("kept", fixture_server.url("kept")),
+        ("ideographic dots", "http://127.0.0.1:8/y"),  # normalised as httpx requests it
+    ]
+    assert len(result.refused) == 4
+    assert "scheme 'javascript' is not http or https" in result.refused[0]
+    assert "port 99999 out of range" in result.refused[3]
+    assert result.warnings == [f"refused 4 entries; first: {result.refused[0]}"]
+
+
+async def test_entries_and_fields_are_bounded(
+    fixture_server: FixtureServer, fast_fetch: FetchSettings
+) -> None:
+    items = [
+        {"id": str(n), "url": fixture_server.url(f"p/{n}"), "title": f"Item {n}"} for n in range(12)
+    ]
+    items[0].update(title="T" * 100_000, tags=[str(n) for n in range(1000)])
+    fixture_server.route(
+        "/many.json",
+        body=json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}),
+        content_type="application/feed+json",
+    )
+    settings = fast_fetch.model_copy(update={"max_entries": 5})
+    result = await _collect(fixture_server, settings, "many.json", "feed")
+    assert [e.url for e in result.entries] == [fixture_server.url(f"p/{n}") for n in range(5)]
+    assert len(result.entries[0].title) == MAX_TITLE and result.entries[0].title.endswith("…")
+    assert len(result.entries[0].tags) == MAX_TAGS
+    assert result.warnings == ["listed 12 entries; kept the first 5 ([fetch] max_entries)"]
+
+
+def test_a_local_source_may_list_local_files_a_web_source_may_not() -> None:
+    local = Entry(source="s", url="file:///srv/site/post.html", title="Local post")
+    admitted = admit_entries([local], source_url="file:///srv/site/feed.xml")
+    assert [e.url for e in admitted.entries] == ["file:///srv/site/post.html"]
+    refused = admit_entries([local], source_url="http://127.0.0.1:9/feed.xml")
+    assert refused.entries == []
+    assert refused.refused == [
+        "file:///srv/site/post.html: link refused: scheme 'file' is not http or https"
+    ]
+
+
+async def test_discourse_ids_and_slugs_cannot_steer_topic_urls(
+    fixture_server: FixtureServer, fast_fetch: FetchSettings
+) -> None:
+    """A topic id must be a number and a slug is percent-encoded: list data can neither point
+    topic fetches elsewhere nor put odd paths into entry URLs."""
+    topics = [
+        {"id": "../../admin", "title": "Traversal"},
+        {"id": 5, "slug": "../../x?y=1", "title": "Odd slug"},
+        {"id": True, "title": "Boolean id"},
+    ]
+    fixture_server.route("/steer/latest.json", body=json.dumps({"topic_list": {"topics": topics}}))
+    result = await _collect(fixture_server, fast_fetch, "steer/", "discourse")
+    (entry,) = result.entries
+    assert entry.url == fixture_server.url("steer/t/..%2F..%2Fx%3Fy%3D1/5")
+    assert fixture_server.paths() == ["/steer/latest.json", "/steer/t/5.json"]
+    assert [line.rsplit(": ", 1)[1] for line in result.refused] == ["no numeric id"] * 2
+
+
+def test_html_listing_ignores_links_that_are_not_web_links() -> None:
+    base = "http://127.0.0.1:9/blog/"
+    anchors = [
+        "javascript:void(0)",
+        "data:text/html,x",
+        "http://１２７．０．０．１/blog/one",
+        "/blog/first-article",
+        "/blog/second-article",
+        "/blog/third-article",
+    ]
+    page = (
+        "<html><body><ul>"
+        + "".join(
+            f'<li><a href="{href}">An article title that is long enough {n}</a></li>'
+            for n, href in enumerate(anchors)
+        )
+        + "</ul></body></html>"
+    )
+    entries = parse_html_page(page, url=base, source="blog")
+    assert [e.url for e in entries] == [
+        "http://127.0.0.1:9/blog/first-article",
+        "http://127.0.0.1:9/blog/second-article",
+        "http://127.0.0.1:9/blog/third-article",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://１２７．０．０．１/feed", "Invalid IDNA hostname"),
+        ("http://xn--a.example/feed", "U+0080"),
+        ("http://127.0.0.1:99999/feed", "Port out of range"),
+        ("http://127.0.0.1/" + "f" * 70_000, "(at most 8192)"),
+    ],
+)
+def test_sources_add_refuses_what_the_fetcher_would_refuse(url: str, reason: str) -> None:
+    """Regression (issue 9): these source URLs were accepted and then crashed every run."""
+    with pytest.raises(ConfigError) as caught:
+        check_location(url)
+    assert reason in str(caught.value) and len(str(caught.value)) < 400

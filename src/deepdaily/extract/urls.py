@@ -10,10 +10,19 @@ fragment may name an entry of its own (``CHANGELOG.md#2-1-36``: one page, one re
 anchor). Navigation and tracking anchors (``#comments``, ``#top``, ``#utm_source=...``, text
 fragments ``#:~:text=``) are dropped, so they name the page itself. Whether two entries of one
 page are really one document is decided by their content (:mod:`deepdaily.extract.identity`).
+
+:func:`web_url` is the gate every link found in fetched content passes before it is stored (an
+entry's own link, a listing's article links, a body's outbound links): it is parsed once, by
+the parser that fetches it (:class:`httpx.URL`), so what is stored is what would be requested;
+only ``http``/``https`` with a host, a port in 1-65535 and at most ``MAX_URL_LENGTH`` (8192)
+characters pass. Full-width hosts (``１２７．０．０．１``) are refused as httpx refuses
+them; ideographic full stops (``127。0。0。1``) are normalised as httpx normalises them, and IDN
+hosts become punycode. Nothing here is configurable.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -21,14 +30,21 @@ import lxml.html
 from courlan import normalize_url, scrub_url
 from lxml import etree
 
+from deepdaily.errors import FetchError
+from deepdaily.fetch.guard import MAX_URL_LENGTH, parse_url, shown
+
 __all__ = [
+    "MAX_URL_LENGTH",
     "TRACKING_PARAMS",
     "canonical_url",
     "entry_url",
     "links_in_html",
     "page_of",
     "same_host",
+    "web_url",
 ]
+
+_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")
 
 TRACKING_PARAMS = frozenset(
     {
@@ -77,9 +93,13 @@ def _is_tracking(name: str) -> bool:
 
 
 def canonical_url(url: str) -> str:
-    """The canonical form of ``url`` used as a document's identity."""
+    """The canonical form of ``url`` used as a document's identity; never raises (a URL it
+    cannot read is returned stripped, as given)."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         return url  # file://, local paths and anything else stay as given
@@ -89,8 +109,56 @@ def canonical_url(url: str) -> str:
     stripped = urlunsplit((scheme, parts.netloc, parts.path or "/", query, ""))
     try:
         return normalize_url(scrub_url(stripped), strict=False)
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, UnicodeError):
         return urlunsplit((scheme, parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def _valid_host(host: str) -> bool:
+    if ":" in host:  # an IPv6 literal, possibly with a zone
+        try:
+            ipaddress.IPv6Address(host.split("%", 1)[0])
+        except ValueError:
+            return False
+        return True
+    return len(host) <= 253 and _HOST.fullmatch(host) is not None
+
+
+def web_url(url: str, base: str | None = None) -> str:
+    """``url`` (resolved against ``base``) as the fetcher would request it, if it is a link
+    deepdaily may store: ``http``/``https``, at most ``MAX_URL_LENGTH`` characters, and what
+    the fetcher's own parser (:func:`deepdaily.fetch.guard.parse_url`) accepts, with a host
+    made of letters, digits, ``-``, ``_`` and dots (or an IPv6 literal). Otherwise
+    :class:`ValueError` with a one-line reason that does not repeat the URL."""
+    text = url.strip()
+    if not text:
+        raise ValueError("empty URL")
+    if len(text) > MAX_URL_LENGTH:
+        raise ValueError(f"URL of {len(text)} characters (at most {MAX_URL_LENGTH})")
+    if base:
+        try:
+            text = urljoin(base, text)
+        except ValueError as exc:
+            raise ValueError(f"invalid URL: {exc}") from None
+    match = _SCHEME.match(text)
+    scheme = match.group(0)[:-1].lower() if match else ""
+    if scheme not in ("http", "https"):
+        raise ValueError(f"scheme {scheme!r} is not http or https" if scheme else "relative URL")
+    try:
+        parsed = parse_url(text)
+    except FetchError as exc:
+        reason = str(exc).removeprefix(f"{shown(text)}: ")
+        raise ValueError(reason.replace(" refused (at most", " (at most")) from None
+    raw_host = parsed.raw_host.decode("ascii", "replace")
+    try:
+        parsed.host  # noqa: B018  (decodes punycode: an invalid IDNA label raises here)
+    except (UnicodeError, ValueError) as exc:
+        raise ValueError(f"invalid host {shown(raw_host)!r}: {exc}") from None
+    if not _valid_host(raw_host):
+        raise ValueError(f"invalid host {shown(raw_host)!r}")
+    result = str(parsed)
+    if len(result) > MAX_URL_LENGTH:
+        raise ValueError(f"URL of {len(result)} characters (at most {MAX_URL_LENGTH})")
+    return result
 
 
 def _significant(fragment: str) -> str:
@@ -138,7 +206,8 @@ def same_host(url: str, other: str) -> bool:
 
 
 def links_in_html(html: str, base_url: str) -> list[str]:
-    """Absolute, canonical http(s) links of every ``<a href>`` in ``html``, in order, once."""
+    """Absolute, canonical links of every ``<a href>`` in ``html`` that :func:`web_url` accepts,
+    in order, once."""
     if not html or not html.strip():
         return []
     try:
@@ -151,13 +220,7 @@ def links_in_html(html: str, base_url: str) -> list[str]:
         if not href or href.startswith("#"):
             continue
         try:
-            absolute = urljoin(base_url, href)
+            found.setdefault(canonical_url(web_url(href, base_url)))
         except ValueError:
-            continue
-        if not _SCHEME.match(absolute) or urlsplit(absolute).scheme.lower() not in (
-            "http",
-            "https",
-        ):
-            continue
-        found.setdefault(canonical_url(absolute))
+            continue  # not a web link (mailto:, javascript:, an invalid host...)
     return list(found)

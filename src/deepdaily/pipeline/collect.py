@@ -4,9 +4,21 @@ Sources are fetched concurrently through one :class:`~deepdaily.fetch.Fetcher` (
 and per-host limits of ``[fetch]`` hold across sources); each source's entries are turned into
 documents (pages fetched and extracted only for entries not stored yet, or whose source text
 changed since) and written to the store. Every listed entry ends up stored, already stored, or
-in :attr:`CollectReport.merges` with the reason it is part of another document. Decoding
-problems (bytes replaced, a lying charset) are warnings of their source's outcome. A failing
-source is recorded with a one-line reason and never stops the others.
+in :attr:`CollectReport.merges` with the reason it is part of another document, or in
+:attr:`CollectReport.extraction_failures` with the reason it was refused or could not be made a
+document. Decoding problems (bytes replaced, a lying charset) and refused entries are warnings
+of their source's outcome.
+
+Every source fails alone. Any exception while fetching, parsing, extracting or storing one
+source is that source's failure, recorded in its outcome and the fetch log as one line naming
+the source and the stage: deepdaily's own errors as they are, anything else as
+``"<type> <url>: <stage> error: <Exception> (<message>)"``, with the traceback logged at debug
+level only. What still ends the run: ``KeyboardInterrupt``, ``SystemExit`` and task
+cancellation (not ``Exception`` subclasses, so never caught here) and ``MemoryError`` (the
+process itself is in trouble, and other sources would fail the same way). A bad entry costs
+itself: the source types skip unreadable items with a reason, and extraction records per-entry
+failures, so the source's other entries are kept. Entries per source, their fields and links
+are bounded by :mod:`deepdaily.sources.limits` (``[fetch] max_entries``).
 """
 
 from __future__ import annotations
@@ -21,18 +33,60 @@ from typing import Any
 import httpx
 
 from deepdaily.config import Settings, SourceSpec
-from deepdaily.errors import DeepdailyError
+from deepdaily.errors import DeepdailyError, HTTPStatusError
 from deepdaily.extract import StoredEntry, pages_of, to_documents
 from deepdaily.fetch import Fetcher
+from deepdaily.fetch.guard import shown
 from deepdaily.models import Entry, SourceOutcome
 from deepdaily.sources import Validators, collect_source
+from deepdaily.sources.limits import one_line
 from deepdaily.store import Store
 
-__all__ = ["CollectReport", "collect"]
+__all__ = ["CollectReport", "collect", "failure_reason"]
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[SourceOutcome], None]
+
+#: Refused entries listed one by one per source in the run's extraction failures.
+MAX_LISTED_REFUSALS = 50
+#: The stage an unexpected exception is blamed on: the first of these packages on its path.
+_STAGES = (
+    ("deepdaily.fetch", "fetch"),
+    ("deepdaily.sources", "parser"),
+    ("deepdaily.extract", "extraction"),
+    ("deepdaily.store", "store"),
+)
+
+
+def _stage(exc: BaseException, default: str) -> str:
+    """What was being done when ``exc`` was raised: fetching, parsing, extracting, storing."""
+    modules: list[str] = []
+    tb = exc.__traceback__
+    while tb is not None:
+        modules.append(str(tb.tb_frame.f_globals.get("__name__", "")))
+        tb = tb.tb_next
+    for package, stage in _STAGES:
+        if any(module == package or module.startswith(package + ".") for module in modules):
+            return stage
+    return default
+
+
+def failure_reason(spec: SourceSpec, exc: Exception, *, stage: str = "collect") -> str:
+    """One line for a source's failure: deepdaily's own errors say it themselves; anything
+    else names the source, the stage and the exception."""
+    if isinstance(exc, DeepdailyError):
+        line = " ".join(str(exc).split())
+        return line or type(exc).__name__
+    kind = f"{spec.type} " if spec.type != "auto" else ""
+    return f"{kind}{shown(spec.url)}: {_stage(exc, stage)} error: {one_line(exc)}"
+
+
+def _refusals(source: str, refused: list[str]) -> list[str]:
+    lines = [f"{source}: {line}" for line in refused[:MAX_LISTED_REFUSALS]]
+    if len(refused) > MAX_LISTED_REFUSALS:
+        lines.append(f"{source}: … and {len(refused) - MAX_LISTED_REFUSALS} more refused entries")
+    return lines
 
 
 @dataclass
@@ -89,11 +143,13 @@ async def collect(
         state: dict[str, Any] = states.get(spec.name) or {}
         validators = Validators(etag=state.get("etag"), last_modified=state.get("last_modified"))
         outcome = SourceOutcome(source=spec.name, url=spec.url, ok=False)
+        stage = "collect"  # what an exception raised outside deepdaily's packages is blamed on
         try:
             collected = await collect_source(spec, fetcher, validators)
             warnings = list(collected.warnings)
             result = None
             if collected.entries:
+                stage = "extraction"
                 result = await to_documents(
                     collected.entries,
                     fetcher=fetcher,
@@ -105,7 +161,9 @@ async def collect(
                 )
                 warnings.extend(result.warnings)
             new = updated = 0
+            stage = "store"
             async with lock:
+                report.extraction_failures.extend(_refusals(spec.name, collected.refused))
                 if result:
                     new = store.add_documents(result.documents, result.fingerprints)
                     updated = store.update_documents(result.updates, result.fingerprints)
@@ -128,11 +186,15 @@ async def collect(
                 }
             )
             etag, last_modified = collected.validators.etag, collected.validators.last_modified
-        except DeepdailyError as exc:
+        except MemoryError:
+            raise  # the process is in trouble: the run ends (see the module docstring)
+        except Exception as exc:  # every source fails alone
+            if not isinstance(exc, DeepdailyError):
+                log.debug("%s: unexpected failure", spec.name, exc_info=True)
             outcome = outcome.model_copy(
                 update={
-                    "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
-                    "status": getattr(exc, "status", None),
+                    "error": failure_reason(spec, exc, stage=stage),
+                    "status": exc.status if isinstance(exc, HTTPStatusError) else None,
                 }
             )
             etag = last_modified = None

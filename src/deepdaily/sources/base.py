@@ -8,12 +8,15 @@ already fetched response into entries), which lets :func:`collect_source` resolv
 "auto"`` by sniffing the body it fetched once.
 
 The fetch itself is governed by the ``[fetch]`` settings through the given
-:class:`~deepdaily.fetch.Fetcher`.
+:class:`~deepdaily.fetch.Fetcher`. What a type returns is bounded by
+:func:`~deepdaily.sources.limits.admit_entries` before anyone sees it: at most
+``[fetch] max_entries`` entries, fields cut to their caps, and only entries whose link is a
+valid ``http(s)`` URL (or, for a local source, a local file); each refused entry is listed in
+:attr:`Collected.refused` with its reason.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol, TypeVar
@@ -22,6 +25,7 @@ from deepdaily.config import SourceSpec
 from deepdaily.errors import ConfigError, ParseError
 from deepdaily.fetch import Fetcher, FetchResponse
 from deepdaily.models import Entry
+from deepdaily.sources.limits import admit_entries, load_json, refusal_warnings
 
 __all__ = [
     "Collected",
@@ -48,7 +52,8 @@ class Validators:
 @dataclass
 class Collected:
     """What collecting one source produced. ``skipped`` counts records that were unusable;
-    ``warnings`` are one-line problems that cost no entry (e.g. bytes replaced in decoding)."""
+    ``warnings`` are one-line problems of the source (bytes replaced in decoding, entries
+    refused or over the cap); ``refused`` has one line per refused entry, ``"<url>: <why>"``."""
 
     entries: list[Entry]
     validators: Validators
@@ -57,6 +62,7 @@ class Collected:
     final_url: str
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
 
 
 class SourceType(Protocol):
@@ -205,15 +211,10 @@ def sniff_type(response: FetchResponse) -> str:
 
 def _sniff_json(url: str, body: bytes) -> str:
     try:
-        data = json.loads(body)
-    except json.JSONDecodeError:
+        data = load_json(body, label=url)
+    except ParseError:
         first = body.split(b"\n", 1)[0]
-        try:
-            json.loads(first)
-        except json.JSONDecodeError as exc:
-            raise ParseError(
-                f"{url}: not valid JSON: {exc.msg} at line {exc.lineno}", url=url
-            ) from None
+        load_json(first, label=url)  # a file whose first line is JSON is JSON Lines
         return "jsonl"
     if isinstance(data, dict):
         if "topic_list" in data or "post_stream" in data:
@@ -228,13 +229,23 @@ def _sniff_json(url: str, body: bytes) -> str:
 async def collect_source(
     spec: SourceSpec, fetcher: Fetcher, validators: Validators | None = None
 ) -> Collected:
-    """Collect one source, detecting its type from the body when ``spec.type`` is ``auto``."""
+    """Collect one source, detecting its type from the body when ``spec.type`` is ``auto``;
+    the entries are bounded by :func:`~deepdaily.sources.limits.admit_entries`."""
     validators = validators or Validators()
     if spec.type != "auto":
-        return await get_source_type(spec.type).collect(spec, fetcher, validators)
-    response = await fetcher.get(
-        spec.url, etag=validators.etag, last_modified=validators.last_modified
+        found = await get_source_type(spec.type).collect(spec, fetcher, validators)
+    else:
+        response = await fetcher.get(
+            spec.url, etag=validators.etag, last_modified=validators.last_modified
+        )
+        if response.not_modified:
+            return unchanged(response, validators)
+        found = await get_source_type(sniff_type(response)).parse(spec, response, fetcher)
+    listed = len(found.entries)
+    admitted = admit_entries(
+        found.entries, source_url=found.final_url, max_entries=fetcher.settings.max_entries
     )
-    if response.not_modified:
-        return unchanged(response, validators)
-    return await get_source_type(sniff_type(response)).parse(spec, response, fetcher)
+    found.entries = admitted.entries
+    found.refused.extend(admitted.refused)
+    found.warnings.extend(refusal_warnings(found.refused, dropped=admitted.dropped, listed=listed))
+    return found

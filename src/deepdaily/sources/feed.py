@@ -7,13 +7,18 @@ parses into correct text; what the decoder had to guess or replace becomes a war
 source. A malformed feed that still yields entries is accepted. Before
 parsing, a body that declares XML entities is refused (entity-expansion attacks such as "billion
 laughs"), and bodies that are empty, HTML or malformed without entries raise a one-line
-:class:`~deepdaily.errors.ParseError`. JSON Feed (1.0 and 1.1) is parsed with :mod:`json`.
+:class:`~deepdaily.errors.ParseError`. JSON Feed (1.0 and 1.1) is parsed with :mod:`json` once
+its nesting is known to be at most :data:`~deepdaily.sources.limits.MAX_DEPTH` levels.
+
+An item that cannot be read (no link, no title, a field of the wrong type, anything a hostile
+feed can make an item raise) costs that item alone: it is skipped with a one-line reason and
+the feed's other items are kept. Links are bounded later, by
+:func:`~deepdaily.sources.limits.admit_entries`.
 """
 
 from __future__ import annotations
 
 import calendar
-import json
 import re
 import time
 from datetime import UTC, datetime
@@ -27,6 +32,7 @@ from deepdaily.errors import ParseError
 from deepdaily.extract.article import html_to_text, parse_date
 from deepdaily.extract.urls import links_in_html
 from deepdaily.fetch import Fetcher, FetchResponse, decode_body
+from deepdaily.fetch.guard import shown
 from deepdaily.models import Entry
 from deepdaily.sources.base import (
     Collected,
@@ -35,6 +41,7 @@ from deepdaily.sources.base import (
     register_source_type,
     root_element,
 )
+from deepdaily.sources.limits import load_json, one_line
 
 __all__ = ["FeedSource", "as_utf8", "parse_feed"]
 
@@ -55,14 +62,18 @@ class FeedSource(FetchedSource):
         body, content_type, warning = as_utf8(
             response.body, response.content_type, response.charset
         )
+        problems: list[str] = []
         entries, skipped = parse_feed(
             body,
             url=response.final_url,
             source=spec.name,
             content_type=content_type,
             label=response.url,
+            problems=problems,
         )
-        return collected(response, entries, skipped, decoding=warning)
+        result = collected(response, entries, skipped, decoding=warning)
+        result.refused.extend(problems)
+        return result
 
 
 def as_utf8(body: bytes, media_type: str, charset: str | None) -> tuple[bytes, str, str]:
@@ -91,17 +102,20 @@ def parse_feed(
     source: str,
     content_type: str = "",
     label: str | None = None,
+    problems: list[str] | None = None,
 ) -> tuple[list[Entry], int]:
     """Entries of the feed ``body`` fetched from ``url``, and how many items were unusable.
 
-    ``label`` names the feed in error messages (defaults to ``url``).
+    ``label`` names the feed in error messages (defaults to ``url``); ``problems`` (when given)
+    receives one line per unusable item, ``"<feed> item <n>: <why>"``.
     """
+    problems = [] if problems is None else problems
     label = label or url
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise ParseError(f"{label}: empty body", url=label)
     if stripped[:1] == b"{":
-        return _parse_json_feed(stripped, url=url, source=source, label=label)
+        return _parse_json_feed(stripped, url=url, source=source, label=label, problems=problems)
     if stripped[:1] != b"<" and not stripped.startswith(_UTF16_START):
         raise ParseError(f"{label}: not a feed: not XML or JSON", url=label)
     if _ENTITY.search(body) or any(wide in body for wide in _ENTITY_WIDE):
@@ -119,13 +133,14 @@ def parse_feed(
         _raise_for_empty(parsed, label)
         return [], 0
     entries: list[Entry] = []
-    skipped = 0
-    for item in parsed.entries:
-        entry = _xml_entry(item, url=url, source=source)
-        if entry is None:
-            skipped += 1
-        else:
-            entries.append(entry)
+    for number, item in enumerate(parsed.entries, start=1):
+        try:
+            entries.append(_xml_entry(item, url=url, source=source))
+        except ValueError as exc:
+            problems.append(f"{label} item {number}: {exc}")
+        except Exception as exc:  # one hostile item costs itself, never the feed
+            problems.append(f"{label} item {number}: unreadable: {one_line(exc)}")
+    skipped = len(parsed.entries) - len(entries)
     if not entries:
         # Items that yield nothing usable in a broken document mean the document is broken.
         _raise_for_empty(parsed, label)
@@ -152,27 +167,37 @@ def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
         return None
 
 
-def _xml_entry(item: Any, *, url: str, source: str) -> Entry | None:
-    link = (item.get("link") or "").strip()
+def _joined(base: str, link: str) -> str:
+    try:
+        return urljoin(base, link)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise ValueError(f"link {shown(link)!r} refused: {exc}") from None
+
+
+def _xml_entry(item: Any, *, url: str, source: str) -> Entry:
+    """One entry of a feedparser item; :class:`ValueError` says why there is none."""
+    link = _str(item.get("link")).strip()
     if not link:
-        guid = (item.get("id") or "").strip()
+        guid = _str(item.get("id")).strip()
         link = guid if guid.startswith(("http://", "https://")) else ""
     if not link:
-        return None
-    link = urljoin(url, link)
-    summary_html = item.get("summary") or ""
+        raise ValueError("no link")
+    link = _joined(url, link)
+    summary_html = _str(item.get("summary"))
     content_html = _best_content(item.get("content") or [])
     if content_html and html_to_text(content_html) == html_to_text(summary_html):
         summary_html = content_html  # RSS description copied into content: no full body
         content_html = ""
     summary = html_to_text(summary_html)
-    title = html_to_text(item.get("title") or "") or _shorten(summary)
+    title = html_to_text(_str(item.get("title"))) or _shorten(summary)
     if not title:
-        return None
+        raise ValueError("no title")
     published = _struct_to_datetime(item.get("published_parsed") or item.get("updated_parsed"))
     tags = tuple(
         dict.fromkeys(
-            (tag.get("term") or tag.get("label") or "").strip() for tag in item.get("tags") or []
+            _str(tag.get("term") or tag.get("label")).strip()
+            for tag in item.get("tags") or []
+            if isinstance(tag, dict)
         )
     )
     return Entry(
@@ -182,7 +207,7 @@ def _xml_entry(item: Any, *, url: str, source: str) -> Entry | None:
         summary=summary,
         content_html=content_html,
         published=published,
-        author=(item.get("author") or "").strip(),
+        author=_str(item.get("author")).strip(),
         tags=tuple(tag for tag in tags if tag),
         links=tuple(links_in_html(content_html or summary_html, link)),
         guid=str(item.get("id") or "").strip(),
@@ -191,7 +216,15 @@ def _xml_entry(item: Any, *, url: str, source: str) -> Entry | None:
 
 def _best_content(contents: list[Any]) -> str:
     """The longest body among an entry's content elements (feedparser gives HTML or text)."""
-    return max((str(part.get("value") or "") for part in contents), key=len, default="")
+    return max(
+        (_str(part.get("value")) for part in contents if isinstance(part, dict)),
+        key=len,
+        default="",
+    )
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _shorten(text: str) -> str:
@@ -204,11 +237,10 @@ def _shorten(text: str) -> str:
 # JSON Feed ------------------------------------------------------------------------------------
 
 
-def _parse_json_feed(body: bytes, *, url: str, source: str, label: str) -> tuple[list[Entry], int]:
-    try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ParseError(f"{label}: not a feed: invalid JSON: {exc}", url=label) from None
+def _parse_json_feed(
+    body: bytes, *, url: str, source: str, label: str, problems: list[str]
+) -> tuple[list[Entry], int]:
+    data = load_json(body, label=label, what="JSON Feed")
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(
         "https://jsonfeed.org/version"
     ):
@@ -216,45 +248,47 @@ def _parse_json_feed(body: bytes, *, url: str, source: str, label: str) -> tuple
     items = data.get("items")
     if not isinstance(items, list):
         raise ParseError(f"{label}: not a feed: JSON Feed without an items list", url=label)
-    base = str(data.get("home_page_url") or url)
+    home = data.get("home_page_url")
+    base = home if isinstance(home, str) and home.strip() else url
     feed_authors = _json_authors(data)
     entries: list[Entry] = []
-    skipped = 0
-    for item in items:
-        entry = _json_entry(item, base=base, source=source, feed_authors=feed_authors)
-        if entry is None:
-            skipped += 1
-        else:
-            entries.append(entry)
-    return entries, skipped
+    for number, item in enumerate(items, start=1):
+        try:
+            entries.append(_json_entry(item, base=base, source=source, feed_authors=feed_authors))
+        except ValueError as exc:
+            problems.append(f"{label} item {number}: {exc}")
+        except Exception as exc:  # one hostile item costs itself, never the feed
+            problems.append(f"{label} item {number}: unreadable: {one_line(exc)}")
+    return entries, len(items) - len(entries)
 
 
 def _json_authors(data: dict[str, Any]) -> str:
     authors = data.get("authors")
     if isinstance(authors, list):
-        names = [str(a.get("name", "")).strip() for a in authors if isinstance(a, dict)]
+        names = [_str(a.get("name")).strip() for a in authors if isinstance(a, dict)]
         return ", ".join(name for name in names if name)
     author = data.get("author")
-    return str(author.get("name", "")).strip() if isinstance(author, dict) else ""
+    return _str(author.get("name")).strip() if isinstance(author, dict) else ""
 
 
-def _json_entry(item: Any, *, base: str, source: str, feed_authors: str) -> Entry | None:
+def _json_entry(item: Any, *, base: str, source: str, feed_authors: str) -> Entry:
+    """One entry of a JSON Feed item; :class:`ValueError` says why there is none."""
     if not isinstance(item, dict):
-        return None
+        raise ValueError("not a JSON object")
     raw_url = item.get("url") or item.get("external_url") or ""
-    if not raw_url and str(item.get("id", "")).startswith(("http://", "https://")):
+    if not raw_url and _str(item.get("id")).startswith(("http://", "https://")):
         raw_url = item["id"]
     if not isinstance(raw_url, str) or not raw_url.strip():
-        return None
-    link = urljoin(base, raw_url.strip())
-    content_html = str(item.get("content_html") or "")
-    content_text = str(item.get("content_text") or "")
-    summary = html_to_text(str(item.get("summary") or ""))
-    title = html_to_text(str(item.get("title") or "")) or _shorten(
+        raise ValueError("no link")
+    link = _joined(base, raw_url.strip())
+    content_html = _str(item.get("content_html"))
+    content_text = _str(item.get("content_text"))
+    summary = html_to_text(_str(item.get("summary")))
+    title = html_to_text(_str(item.get("title"))) or _shorten(
         summary or content_text or html_to_text(content_html)
     )
     if not title:
-        return None
+        raise ValueError("no title")
     raw_tags = item.get("tags")
     tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
     published = parse_date(_text(item.get("date_published"))) or parse_date(
@@ -269,10 +303,17 @@ def _json_entry(item: Any, *, base: str, source: str, feed_authors: str) -> Entr
         content_text=content_text,
         published=published,
         author=_json_authors(item) or feed_authors,
-        tags=tuple(str(tag) for tag in tags if str(tag).strip()),
+        tags=tuple(name for name in map(_scalar, tags) if name),
         links=tuple(links_in_html(content_html, link)),
-        guid=str(item.get("id") or "").strip(),
+        guid=_scalar(item.get("id")),
     )
+
+
+def _scalar(value: Any) -> str:
+    """A string or number of a JSON Feed as text (``""`` for anything else)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return ""
+    return str(value).strip()
 
 
 def _text(value: Any) -> str | None:

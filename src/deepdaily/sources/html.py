@@ -9,21 +9,23 @@ an article: one entry whose ``content_html`` is the page itself. The page is dec
 
 The decision is a heuristic: at least ``MIN_LISTING_LINKS`` article-like links and, on average,
 less than ``PROSE_PER_LINK`` characters of paragraph text per link. A page may list at most
-``MAX_LISTING_ENTRIES`` articles.
+``MAX_LISTING_ENTRIES`` articles. Article links and the page's ``<link rel=canonical>`` pass
+:func:`~deepdaily.extract.urls.web_url` (``http(s)`` only, parsed as the fetcher parses them);
+anything else on the page is ignored.
 """
 
 from __future__ import annotations
 
 import re
 from typing import ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
 from deepdaily.config import SourceSpec
 from deepdaily.errors import ParseError
-from deepdaily.extract.urls import canonical_url, same_host
+from deepdaily.extract.urls import canonical_url, same_host, web_url
 from deepdaily.fetch import Fetcher, FetchResponse
 from deepdaily.models import Entry
 from deepdaily.sources.base import Collected, FetchedSource, collected, register_source_type
@@ -84,11 +86,14 @@ def article_links(root: lxml.html.HtmlElement, url: str) -> list[tuple[str, str]
     found: dict[str, str] = {}
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
+        if not href or href.startswith("#"):
             continue
-        target = urljoin(url, href)
+        try:
+            target = web_url(href, url)
+        except ValueError:
+            continue  # javascript:, mailto:, an invalid host...
         parts = urlsplit(target)
-        if parts.scheme not in ("http", "https") or not same_host(target, url):
+        if not same_host(target, url):
             continue
         if parts.path in ("", "/") or _NOT_ARTICLES.search(parts.path):
             continue
@@ -143,9 +148,11 @@ def _page_title(root: lxml.html.HtmlElement) -> str:
 def _page_url(root: lxml.html.HtmlElement, url: str) -> str:
     for link in root.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split():
-            href = (link.get("href") or "").strip()
-            target = urljoin(url, href) if href else ""
-            if target and same_host(target, url):
+            try:
+                target = web_url(link.get("href") or "", url)
+            except ValueError:
+                continue
+            if same_host(target, url):
                 return target
     return url
 

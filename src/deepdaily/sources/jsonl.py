@@ -10,14 +10,16 @@ that share a URL). Evaluation labels in labelled files (``label``,
 
 The file is decoded line by line (:func:`~deepdaily.fetch.decode_lines`): a line in another
 charset than the rest is decoded on its own and reported in :attr:`Collected.warnings`, never
-turning the other lines into mojibake. Unusable lines are skipped and counted in
-:attr:`Collected.skipped`; a file that yields no entry at all raises
-:class:`~deepdaily.errors.ParseError`.
+turning the other lines into mojibake. Unusable lines (invalid JSON, a record nested deeper
+than :data:`~deepdaily.sources.limits.MAX_DEPTH` levels, a missing field, anything a hostile
+line can make a record raise) are skipped, counted in :attr:`Collected.skipped` and listed with
+their reason in :attr:`Collected.refused`; a file that yields no entry at all raises
+:class:`~deepdaily.errors.ParseError`. Links are bounded later, by
+:func:`~deepdaily.sources.limits.admit_entries`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -29,6 +31,7 @@ from deepdaily.extract.article import parse_date
 from deepdaily.fetch import Fetcher, FetchResponse, decode_lines
 from deepdaily.models import Entry
 from deepdaily.sources.base import Collected, FetchedSource, collected, register_source_type
+from deepdaily.sources.limits import load_json, one_line
 
 __all__ = ["JsonlSource", "parse_jsonl", "record_entry"]
 
@@ -45,29 +48,39 @@ class JsonlSource(FetchedSource):
 
     async def parse(self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher) -> Collected:
         decoded = decode_lines(response.body)  # one line in another charset costs that line
-        entries, skipped = parse_jsonl(decoded.text, source=spec.name, label=response.url)
-        return collected(response, entries, skipped, decoding=decoded.warning)
+        problems: list[str] = []
+        entries, skipped = parse_jsonl(
+            decoded.text, source=spec.name, label=response.url, problems=problems
+        )
+        result = collected(response, entries, skipped, decoding=decoded.warning)
+        result.refused.extend(f"{response.url} {problem}" for problem in problems)
+        return result
 
 
-def parse_jsonl(text: str, *, source: str, label: str) -> tuple[list[Entry], int]:
-    """Entries of a JSON Lines document and the number of unusable lines."""
+def parse_jsonl(
+    text: str, *, source: str, label: str, problems: list[str] | None = None
+) -> tuple[list[Entry], int]:
+    """Entries of a JSON Lines document and the number of unusable lines; ``problems`` (when
+    given) receives one line per unusable line, ``"line <n>: <why>"``."""
     if not text.strip():
         raise ParseError(f"{label}: empty body", url=label)
     entries: list[Entry] = []
-    problems: list[str] = []
+    problems = [] if problems is None else problems
     # "\n" only: U+2028 or U+0085 inside a JSON string is text, not a line break
     for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"line {number}: invalid JSON ({exc.msg})")
+            record = load_json(line, label=f"line {number}")
+        except ParseError as exc:
+            problems.append(str(exc))
             continue
         try:
             entries.append(record_entry(record, source=source))
         except ValueError as exc:
             problems.append(f"line {number}: {exc}")
+        except Exception as exc:  # one hostile record costs its line, never the file
+            problems.append(f"line {number}: unreadable: {one_line(exc)}")
     if problems:
         log.warning("%s: skipped %d unusable lines, first %s", label, len(problems), problems[0])
     if not entries:
@@ -107,8 +120,12 @@ def _author(value: Any) -> str:
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, list):
-        return ", ".join(str(name).strip() for name in value if str(name).strip())
+        return ", ".join(name.strip() for name in value if isinstance(name, str) and name.strip())
     return ""
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def record_entry(record: Any, *, source: str) -> Entry:
@@ -122,7 +139,7 @@ def record_entry(record: Any, *, source: str) -> Entry:
     if not title:
         raise ValueError("missing title")
     raw_tags = record.get("tags")
-    tags = [str(t).strip() for t in raw_tags] if isinstance(raw_tags, list) else []
+    tags = [str(t).strip() for t in raw_tags if _scalar(t)] if isinstance(raw_tags, list) else []
     tags = [tag for tag in tags if tag]
     outlet = _string(record, "source")
     if outlet:
@@ -140,7 +157,7 @@ def record_entry(record: Any, *, source: str) -> Entry:
         published=_published(record.get("published")),
         author=_author(record.get("author")),
         tags=tuple(dict.fromkeys(tags)),
-        guid=str(record["id"]).strip() if isinstance(record.get("id"), (str, int)) else "",
+        guid=str(record["id"]).strip() if _scalar(record.get("id")) else "",
         links=tuple(str(link) for link in links if isinstance(link, str))
         if isinstance(links, list)
         else (),

@@ -3,8 +3,11 @@
 A configured source may be an ``http(s)`` URL with a host, a ``file://`` URL or a plain local
 path to an existing file. ``deepdaily sources add`` and ``import-opml`` call
 :func:`check_location` so a typo (``htp://``, ``not a url``, a missing file) is refused at once
-with a one-line reason, instead of failing every morning in the run. Nothing here touches the
-network: whether the URL answers is what ``sources add --check`` finds out.
+with a one-line reason, instead of failing every morning in the run. An ``http(s)`` URL is read
+by the fetcher's own parser (:func:`~deepdaily.fetch.guard.parse_url`), so what it would refuse
+at run time (a full-width or invalid IDNA host, a port outside 1-65535, over 8192 characters)
+is refused here. Nothing here touches the network: whether the URL answers is what
+``sources add --check`` finds out.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import difflib
 from urllib.parse import urlsplit
 
 from deepdaily.errors import ConfigError, FetchError
-from deepdaily.fetch.guard import ALLOWED_SCHEMES, is_local
+from deepdaily.fetch.guard import ALLOWED_SCHEMES, is_local, parse_url, shown
 from deepdaily.fetch.local import local_path
 
 __all__ = ["check_location"]
@@ -45,6 +48,11 @@ def check_location(url: str) -> None:
         raise ConfigError(f"source {url!r}: no host name")
     if port == 0:
         raise ConfigError(f"source {url!r}: port 0 is not a port")
+    try:
+        parse_url(text)
+    except FetchError as exc:
+        reason = str(exc).removeprefix(f"{shown(text)}: ")
+        raise ConfigError(f"source {shown(text)!r}: {reason}") from None
 
 
 def _check_file(url: str) -> None:

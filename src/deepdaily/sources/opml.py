@@ -4,7 +4,9 @@ Every ``<outline>`` with an ``xmlUrl`` becomes a ``feed`` source; one with only 
 becomes an ``auto`` source. Names come from ``title`` or ``text`` (else the host) and are made
 unique with a `` (2)``, `` (3)`` suffix. Enclosing folders, and ``category`` attributes, become
 tags. The XML is parsed with defusedxml, so entity declarations and external references are
-refused; anything that is not OPML raises a one-line :class:`~deepdaily.errors.ParseError`.
+refused; outlines nested deeper than :data:`~deepdaily.sources.limits.MAX_DEPTH` levels are
+refused too (the tree is walked without recursion). Anything that is not OPML raises a one-line
+:class:`~deepdaily.errors.ParseError`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from defusedxml import DefusedXmlException
 
 from deepdaily.config import SourceSpec
 from deepdaily.errors import ParseError
+from deepdaily.sources.limits import MAX_DEPTH, one_line
 
 __all__ = ["parse_opml"]
 
@@ -69,6 +72,8 @@ def parse_opml(text_or_path: str | Path) -> list[SourceSpec]:
         ) from None
     except ET.ParseError as exc:
         raise ParseError(f"{label}: not valid OPML: {exc}", url=label) from None
+    except (ValueError, RecursionError) as exc:  # e.g. NUL bytes in a str document
+        raise ParseError(f"{label}: not valid OPML: {one_line(exc)}", url=label) from None
     if _local(root.tag) != "opml":
         raise ParseError(
             f"{label}: not valid OPML: root element is <{_local(root.tag)}>", url=label
@@ -78,27 +83,40 @@ def parse_opml(text_or_path: str | Path) -> list[SourceSpec]:
         raise ParseError(f"{label}: not valid OPML: no <body>", url=label)
     specs: list[SourceSpec] = []
     taken: set[str] = set()
-
-    def walk(element: ET.Element, folders: list[str]) -> None:
-        for outline in element:
-            if _local(outline.tag) != "outline":
-                continue
-            xml_url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-            html_url = (outline.get("htmlUrl") or outline.get("htmlurl") or "").strip()
-            label_text = " ".join((outline.get("title") or outline.get("text") or "").split())
-            url = xml_url or html_url
-            if url:
-                name = label_text or urlsplit(url).hostname or url
-                tags = list(dict.fromkeys([*folders, *_categories(outline.get("category"))]))
-                specs.append(
-                    SourceSpec(
-                        name=_unique(name, taken),
-                        url=url,
-                        type="feed" if xml_url else "auto",
-                        tags=tags,
-                    )
+    # Depth first, in document order, without recursion: (outline, enclosing folders, depth).
+    pending: list[tuple[ET.Element, list[str], int]] = [
+        (child, [], 1) for child in reversed(list(body))
+    ]
+    while pending:
+        outline, folders, depth = pending.pop()
+        if _local(outline.tag) != "outline":
+            continue
+        if depth > MAX_DEPTH:
+            raise ParseError(
+                f"{label}: not valid OPML: outlines nested deeper than {MAX_DEPTH} levels",
+                url=label,
+            )
+        xml_url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+        html_url = (outline.get("htmlUrl") or outline.get("htmlurl") or "").strip()
+        label_text = " ".join((outline.get("title") or outline.get("text") or "").split())
+        url = xml_url or html_url
+        if url:
+            tags = list(dict.fromkeys([*folders, *_categories(outline.get("category"))]))
+            specs.append(
+                SourceSpec(
+                    name=_unique(label_text or _host(url) or url, taken),
+                    url=url,
+                    type="feed" if xml_url else "auto",
+                    tags=tags,
                 )
-            walk(outline, [*folders, label_text] if not url and label_text else folders)
-
-    walk(body, [])
+            )
+        inner = [*folders, label_text] if not url and label_text else folders
+        pending.extend((child, inner, depth + 1) for child in reversed(list(outline)))
     return specs
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
