@@ -363,6 +363,14 @@ async def test_local_file_over_the_limit(tmp_path: Path) -> None:
     assert str(caught.value) == f"{big}: file over 1024 bytes (2048)"
 
 
+async def test_a_local_path_with_a_nul_byte_is_a_fetch_error(fast_fetch: FetchSettings) -> None:
+    """Regression: a NUL in a configured path escaped as a raw ValueError from the OS layer."""
+    async with Fetcher(fast_fetch) as fetcher:
+        with pytest.raises(FetchError) as caught:
+            await fetcher.get("feeds/a\x00b.xml")
+    assert str(caught.value) == "feeds/a\\x00b.xml: a path may not contain a NUL character"
+
+
 # the SSRF guard -----------------------------------------------------------------------------
 
 

@@ -470,7 +470,9 @@ class Fetcher:
         limit = self.settings.max_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit and "content-encoding" not in headers:
-            raise TooLarge(f"{url}: body over {limit} bytes (Content-Length {declared})", url=url)
+            raise TooLarge(
+                f"{url}: body over {limit} bytes (Content-Length {declared})", url=call.url
+            )
         chunks: list[bytes] = []
         call.reading_since = time.monotonic()
         async for chunk in response.aiter_bytes():

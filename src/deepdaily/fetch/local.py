@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from deepdaily.errors import FetchError, TooLarge
+from deepdaily.fetch.guard import shown
 
 __all__ = ["LocalFile", "file_url", "local_path", "read_local"]
 
@@ -48,6 +49,8 @@ def read_local(
 ) -> LocalFile:
     """Read the file ``url`` names; blocking, so call it in a worker thread."""
     path = local_path(url)
+    if "\x00" in str(path):
+        raise FetchError(f"{shown(url)}: a path may not contain a NUL character", url=url)
     try:
         stat = path.stat()
     except FileNotFoundError:

@@ -9,20 +9,28 @@ httpcore calls its :meth:`~GuardedBackend.connect_tcp` with the host exactly as 
 hop alike. It
 
 1. resolves the host with ``getaddrinfo`` in a worker thread (or an injected resolver), within
-   the request's connect timeout;
+   the request's connect timeout; an IP literal, shorthand IPv4 forms included (``2130706433``),
+   is read as the C resolver reads it, without any lookup;
 2. checks *every* address with :func:`~deepdaily.fetch.guard.check_addresses` when the pool is
-   guarded (refusing with :class:`~deepdaily.errors.BlockedURL`);
-3. connects to one of those checked addresses, given as an IP literal, so nothing is resolved
-   again: the address checked is the address connected to. TLS still uses the host name
-   (httpcore starts TLS with the origin's host as SNI and for certificate checks) and the
-   ``Host`` header is the request's.
+   guarded, keeping only those that pass (none: :class:`~deepdaily.errors.BlockedURL`);
+3. connects to one of the kept addresses, handed to the socket layer as an IP literal, so
+   nothing is resolved again: the address checked is the address connected to. TLS still uses
+   the host name (httpcore starts TLS with the origin's host as SNI and for certificate
+   checks) and the ``Host`` header is the request's.
+
+A wrapper around the httpx transport that resolved and checked before passing the request on
+could not promise that (httpx would resolve again); hence a backend. httpx offers no public
+way to give its transport a backend, so :class:`GuardedTransport` builds the httpcore pool
+itself and puts it where ``httpx.AsyncHTTPTransport`` keeps its own, failing loudly if httpx
+ever stops keeping one there (and ``tests/test_ssrf.py`` sees every connection go through it).
 
 :class:`GuardedTransport` is an ``httpx.AsyncHTTPTransport`` whose connection pool uses that
 backend. The fetcher keeps two of them: a trusted one for configured URLs (resolved the same
 way, never refused) and a guarded one for discovered links, so a kept-alive connection opened
 for a trusted request is never reused by a discovered one. Proxies from the environment are
 not used: through a proxy the address connected to would be the proxy's, and no check could
-hold. The ``[fetch] allow_private`` list (:class:`~deepdaily.fetch.guard.AllowList`) governs
+hold (certificate settings from the environment, ``SSL_CERT_FILE``/``SSL_CERT_DIR``, still
+apply). The ``[fetch] allow_private`` list (:class:`~deepdaily.fetch.guard.AllowList`) governs
 what a guarded pool accepts; ``[fetch] concurrency`` sizes the pools.
 """
 
@@ -154,12 +162,12 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         resolver: Resolver | None = None,
         inner: AsyncNetworkBackend | None = None,
     ) -> None:
-        super().__init__(limits=limits, trust_env=False)
+        super().__init__(limits=limits)
         if not isinstance(self._pool, httpcore.AsyncConnectionPool):  # httpx changed: fail loudly
             raise RuntimeError("httpx.AsyncHTTPTransport no longer keeps an httpcore pool")
         self.backend = GuardedBackend(allow=allow, resolver=resolver, inner=inner)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=httpx.create_ssl_context(),  # SSL_CERT_FILE/SSL_CERT_DIR apply
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
