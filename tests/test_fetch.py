@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import struct
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -300,6 +301,29 @@ async def test_connection_refused(fast_fetch: FetchSettings) -> None:
         with pytest.raises(FetchError) as caught:
             await fetcher.get(url)
     assert str(caught.value) == f"{url}: connection refused (after 3 attempts)"
+
+
+async def test_connection_reset_is_named(fast_fetch: FetchSettings) -> None:
+    """Regression: a TCP reset was reported as 'ReadError: ReadError'."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/reset.xml"
+
+    def reset_once() -> None:
+        connection, _ = listener.accept()
+        connection.recv(4096)
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.close()  # with a zero linger: RST instead of FIN
+
+    thread = threading.Thread(target=reset_once, daemon=True)
+    thread.start()
+    try:
+        async with Fetcher(fast_fetch) as fetcher:
+            with pytest.raises(FetchError) as caught:
+                await fetcher.get(url)
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+    assert str(caught.value) == f"{url}: connection reset by the server"
 
 
 async def test_per_host_limit(fixture_server: FixtureServer) -> None:

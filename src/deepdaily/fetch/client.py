@@ -526,6 +526,15 @@ class Fetcher:
             if any(isinstance(c, socket.gaierror) for c in causes):
                 return FetchError(f"{head}: cannot resolve host{tries}", url=url)
             return FetchError(f"{head}: cannot connect: {message}{tries}", url=url)
+        if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
+            causes = list(_causes(exc))
+            what = "reading the answer" if isinstance(exc, httpx.ReadError) else "sending"
+            if any(isinstance(c, ConnectionResetError) for c in causes):
+                return FetchError(f"{head}: connection reset by the server{got}", url=url)
+            if any(isinstance(c, (BrokenPipeError, ConnectionAbortedError)) for c in causes):
+                return FetchError(f"{head}: connection closed by the server{got}", url=url)
+            detail = next((_one_line(str(c)) for c in causes if str(c)), "") or message
+            return FetchError(f"{head}: network error while {what}: {detail}{got}", url=url)
         if isinstance(exc, httpx.RemoteProtocolError):
             return FetchError(f"{head}: protocol error: {message}", url=url)
         if isinstance(exc, httpx.DecodingError):
