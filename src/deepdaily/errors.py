@@ -15,6 +15,7 @@ one-line message that names the source or setting at fault and the problem::
     │   │   └── BlockedURL         scheme or address refused by the SSRF guard
     │   └── ParseError         body is not what the source type expects
     ├── StoreError             the database could not be opened or migrated
+    ├── RunInProgress          another run of the same profile holds the store's run lock
     ├── NothingToPublish       every source failed, or no document fell in the window:
     │                          a broken day, not a quiet one; no digest is written
     └── AnalysisError          an analysis engine failed for one event
@@ -34,6 +35,7 @@ __all__ = [
     "HTTPStatusError",
     "NothingToPublish",
     "ParseError",
+    "RunInProgress",
     "SourceError",
     "StoreError",
     "TooLarge",
@@ -100,6 +102,16 @@ class ParseError(SourceError):
 
 class StoreError(DeepdailyError):
     pass
+
+
+class RunInProgress(DeepdailyError):
+    """Another run of the same profile holds the store's run lock (exit code 1):
+    ``profile`` is the profile, ``pid`` the holder's process id when known."""
+
+    def __init__(self, message: str, *, profile: str = "", pid: int | None = None) -> None:
+        super().__init__(message)
+        self.profile = profile
+        self.pid = pid
 
 
 class NothingToPublish(DeepdailyError):

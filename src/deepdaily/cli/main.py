@@ -2,11 +2,17 @@
 
 typer handles its own usage errors (exit 2) and ``--help`` (exit 0) in standalone mode; our
 own :class:`~deepdaily.errors.DeepdailyError` escapes it and is printed here as one line.
+Ctrl-C exits 130 and SIGTERM (a cron ``timeout``, a service stop) 143, both after the same
+clean-up: the run is recorded ``interrupted``, its lock released, the extraction workers
+stopped.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from types import FrameType
 
 from deepdaily.cli import commands as _commands  # noqa: F401  (registers the commands)
 from deepdaily.cli.app import app, err_console
@@ -15,8 +21,19 @@ from deepdaily.errors import DeepdailyError
 __all__ = ["main"]
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every ``finally`` of the run still runs."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the process exit code (also used by ``python -m deepdaily``)."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         app(args=argv, prog_name="deepdaily")
     except SystemExit as exc:
@@ -29,11 +46,16 @@ def main(argv: list[str] | None = None) -> int:
             f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
         )
         return exc.exit_code
+    except Terminated:
+        err_console().print("terminated")
+        return 143
     except KeyboardInterrupt:
         err_console().print("interrupted")
         return 130
     finally:
         _stop_extraction_workers()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 

@@ -8,6 +8,13 @@ keys it sets. Nested keys in the environment use ``__``: ``DEEPDAILY_PROFILE__IT
 with "did you mean …?" for an unknown key (:mod:`deepdaily.config.diagnose`). The settings file
 must be UTF-8 (a byte-order mark is accepted).
 
+Everything that can be checked is checked when the settings load, before anything is fetched:
+the file's encoding, the ``{placeholder}`` templates (``post_path``, ``profile.title``), NUL
+characters in any string (a ``\\u0000`` escape would cut a path short or be refused by the OS
+mid-run), and ``store.url`` (a known database whose driver is installed,
+:mod:`deepdaily.config.dburl`). Each problem is one :class:`~deepdaily.errors.ConfigError`
+line (exit 2).
+
 Where things go:
 
 - ``post_path`` (default ``content/posts/{date}.md``) names each post under ``output_dir``;
@@ -52,6 +59,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from deepdaily.config.base import StrictModel
+from deepdaily.config.dburl import check_database_url
 from deepdaily.config.diagnose import SUB_KEY, describe_error, known_keys, unknown_key
 from deepdaily.config.languages import LANGUAGES
 from deepdaily.config.patterns import (
@@ -489,7 +497,9 @@ def load_settings(
     origin = "defaults"
     file_layer: dict[str, Any] = {}
     if config_path.exists():
-        file_layer = _anchor_paths(_read_toml(config_path), config_path.resolve().parent)
+        raw_layer = _read_toml(config_path)
+        _refuse_nul(raw_layer, [], str(config_path))  # before paths are resolved
+        file_layer = _anchor_paths(raw_layer, config_path.resolve().parent)
         file_layer.setdefault("output_dir", str(config_path.resolve().parent / data["output_dir"]))
         data = _deep_merge(data, file_layer)
         origin = str(config_path)
@@ -501,6 +511,9 @@ def load_settings(
     layer = {k: v for k, v in (overrides or {}).items() if v is not None}
     if layer:
         data = _deep_merge(data, layer)
+    _refuse_nul(
+        data, [("the command line", layer), ("environment (DEEPDAILY_*)", env_layer)], origin
+    )
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
@@ -511,5 +524,47 @@ def load_settings(
         raise ConfigError(describe_error(first, origin, data, Settings)) from None
     used = config_path if config_path.exists() else None
     settings.config_path = used
-    settings.store.locate(used, _store_url_origin(file_layer, env_layer, layer, config_path))
+    url_origin = _store_url_origin(file_layer, env_layer, layer, config_path)
+    settings.store.locate(used, url_origin)
+    check_database_url(settings.store.resolved_url(), url_origin or origin)
     return settings
+
+
+def _refuse_nul(
+    data: Mapping[str, Any], layers: list[tuple[str, Mapping[str, Any]]], file_origin: str
+) -> None:
+    """A ``ConfigError`` naming the first key whose value (or name) holds a NUL character,
+    and the layer that set it."""
+    found = _nul_path(data, ())
+    if found is None:
+        return
+    origin = file_origin
+    for name, layer in layers:
+        if _nul_path(layer, ()) is not None:
+            origin = name
+            break
+    key = ".".join(found) or "(top level)"
+    raise ConfigError(
+        f"{origin}: {key}: contains a NUL character (\\u0000); remove it, no path, name, URL "
+        "or text may hold one"
+    )
+
+
+def _nul_path(value: Any, path: tuple[str, ...]) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            here = (*path, str(key).replace("\x00", "\\u0000"))
+            if "\x00" in str(key):
+                return here
+            found = _nul_path(item, here)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        head, last = path[:-1], (path[-1] if path else "")
+        for index, item in enumerate(value):
+            found = _nul_path(item, (*head, f"{last}[{index}]"))
+            if found is not None:
+                return found
+    return None

@@ -17,16 +17,24 @@ empty document. The date is the entry's, else the page's own (htmldate).
 
 Extraction is CPU-bound, so it runs in a process pool of ``workers`` processes (default: one
 per CPU), created on first use and reused; page fetches overlap with it. ``workers=0`` extracts
-in a thread of this process instead.
+in a thread of this process instead. The pool dies with the process that made it, even one
+killed with SIGKILL: each worker asks Linux to kill it when its parent dies
+(``PR_SET_PDEATHSIG``) and watches the creating process itself (a ``pidfd`` where available,
+else a poll of its pid), exiting within a second of its end, so no worker outlives a killed run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import multiprocessing
 import os
 import re
+import signal
+import sys
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -73,12 +81,66 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel SIGKILL this process when its parent (the forkserver, or the
+    run itself under spawn) dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+
+
+def _watch_owner(owner: int) -> None:
+    """Exit (at once, no cleanup) when the process that created the pool ends."""
+    try:
+        handle = os.pidfd_open(owner)
+    except (AttributeError, OSError):
+        handle = -1
+    if handle >= 0:
+        import select
+
+        poller = select.poll()
+        poller.register(handle, select.POLLIN)
+        while not poller.poll(1000):
+            pass  # readable once the process has ended
+        os._exit(1)
+    while True:  # no pidfd: poll the pid (reused pids only delay this by a poll or so)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+        time.sleep(0.5)
+
+
+def _worker_started(owner: int) -> None:
+    """Initializer of every extraction worker: die with the run that started the pool."""
+    _die_with_parent()
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        os._exit(1)  # the owner died before the watch began
+    except PermissionError:
+        pass
+    threading.Thread(target=_watch_owner, args=(owner,), name="owner-watch", daemon=True).start()
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     pool = _POOLS.get(workers)
     if pool is None:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_worker_started,
+            initargs=(os.getpid(),),
+        )
         _POOLS[workers] = pool
     return pool
 
@@ -244,13 +306,20 @@ async def to_documents(
                 fetch_pages=fetch_pages,
             )
             for job in jobs
-        )
+        ),
+        return_exceptions=True,  # one entry's unexpected exception costs that entry alone
     )
     for job, outcome in zip(jobs, outcomes, strict=True):
         result.warnings.extend(job.warnings)
         if isinstance(outcome, Document):
             (result.updates if job.planned.update else result.documents).append(outcome)
             result.fingerprints[job.planned.key] = job.planned.fingerprint
+        elif isinstance(outcome, BaseException):
+            if not isinstance(outcome, Exception) or isinstance(outcome, MemoryError):
+                raise outcome  # cancellation, interrupts and memory exhaustion end the run
+            why = " ".join(str(outcome).split())[:160]
+            problem = type(outcome).__name__ + (f" ({why})" if why else "")
+            result.failures.append((job.entry.url, f"extraction error: {problem}"))
         else:
             result.failures.append((job.entry.url, outcome))
     return result

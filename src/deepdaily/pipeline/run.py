@@ -5,10 +5,20 @@ same day twice adds no rows and re-extracts nothing, and a crashed run is resume
 it again. The manifest records what every stage did. Governed by the whole settings object;
 the profile decides the window, the item count and the language. The select stage is
 :mod:`deepdaily.pipeline.choose`.
+
+A run holds its profile's run lock (:meth:`deepdaily.store.Store.run_lock`; the CLI takes it
+first, with ``--wait`` if asked), so one profile runs once at a time per store; runs of the
+profile left ``running`` by a killed process are marked ``interrupted`` when the next one
+starts. The render stage writes the post and its JSON atomically
+(:func:`deepdaily.fileio.write_atomic`), and only then stores the digest, its watch topics and
+the run's end in one transaction: a kill before that commit leaves the database as it was and
+the next run writes the same files again; a kill after it leaves files and rows that agree.
+A run stopped by Ctrl-C or SIGTERM is recorded ``interrupted``, one that raised ``failed``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,6 +36,7 @@ from deepdaily.analyse.llm import analyse_many
 from deepdaily.cluster import cluster_documents
 from deepdaily.config import Settings
 from deepdaily.errors import DeepdailyError, NothingToPublish
+from deepdaily.fileio import write_atomic
 from deepdaily.models import (
     Digest,
     DigestItem,
@@ -104,7 +115,35 @@ async def run_digest(
     source the profile reads failed or no document falls in the window: a broken day must not
     look like a quiet one.
     """
-    hooks = hooks or Hooks()
+    with store.run_lock(settings.profile.name):  # re-entrant: the CLI may hold it already
+        store.mark_interrupted(settings.profile.name)
+        return await _run_locked(
+            settings,
+            store,
+            day,
+            fetch=fetch,
+            transport=transport,
+            analyser=analyser,
+            offline=offline,
+            hooks=hooks or Hooks(),
+            workers=workers,
+            collected=collected,
+        )
+
+
+async def _run_locked(
+    settings: Settings,
+    store: Store,
+    day: date,
+    *,
+    fetch: bool,
+    transport: httpx.AsyncBaseTransport | None,
+    analyser: Analyser | None,
+    offline: bool,
+    hooks: Hooks,
+    workers: int | None,
+    collected: CollectReport | None,
+) -> RunResult:
     profile = settings.profile
     engine = Engine(analyser) if analyser else build_engine(settings, store, offline=offline)
     run_id = uuid.uuid4().hex[:16]
@@ -188,24 +227,27 @@ async def run_digest(
             json_text = render_json(digest)
             relative = post_filename(digest, settings.post_path_for(profile))
             path = settings.output_dir / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(markdown, encoding="utf-8")
-            path.with_suffix(".json").write_text(json_text, encoding="utf-8")
+            # Files first, each whole or not at all; the database follows in one transaction.
+            write_atomic(path.with_suffix(".json"), json_text)
+            write_atomic(path, markdown)
             manifest.digest_path = str(path)
+            manifest.digest_hash = content_id(markdown, length=64)
+        with store.transaction():
             manifest.digest_changed = store.save_digest(
                 digest, run_id=run_id, path=str(path), markdown=markdown, json_text=json_text
             )
-            manifest.digest_hash = content_id(markdown, length=64)
             choice.follow_ups.record(item.event_id for item in digest.items)  # topics followed up
             open_listed_topics(store, settings, digest)  # the watch list becomes state
+            store.finish_run(run_id, "ok", manifest.model_dump(mode="json"))
     except BaseException as exc:
         message = str(exc) if isinstance(exc, DeepdailyError) else f"{type(exc).__name__}: {exc}"
-        manifest.errors.append(message)
-        store.finish_run(run_id, "failed", manifest.model_dump(mode="json"))
+        manifest.errors.append(message or type(exc).__name__)
+        stopped = isinstance(exc, (KeyboardInterrupt, SystemExit, asyncio.CancelledError))
+        status = "interrupted" if stopped else "failed"
+        store.finish_run(run_id, status, manifest.model_dump(mode="json"))
         raise
     finally:
         await engine.aclose()
-    store.finish_run(run_id, "ok", manifest.model_dump(mode="json"))
     return RunResult(
         manifest=manifest,
         digest=digest,

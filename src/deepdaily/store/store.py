@@ -6,27 +6,54 @@ Writes are idempotent: documents are keyed by content hash and canonical URL (an
 page plus a fragment naming an entry of its own), events by the hash of their first document,
 digests by (profile, date), so re-running a day adds no rows. A document whose source changed
 is updated in place (:meth:`Store.update_documents`), keeping its id and event.
+
+Several processes may share one store: two profiles running at once upsert the same sources,
+documents and events (``INSERT … ON CONFLICT`` on SQLite and PostgreSQL) instead of failing on
+a unique key; migrations run under an exclusive lock (``BEGIN IMMEDIATE`` on SQLite, an
+advisory lock on PostgreSQL). One profile runs once at a time: :meth:`Store.run_lock`
+(:mod:`deepdaily.store.lock`). A new SQLite database file is created 0600 (its WAL and SHM
+files take the same mode), so other users cannot read what the runs stored.
+:meth:`Store.transaction` gathers several writes into one transaction (the render stage
+stores the digest, its watch topics and the run's end together, after the files are written).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    case,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from deepdaily.config import SourceSpec
 from deepdaily.errors import StoreError
 from deepdaily.models import Digest, Document, Event, Selection, SourceOutcome
 from deepdaily.store import schema as t
-from deepdaily.store.migrations import apply_migrations
+from deepdaily.store.lock import LockState, OnWait, RunLock, run_lock_for, sqlite_path
+from deepdaily.store.migrations import applied_migrations, apply_migrations
 
 __all__ = ["SourceState", "Store", "StoredDigest", "StoredDocument"]
+
+#: The advisory lock PostgreSQL migrations run under (any constant distinct from run locks).
+_MIGRATION_KEY = 0x646565706461696C  # "deepdail"
 
 
 def _now() -> datetime:
@@ -48,11 +75,21 @@ class StoredDocument(dict[str, Any]):
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=10000")  # first: the next ones may meet another writer
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty database file readable by its owner only (SQLite gives the WAL and SHM
+    files it creates later the database's own mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 class Store:
@@ -60,22 +97,46 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._joined: dict[int, Connection] = {}  # thread -> its open transaction()
+        self._locks: dict[str, RunLock] = {}  # profile -> run lock held by this handle
+        self._lock_depth: dict[str, int] = {}
         try:
-            if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-                Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(
-                    parents=True, exist_ok=True
-                )
+            database = sqlite_path(url)
+            if database is not None:
+                _create_private(database)
             self.engine: Engine = create_engine(url, future=True)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            with self.engine.begin() as conn:
-                self.migrations_applied = apply_migrations(conn)
+            self.migrations_applied = self._migrate()
         except (SQLAlchemyError, OSError) as exc:
             raise StoreError(
                 f"store.url {_safe(url)}: cannot open database: {_first_line(exc)}"
             ) from exc
 
+    def _migrate(self) -> list[str]:
+        """Apply pending migrations under an exclusive lock, so two processes opening a new
+        database at once do not both create its tables."""
+        from deepdaily.store.migrations import MIGRATIONS
+
+        dialect = self.engine.dialect.name
+        with self.engine.connect() as conn:
+            if dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_KEY})
+            else:
+                pending = {name for name, _ in MIGRATIONS} - set(applied_migrations(conn))
+                conn.rollback()
+                if not pending:
+                    return []
+                if dialect == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")  # waits (busy_timeout) for writers
+            applied = apply_migrations(conn)  # reads the applied list again, under the lock
+            conn.commit()
+            return applied
+
     def close(self) -> None:
+        for profile in list(self._locks):
+            self._lock_depth[profile] = 1
+            self._release(profile)
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -86,15 +147,122 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
+        joined = self._joined.get(threading.get_ident())
+        if joined is not None:
+            yield joined
+            return
         with self.engine.begin() as conn:
             yield conn
+
+    def begin(self) -> contextlib.AbstractContextManager[Connection]:
+        """A connection in a transaction: the open :meth:`transaction` of this thread, if
+        any, else a new one committed at the end of the block."""
+        return self._tx()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction for every write through this store (and :meth:`begin`) in the
+        block, in this thread: all of them are committed together, or none. Keep ``await``
+        out of the block: other tasks on the same thread would write into it too."""
+        ident = threading.get_ident()
+        if ident in self._joined:
+            yield self._joined[ident]
+            return
+        with self.engine.begin() as conn:
+            self._joined[ident] = conn
+            try:
+                yield conn
+            finally:
+                del self._joined[ident]
+
+    def _insert(self, table: Table) -> Any:
+        """An INSERT that can say ON CONFLICT (SQLite, PostgreSQL), or None elsewhere."""
+        name = self.engine.dialect.name
+        if name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            return sqlite_insert(table)
+        if name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            return pg_insert(table)
+        return None
+
+    # -- run locks ------------------------------------------------------------------------
+
+    def run_lock_of(self, profile: str) -> RunLock:
+        """The run lock of ``profile`` on this store (not taken)."""
+        return self._locks.get(profile) or run_lock_for(self.url, self.engine, profile)
+
+    def holds_run_lock(self, profile: str) -> bool:
+        return profile in self._locks
+
+    def acquire_run_lock(
+        self,
+        profile: str,
+        *,
+        wait: bool = False,
+        timeout: float | None = None,
+        on_wait: OnWait | None = None,
+    ) -> RunLock:
+        """Take the run lock of ``profile`` (re-entrant within this handle), or raise
+        :class:`~deepdaily.errors.RunInProgress`; see :mod:`deepdaily.store.lock`."""
+        if profile in self._locks:
+            self._lock_depth[profile] += 1
+            return self._locks[profile]
+        lock = run_lock_for(self.url, self.engine, profile)
+        lock.acquire(wait=wait, timeout=timeout, on_wait=on_wait)
+        self._locks[profile] = lock
+        self._lock_depth[profile] = 1
+        return lock
+
+    def _release(self, profile: str) -> None:
+        depth = self._lock_depth.get(profile, 0) - 1
+        if depth > 0:
+            self._lock_depth[profile] = depth
+            return
+        self._lock_depth.pop(profile, None)
+        lock = self._locks.pop(profile, None)
+        if lock is not None:
+            lock.release()
+
+    @contextmanager
+    def run_lock(
+        self,
+        profile: str,
+        *,
+        wait: bool = False,
+        timeout: float | None = None,
+        on_wait: OnWait | None = None,
+    ) -> Iterator[RunLock]:
+        """Hold the run lock of ``profile`` for the block (see :meth:`acquire_run_lock`)."""
+        lock = self.acquire_run_lock(profile, wait=wait, timeout=timeout, on_wait=on_wait)
+        try:
+            yield lock
+        finally:
+            self._release(profile)
+
+    def run_lock_states(self, profiles: Iterable[str] = ()) -> list[LockState]:
+        """The state of the run locks of ``profiles`` and of every lock file beside a SQLite
+        database, by profile."""
+        from deepdaily.store.lock import lock_files
+
+        names = dict.fromkeys(profiles)
+        database = sqlite_path(self.url)
+        if database is not None:
+            names.update(dict.fromkeys(lock_files(database)))
+        return [self.run_lock_of(name).state() for name in sorted(names)]
 
     # -- sources --------------------------------------------------------------------------
 
     def sync_sources(self, specs: Sequence[SourceSpec]) -> None:
-        """Record configured sources; conditional-GET state of existing ones is kept."""
+        """Record configured sources; conditional-GET state of existing ones is kept, except
+        for a source whose URL or type changed (its validators belong to another URL)."""
+        insert = self._insert(t.sources)
         with self._tx() as conn:
-            existing = {row.name: row for row in conn.execute(select(t.sources))}
+            if insert is None:
+                self._sync_sources_portably(conn, specs)
+                return
             for spec in specs:
                 values = {
                     "url": spec.url,
@@ -102,20 +270,42 @@ class Store:
                     "authority": spec.authority,
                     "tags": list(spec.tags),
                 }
-                row = existing.get(spec.name)
-                if row is None:
-                    conn.execute(t.sources.insert().values(name=spec.name, **values))
-                elif (row.url, row.type) != (spec.url, spec.type):
-                    # A moved source starts over: its old validators belong to another URL.
-                    conn.execute(
-                        t.sources.update()
-                        .where(t.sources.c.name == spec.name)
-                        .values(etag=None, last_modified=None, **values)
+                stmt = insert.values(name=spec.name, **values)
+                new = stmt.excluded
+                moved = (t.sources.c.url != new.url) | (t.sources.c.type != new.type)
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=[t.sources.c.name],
+                        set_={
+                            **{key: new[key] for key in values},
+                            "etag": case((moved, None), else_=t.sources.c.etag),
+                            "last_modified": case((moved, None), else_=t.sources.c.last_modified),
+                        },
                     )
-                else:
-                    conn.execute(
-                        t.sources.update().where(t.sources.c.name == spec.name).values(**values)
-                    )
+                )
+
+    def _sync_sources_portably(self, conn: Connection, specs: Sequence[SourceSpec]) -> None:
+        existing = {row.name: row for row in conn.execute(select(t.sources))}
+        for spec in specs:
+            values = {
+                "url": spec.url,
+                "type": spec.type,
+                "authority": spec.authority,
+                "tags": list(spec.tags),
+            }
+            row = existing.get(spec.name)
+            if row is None:
+                conn.execute(t.sources.insert().values(name=spec.name, **values))
+            elif (row.url, row.type) != (spec.url, spec.type):
+                conn.execute(
+                    t.sources.update()
+                    .where(t.sources.c.name == spec.name)
+                    .values(etag=None, last_modified=None, **values)
+                )
+            else:
+                conn.execute(
+                    t.sources.update().where(t.sources.c.name == spec.name).values(**values)
+                )
 
     def source_states(self) -> dict[str, SourceState]:
         with self._tx() as conn:
@@ -217,7 +407,13 @@ class Store:
             for url, doc in fresh.items()
             if url not in known
         ]
+        if not rows:
+            return 0
+        insert = self._insert(t.documents)
         with self._tx() as conn:
+            if insert is not None:  # another process may store the same page meanwhile
+                stmt = insert.on_conflict_do_nothing().returning(t.documents.c.id)
+                return len(conn.execute(stmt, rows).all())
             ids = {row["id"] for row in rows}
             taken = set(conn.scalars(select(t.documents.c.id).where(t.documents.c.id.in_(ids))))
             rows = [row for row in rows if row["id"] not in taken]
@@ -306,6 +502,7 @@ class Store:
     def save_events(self, events: Sequence[Event]) -> None:
         """Upsert events and point their documents at them."""
         now = _now()
+        insert = self._insert(t.events)
         with self._tx() as conn:
             existing = set(
                 conn.scalars(select(t.events.c.id).where(t.events.c.id.in_([e.id for e in events])))
@@ -317,7 +514,13 @@ class Store:
                     "last_seen": ev.last_seen,
                     "updated_at": now,
                 }
-                if ev.id in existing:
+                if insert is not None:  # another process may save the same event meanwhile
+                    conn.execute(
+                        insert.values(id=ev.id, **values).on_conflict_do_update(
+                            index_elements=[t.events.c.id], set_=values
+                        )
+                    )
+                elif ev.id in existing:
                     conn.execute(t.events.update().where(t.events.c.id == ev.id).values(**values))
                 else:
                     conn.execute(t.events.insert().values(id=ev.id, **values))
@@ -349,6 +552,48 @@ class Store:
                 .where(t.runs.c.id == run_id)
                 .values(status=status, finished_at=_now(), manifest=manifest)
             )
+
+    def mark_interrupted(self, profile: str) -> list[dict[str, Any]]:
+        """Mark the runs of ``profile`` still ``running`` as ``interrupted`` and return them
+        (id, digest_date, started_at). Call it holding the profile's run lock: then no such run
+        is alive, each was killed (or its machine went down) before it could finish."""
+        mine = (t.runs.c.profile == profile) & (t.runs.c.status == "running")
+        with self._tx() as conn:
+            rows = [
+                dict(row._mapping)
+                for row in conn.execute(
+                    select(t.runs.c.id, t.runs.c.digest_date, t.runs.c.started_at)
+                    .where(mine)
+                    .order_by(t.runs.c.started_at)
+                )
+            ]
+            if rows:
+                conn.execute(
+                    t.runs.update()
+                    .where(mine & t.runs.c.id.in_([r["id"] for r in rows]))
+                    .values(status="interrupted", finished_at=_now())
+                )
+        return rows
+
+    def runs_with_status(self, status: str) -> list[dict[str, Any]]:
+        """Runs (id, profile, digest_date, started_at) with this status, latest first."""
+        query = (
+            select(t.runs.c.id, t.runs.c.profile, t.runs.c.digest_date, t.runs.c.started_at)
+            .where(t.runs.c.status == status)
+            .order_by(t.runs.c.started_at.desc())
+        )
+        with self._tx() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def integrity(self) -> str:
+        """``ok``, or the problems SQLite's ``PRAGMA quick_check`` finds (one line each).
+        Other databases check their own pages; for them this only proves a connection."""
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name != "sqlite":
+                conn.execute(text("SELECT 1"))
+                return "ok"
+            found = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check")]
+        return "ok" if found == ["ok"] else "; ".join(found)
 
     def run(self, run_id: str) -> dict[str, Any] | None:
         with self._tx() as conn:

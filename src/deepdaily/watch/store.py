@@ -96,9 +96,10 @@ class WatchStore:
 
     def __init__(self, store: Store) -> None:
         self.engine = store.engine
+        self._begin = store.begin  # joins the store's open transaction, if any
 
     def get(self, topic_id: str) -> WatchTopic | None:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             row = conn.execute(select(watch_topics).where(watch_topics.c.id == topic_id)).first()
         return _topic(row._mapping) if row else None
 
@@ -121,7 +122,7 @@ class WatchStore:
         if statuses is not None:
             query = query.where(watch_topics.c.status.in_(list(statuses)))
         query = query.order_by(watch_topics.c.opened_on.desc(), watch_topics.c.id)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             return [_topic(row._mapping) for row in conn.execute(query)]
 
     def _put(self, conn: Connection, topic: WatchTopic, exists: bool) -> None:
@@ -136,7 +137,7 @@ class WatchStore:
     ) -> list[WatchTopic]:
         """Store the topics the digest of ``day`` lists (module rules); return them as stored."""
         ids = [topic.id for topic in listed]
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             existing = {
                 row.id: _topic(row._mapping)
                 for row in conn.execute(select(watch_topics).where(watch_topics.c.id.in_(ids)))
@@ -161,7 +162,7 @@ class WatchStore:
 
     def add(self, topic: WatchTopic, horizon_days: int) -> WatchTopic:
         """Store a topic added by hand (module rules); return it as stored."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             row = conn.execute(select(watch_topics).where(watch_topics.c.id == topic.id)).first()
             old = _topic(row._mapping) if row else None
             if (
@@ -183,7 +184,7 @@ class WatchStore:
         return new
 
     def close(self, topic_id: str, reason: str) -> WatchTopic:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(
                 watch_topics.update()
                 .where(watch_topics.c.id == topic_id)
@@ -198,7 +199,7 @@ class WatchStore:
         """Mark the open topics not fresh on ``day`` expired; return them."""
         stale = [t for t in self.topics(profile, ["open"]) if not is_fresh(t, day, horizon_days)]
         reason = f"no match for {horizon_days} days"
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             for topic in stale:
                 conn.execute(
                     watch_topics.update()
@@ -210,7 +211,7 @@ class WatchStore:
     def mark_matched(self, topic_ids: Iterable[str], day: date) -> None:
         """Record that events of the digest of ``day`` followed these topics up."""
         ids = list(dict.fromkeys(topic_ids))
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             for row in conn.execute(select(watch_topics).where(watch_topics.c.id.in_(ids))):
                 if row.last_matched_on and row.last_matched_on >= day.isoformat():
                     continue

@@ -14,7 +14,9 @@ variable names to keys::
     DEEPSEEK_API_KEY = "sk-..."
 
 The environment wins over the file. Keys are handed to the SDK clients and to nothing else:
-never logged, stored, or put into a message (keep the file private: ``chmod 600``).
+never logged, stored, or put into a message (keep the file private: ``chmod 600``; a file
+others can read is a note of the run, a warning on the console of ``deepdaily run`` and a
+``doctor`` line: :func:`keys_file_problem`).
 """
 
 from __future__ import annotations
@@ -38,7 +40,14 @@ from deepdaily.analyse.providers.presets import Endpoint, UnknownPreset, resolve
 from deepdaily.config import LLMSpec, Settings
 from deepdaily.store import Store
 
-__all__ = ["KEYS_FILE", "build_chain", "build_provider", "endpoints", "read_keys_file"]
+__all__ = [
+    "KEYS_FILE",
+    "build_chain",
+    "build_provider",
+    "endpoints",
+    "keys_file_problem",
+    "read_keys_file",
+]
 
 KEYS_FILE = Path(platformdirs.user_config_dir("deepdaily", appauthor=False)) / "keys.toml"
 
@@ -48,11 +57,9 @@ def read_keys_file(path: Path | None = None) -> tuple[dict[str, str], list[str]]
     path = KEYS_FILE if path is None else path
     if not path.is_file():
         return {}, []
-    notes: list[str] = []
+    problem = keys_file_problem(path)
+    notes: list[str] = [problem] if problem else []
     try:
-        mode = path.stat().st_mode
-        if mode & (stat.S_IRGRP | stat.S_IROTH):
-            notes.append(f"keys file {path} is readable by other users; run: chmod 600 {path}")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message gives a position, never the file's content.
@@ -61,6 +68,22 @@ def read_keys_file(path: Path | None = None) -> tuple[dict[str, str], list[str]]
         return {}, [*notes, f"keys file {path}: cannot read ({exc.strerror}); ignored"]
     keys = {str(k): v for k, v in data.items() if isinstance(v, str) and v}
     return keys, notes
+
+
+def keys_file_problem(path: Path | None = None) -> str | None:
+    """A one-line warning when the keys file (default :data:`KEYS_FILE`) exists and users
+    other than its owner may read or change it, else None."""
+    path = KEYS_FILE if path is None else path
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if not stat.S_ISREG(mode) or not mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return None
+    return (
+        f"keys file {path} is open to other users (mode {stat.S_IMODE(mode):04o}); "
+        f"run: chmod 600 {path}"
+    )
 
 
 def _lookup_key(name: str, environ: Mapping[str, str], keys: Mapping[str, str]) -> str | None:

@@ -1,4 +1,12 @@
-"""``deepdaily doctor``: check the installation, settings, store and tools."""
+"""``deepdaily doctor``: check the installation, settings, store and tools.
+
+Besides Python, settings, sources, output and tools it reports the database's integrity
+(SQLite ``PRAGMA quick_check``) and whether other users can read its file, the run lock of each
+profile (free, held by pid N since …, or stale: left by a run that died), runs left ``running``
+by a crash (marked ``interrupted`` here when their profile's lock is free, as the next run would
+do) and how many runs were interrupted, failing or silent sources, the LLM keys and whether
+the keys file is private.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +26,7 @@ from deepdaily.errors import DeepdailyError
 
 if TYPE_CHECKING:
     from deepdaily.config import LLMSpec, Settings
+    from deepdaily.store import Store
 
 __all__ = ["doctor", "run_checks"]
 
@@ -38,11 +47,13 @@ def run_checks(settings: Settings, *, days: int = 3) -> list[Check]:
     add("settings", lambda: str(settings.config_path or "packaged defaults (no deepdaily.toml)"))
     add("sources", lambda: _sources(settings))
     add("store", lambda: _store(settings))
+    checks.extend(_database(settings, days))
     checks.extend(_source_health(settings, days))
     add("output", lambda: _writable(settings.output_dir))
     add("hugo", _hugo, warn_only=True)
     for index, spec in enumerate(settings.llm):
         add(f"llm[{index}]", partial(_key, spec, index))
+    checks.extend(_keys_file())
     return checks
 
 
@@ -63,6 +74,103 @@ def _store(settings: Settings) -> str:
     with Store(settings.store.resolved_url()) as store:
         docs = store.count("documents")
     return f"{settings.store.describe()}: migrated, {docs} documents"
+
+
+def _database(settings: Settings, days: int) -> list[Check]:
+    """Integrity, file mode, run locks and interrupted runs of the store."""
+    from deepdaily.store import Store
+
+    try:
+        store = Store(settings.store.resolved_url())
+    except DeepdailyError:
+        return []  # the store check already says why
+    with store:
+        checks: list[Check] = []
+        found = store.integrity()
+        checks.append(
+            ("ok", "integrity", "quick_check ok")
+            if found == "ok"
+            else ("fail", "integrity", f"database damaged: {found}")
+        )
+        checks.extend(_database_file(store.url))
+        checks.extend(_locks(store, settings))
+        checks.extend(_interrupted(store, days))
+    return checks
+
+
+def _database_file(url: str) -> list[Check]:
+    import stat
+
+    from deepdaily.store.lock import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return []
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        return [
+            (
+                "warn",
+                "db file",
+                f"{path} is open to other users (mode {mode:04o}): run: chmod 600 {path}",
+            )
+        ]
+    return []
+
+
+def _locks(store: Store, settings: Settings) -> list[Check]:
+    states = store.run_lock_states(settings.profile_names())
+    checks: list[Check] = []
+    for lock in states:
+        if lock.state == "held":
+            checks.append(("ok", "lock", lock.describe()))
+        elif lock.state == "stale":
+            checks.append(("warn", "lock", lock.describe()))
+    if not checks:
+        names = ", ".join(lock.profile for lock in states)
+        checks.append(("ok", "lock", f"no run in progress (profiles {names})"))
+    return checks
+
+
+def _interrupted(store: Store, days: int) -> list[Check]:
+    """Mark runs a crash left ``running`` (their lock being free) and count interrupted runs."""
+    from datetime import UTC, datetime, timedelta
+
+    from deepdaily.errors import RunInProgress
+
+    for profile in sorted({run["profile"] for run in store.runs_with_status("running")}):
+        try:
+            with store.run_lock(profile):
+                store.mark_interrupted(profile)
+        except RunInProgress:
+            continue  # that run is alive
+    stopped = store.runs_with_status("interrupted")
+    if not stopped:
+        return [("ok", "runs", "no interrupted run")]
+    latest = stopped[0]
+    recent = datetime.now(UTC) - latest["started_at"] < timedelta(days=days)
+    return [
+        (
+            "warn" if recent else "ok",
+            "runs",
+            f"{len(stopped)} interrupted run(s); latest: profile {latest['profile']} for "
+            f"{latest['digest_date']}, started {latest['started_at']:%Y-%m-%d %H:%M} UTC "
+            "(killed before it finished; the next run of the day redoes it)",
+        )
+    ]
+
+
+def _keys_file() -> list[Check]:
+    from deepdaily.analyse.providers.chain import KEYS_FILE, keys_file_problem
+
+    if not KEYS_FILE.is_file():
+        return []
+    problem = keys_file_problem(KEYS_FILE)
+    return (
+        [("warn", "keys file", problem)]
+        if problem
+        else [("ok", "keys file", f"{KEYS_FILE}: private")]
+    )
 
 
 def _source_health(settings: Settings, days: int) -> list[Check]:
@@ -152,9 +260,13 @@ def doctor(
 ) -> None:
     """Check Python, settings, sources and their health, the database, output and tools.
 
-    Exit 1 when a check fails: settings, database or output unusable, an LLM key missing, or a
-    source failing for --days days or more; warnings (a source failing since its last fetch,
-    or silent for --days days) keep exit 0.
+    The database: integrity, run locks (held or stale), interrupted runs; the keys file's
+    permissions.
+
+    Exit 1 when a check fails: settings, database (unusable or damaged) or output unusable, an
+    LLM key missing, or a source failing for --days days or more; warnings (a source failing
+    since its last fetch, or silent for --days days; a stale lock, a recent interrupted run, a
+    keys file others can read) keep exit 0.
     """
     from rich.markup import escape
 

@@ -1,17 +1,30 @@
-"""``deepdaily run``: one day's digest from the configured sources."""
+"""``deepdaily run``: one day's digest from the configured sources.
+
+One run of a profile at a time per store: the run takes its profile's run lock
+(:mod:`deepdaily.store.lock`) before fetching anything, and a second run of the same profile
+exits 1 at once with "another run of profile P is in progress since …, pid N", or waits for it
+with ``--wait`` (``--wait-timeout`` bounds the wait). ``--all-profiles`` takes every profile's
+lock at once, in name order (so two waiting runs never hold one each), before fetching once for
+all of them. Runs of the profile that a crash left ``running`` are then marked ``interrupted``
+and named on the console. A keys file other users can read is a warning on stderr.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deepdaily.cli.app import app, console, state
+from deepdaily.cli.app import app, console, err_console, state
 from deepdaily.cli.days import parse_day
 from deepdaily.errors import ConfigError, DeepdailyError, UsageError
 
 if TYPE_CHECKING:
     from deepdaily.config import Settings
+    from deepdaily.store import Store
+    from deepdaily.store.lock import Holder
 
 __all__ = ["parse_llm_flag", "run"]
 
@@ -72,14 +85,32 @@ def run(
             help="Exit 1 if any source failed (the digest is still written).",
         ),
     ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help="If another run of the profile is in progress, wait for it instead of exiting.",
+        ),
+    ] = False,
+    wait_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--wait-timeout",
+            min=0,
+            help="Wait at most this many seconds for another run of the profile, then exit 1 "
+            "(implies --wait).",
+        ),
+    ] = None,
 ) -> None:
     """Collect, group, select, analyse and render one day's digest.
 
     Exit 0 with the digest written, also when some sources failed (the summary names them);
     exit 1 with no digest written when every source failed or no document falls in the
-    window (a broken day is not a quiet day); with --strict, exit 1 on any source failure.
+    window (a broken day is not a quiet day); with --strict, exit 1 on any source failure;
+    exit 1 at once when another run of the profile is in progress (unless --wait).
     """
     import asyncio
+    from contextlib import ExitStack
 
     from deepdaily.cli.report import print_summary, progress_hooks
     from deepdaily.errors import NothingToPublish
@@ -102,10 +133,17 @@ def run(
     for name in names:  # every date and flag is checked before anything is fetched
         chosen = _with_flags(settings.for_profile(name), flags)
         plans.append((chosen, parse_day(day, chosen.profile.timezone)))
+    if settings.llm and not offline:
+        _warn_about_keys_file()
     results: list[RunResult] = []
     collected: CollectReport | None = None
     try:
-        with state.store(settings) as store, progress_hooks(console()) as hooks:
+        with state.store(settings) as store, ExitStack() as held:
+            waits = wait or wait_timeout is not None
+            for name in sorted({chosen.profile.name for chosen, _ in plans}):  # one order for
+                # every run, so two runs waiting for each other's locks never hold one each
+                held.enter_context(_locked(store, name, wait=waits, timeout=wait_timeout))
+            hooks = held.enter_context(progress_hooks(console()))
             for chosen, target in plans:
                 result = asyncio.run(
                     run_digest(
@@ -135,6 +173,50 @@ def run(
             f"--strict: {len(failed)} source(s) failed: {', '.join(sorted(failed))} "
             "(the digest was written)"
         )
+
+
+@contextmanager
+def _locked(store: Store, profile: str, *, wait: bool, timeout: float | None) -> Iterator[None]:
+    """Hold ``profile``'s run lock; say so while waiting, and name the runs a crash left."""
+    from rich.markup import escape
+
+    def waiting(holder: Holder | None) -> None:
+        who = holder.describe() if holder else "(holder unknown)"
+        limit = f" for up to {timeout:g} s" if timeout is not None else ""
+        err_console().print(
+            f"waiting{limit}: another run of profile {escape(profile)} is in progress {who}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    with store.run_lock(profile, wait=wait, timeout=timeout, on_wait=waiting) as lock:
+        if lock.took_over is not None:
+            err_console().print(
+                f"took over the lock of profile {escape(profile)} left by pid "
+                f"{lock.took_over.pid}, which ended without releasing it",
+                highlight=False,
+                soft_wrap=True,
+            )
+        stopped = store.mark_interrupted(profile)
+        if stopped:
+            latest = stopped[-1]
+            err_console().print(
+                f"marked {len(stopped)} run(s) of profile {escape(profile)} interrupted "
+                f"(left running by a crash; latest for {latest['digest_date']}, started "
+                f"{latest['started_at']:%Y-%m-%d %H:%M:%S} UTC)",
+                highlight=False,
+                soft_wrap=True,
+            )
+        yield
+
+
+def _warn_about_keys_file() -> None:
+    """Once per run: a keys file other users can read is worth a line on stderr."""
+    from deepdaily.analyse.providers.chain import keys_file_problem
+
+    problem = keys_file_problem()
+    if problem:
+        err_console().print(f"warning: {problem}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _with_flags(settings: Settings, flags: dict[str, object]) -> Settings:
