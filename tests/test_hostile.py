@@ -50,7 +50,7 @@ DEADLINE_S = 3.0
 #: Generous bounds: the run is far below them unless a hostile body is held in memory or a
 #: source is waited on for its whole retry budget.
 MAX_RSS_MB = 1500
-MAX_WALL_S = 120.0
+MAX_WALL_S = 60.0
 FAILED_LINE = re.compile(r"^✗ (?P<source>[^:]+): (?P<reason>.*)$")
 
 
@@ -82,10 +82,7 @@ BEHAVIOURS: list[Any] = [
     "stalled-headers",
     "stalled-body",
     "slow-drip",
-    _case(
-        "connection-reset",
-        _xfail(FETCH_PART, "the reason reads 'ReadError: ReadError', not a reset"),
-    ),
+    "connection-reset",
     "hang-up",
     "garbage-status-line",
     "lying-content-length",
@@ -113,7 +110,7 @@ BEHAVIOURS: list[Any] = [
     "mismatched-tags",
     "lying-charset",
     "missing-charset",
-    _case("binary-as-html", _xfail(SOURCES_PART, "a PNG is stored as a document of mojibake")),
+    "binary-as-html",
     "html-as-feed",
     "empty-body",
     "opml-as-source",
@@ -127,14 +124,9 @@ BEHAVIOURS: list[Any] = [
     "discourse-missing-fields",
     "jsonfeed-deep",
     "jsonl-deep",
-    _case(
-        "mixed-encodings",
-        _xfail(
-            FETCH_PART, "the UTF-8 and GBK lines are read as cp1252 when most lines are not UTF-8"
-        ),
-    ),
+    "mixed-encodings",
     "prompt-injection",
-    _case("nul-bytes", _xfail(SOURCES_PART, "NUL bytes are stored in titles and texts")),
+    "nul-bytes",
     _starved("huge-title"),
     "deep-html",
     "deep-xml",
@@ -493,8 +485,18 @@ def test_memory_is_bounded(hostile: HostileRun) -> None:
 
 
 def test_time_is_bounded(hostile: HostileRun) -> None:
-    """No source holds the run much past its deadline (slow drip, stalls, silence, retries)."""
+    """Waiting on a source is bounded by its deadline, and the whole run by well under a minute.
+
+    Regression: a slow-drip source cost 3 attempts x 60 s and the hostile run about three
+    minutes. Every source that failed (on silence, stalls, drips, retries) must have given up
+    within ``DEADLINE_S`` plus a little; sources that were collected may take longer only for
+    their own parsing, which the wall-time bound covers.
+    """
     assert hostile.deadline, "[fetch] source_deadline_s is not a setting yet"
-    slowest = max(rows[0][2] for rows in hostile.fetch_log.values()) / 1000
-    assert slowest <= DEADLINE_S + 3.0, f"slowest source took {slowest:.1f} s"
-    assert hostile.wall_s < MAX_WALL_S
+    failed = sorted(
+        ((rows[0][2] / 1000, name) for name, rows in hostile.fetch_log.items() if not rows[0][0]),
+        reverse=True,
+    )
+    late = [f"{name} {seconds:.1f} s" for seconds, name in failed if seconds > DEADLINE_S + 3.0]
+    assert late == [], f"failed sources that held the run past {DEADLINE_S:g} s + 3 s"
+    assert hostile.wall_s < MAX_WALL_S, f"the run took {hostile.wall_s:.1f} s"
