@@ -311,7 +311,7 @@ def test_feed_parser_raises_only_parse_errors(body: bytes) -> None:
     EXAMPLES["feed"] += 1
     problems: list[str] = []
     try:
-        entries, skipped = parse_feed(body, url=BASE, source="fuzz", problems=problems)
+        entries, skipped, _ = parse_feed(body, url=BASE, source="fuzz", problems=problems)
     except SourceError as exc:
         _one_line(exc)
         return
@@ -326,7 +326,7 @@ def test_json_feed_items_cost_only_themselves(body: bytes) -> None:
     EXAMPLES["json-feed"] += 1
     problems: list[str] = []
     try:
-        entries, skipped = parse_feed(body, url=BASE, source="fuzz", problems=problems)
+        entries, skipped, _ = parse_feed(body, url=BASE, source="fuzz", problems=problems)
     except SourceError as exc:
         _one_line(exc)
         assert "nested deeper" in str(exc) or "invalid JSON Feed" in str(exc), str(exc)
@@ -336,6 +336,50 @@ def test_json_feed_items_cost_only_themselves(body: bytes) -> None:
     for entry in admitted.entries:
         assert entry.url.startswith(("http://", "https://")), entry.url
     _only_web_links(admitted.entries)
+
+
+@given(
+    count=st.integers(0, 40),
+    cap=st.integers(0, 45),
+    kind=st.sampled_from(["rss", "atom", "rdf"]),
+    noise=st.sampled_from(["", "<!-- <item> -->", '<?xml version="1.0"?>\n', "<items/>"]),
+)
+@settings(PROFILE)
+def test_feed_item_cap_keeps_exactly_the_first_items(
+    count: int, cap: int, kind: str, noise: str
+) -> None:
+    """Cutting a feed before item ``cap + 1`` keeps the first ``cap`` items, in RSS, Atom and
+    RDF, whatever precedes them."""
+    EXAMPLES["item-cap"] += 1
+    link = "http://127.0.0.1:9/i/"
+    if kind == "rss":
+        items = "".join(
+            f"<item><title>I{n}</title><link>{link}{n}</link></item>" for n in range(count)
+        )
+        body = f'{noise}<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    elif kind == "atom":
+        items = "".join(
+            f'<entry><title>I{n}</title><link href="{link}{n}"/></entry>' for n in range(count)
+        )
+        body = f'{noise}<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>{items}</feed>'
+    else:
+        items = "".join(
+            f'<item rdf:about="{link}{n}"><title>I{n}</title><link>{link}{n}</link></item>'
+            for n in range(count)
+        )
+        body = (
+            f'{noise}<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns="http://purl.org/rss/1.0/"><channel rdf:about="c"><title>t</title>'
+            f"</channel>{items}</rdf:RDF>"
+        )
+    try:
+        parsed = parse_feed(body.encode(), url=BASE, source="fuzz", max_entries=cap)
+    except SourceError as exc:  # a quiet feed, or one cut to no items
+        _one_line(exc)
+        assert min(count, cap) == 0
+        return
+    assert [e.title for e in parsed.entries] == [f"I{n}" for n in range(min(count, cap))]
+    assert parsed.dropped == max(0, count - cap)
 
 
 @given(
@@ -351,7 +395,7 @@ def test_jsonl_parser_raises_only_parse_errors(text: str) -> None:
     EXAMPLES["jsonl"] += 1
     problems: list[str] = []
     try:
-        entries, skipped = parse_jsonl(text, source="fuzz", label=BASE, problems=problems)
+        entries, skipped, _ = parse_jsonl(text, source="fuzz", label=BASE, problems=problems)
     except SourceError as exc:
         _one_line(exc)
         return
@@ -558,7 +602,7 @@ def test_megabyte_nesting_is_refused_quickly(depth: int, wrap: str) -> None:
     elif wrap == "jsonl":
         good = json.dumps({"url": "http://127.0.0.1:9/a", "title": "kept"})
         problems: list[str] = []
-        entries, skipped = parse_jsonl(
+        entries, skipped, _ = parse_jsonl(
             f"{good}\n{deep}\n", source="f", label=BASE, problems=problems
         )
         assert [e.title for e in entries] == ["kept"] and skipped == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from deepdaily.sources import (
     collect_source,
     discourse,
     get_source_type,
+    parse_feed,
     parse_html_page,
     parse_opml,
     register_source_type,
@@ -605,3 +607,95 @@ def test_sources_add_refuses_what_the_fetcher_would_refuse(url: str, reason: str
     with pytest.raises(ConfigError) as caught:
         check_location(url)
     assert reason in str(caught.value) and len(str(caught.value)) < 400
+
+
+def _rss(items: int, base: str = "http://127.0.0.1:9") -> bytes:
+    body = "".join(
+        f"<item><title>Item {n}</title><link>{base}/i/{n}</link>"
+        f"<description>&lt;p&gt;Body of item {n}.&lt;/p&gt;</description></item>"
+        for n in range(items)
+    )
+    return (
+        '<?xml version="1.0"?>\n<!-- a feed --><rss version="2.0"><channel><title>t</title>'
+        f"{body}</channel></rss>"
+    ).encode()
+
+
+def test_only_the_first_max_entries_items_are_parsed() -> None:
+    """A 10,000-item feed took seconds of feedparser for items dropped afterwards; the feed is
+    now cut before item max_entries + 1 and closed again, for RSS, Atom and RDF alike."""
+    parsed = parse_feed(_rss(10_000), url="http://127.0.0.1:9/f", source="s", max_entries=1000)
+    assert [e.title for e in parsed.entries] == [f"Item {n}" for n in range(1000)]
+    assert (parsed.skipped, parsed.dropped) == (0, 9000)
+    atom = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>'
+        + "".join(
+            f'<entry><title>E{n}</title><link href="http://127.0.0.1:9/e/{n}"/></entry>'
+            for n in range(12)
+        )
+        + "</feed>"
+    )
+    parsed = parse_feed(atom.encode(), url="http://127.0.0.1:9/a", source="s", max_entries=5)
+    assert [e.title for e in parsed.entries] == ["E0", "E1", "E2", "E3", "E4"]
+    assert parsed.dropped == 7 and parse_feed(atom.encode(), url="x", source="s").dropped == 0
+
+
+async def test_a_huge_feed_does_not_stall_the_event_loop(fast_fetch: FetchSettings) -> None:
+    """Regression (issue 9): feeds were parsed on the event loop, so while a 10,000-item feed
+    was parsed no other source was served and their deadlines ran out."""
+    settings = fast_fetch.model_copy(update={"max_entries": 100_000, "max_bytes": 10_000_000})
+    gaps: list[float] = []
+
+    async def heartbeat() -> None:
+        last = asyncio.get_running_loop().time()
+        while True:
+            await asyncio.sleep(0.01)
+            now = asyncio.get_running_loop().time()
+            gaps.append(now - last - 0.01)
+            last = now
+
+    with FixtureServer() as server:
+        server.route("/big.xml", body=_rss(10_000), content_type="application/rss+xml")
+        beat = asyncio.create_task(heartbeat())
+        started = asyncio.get_running_loop().time()
+        result = await _collect(server, settings, "big.xml", "feed")
+        took = asyncio.get_running_loop().time() - started
+        beat.cancel()
+    assert len(result.entries) == 10_000
+    assert took > 0.5  # long enough for a stalled loop to show
+    assert max(gaps) < 0.25, f"the loop stalled {max(gaps):.2f} s while parsing for {took:.1f} s"
+
+
+async def test_binary_served_as_html_is_a_parse_error(
+    fixture_server: FixtureServer, fast_fetch: FetchSettings
+) -> None:
+    """Regression (issue 9): a PNG served as text/html became a document of mojibake."""
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+    fixture_server.route("/pic.html", body=png, content_type="text/html")
+    fixture_server.route(
+        "/nul.html", body=b"<html>\x00\x01\x02" + bytes(300), content_type="text/html"
+    )
+    assert (await _parse_error(fixture_server, fast_fetch, "pic.html", "html")).endswith(
+        "pic.html: binary body (PNG image), not HTML"
+    )
+    assert (await _parse_error(fixture_server, fast_fetch, "nul.html", "html")).endswith(
+        "nul.html: binary body (NUL bytes), not HTML"
+    )
+
+
+async def test_control_characters_never_reach_an_entry(
+    fixture_server: FixtureServer, fast_fetch: FetchSettings
+) -> None:
+    """Regression (issue 9): NUL and other control bytes of an item were stored in titles and
+    texts (and PostgreSQL refuses NUL in text outright)."""
+    item = (
+        "<item><title>Null\x00byte\x01title</title><link>{}</link>"
+        "<description>a\x00b\tc</description></item>"
+    ).format(fixture_server.url("nul/1"))
+    fixture_server.route(
+        "/nul.xml",
+        body=f'<rss version="2.0"><channel><title>t</title>{item}</channel></rss>'.encode(),
+        content_type="application/rss+xml",
+    )
+    (entry,) = (await _collect(fixture_server, fast_fetch, "nul.xml", "feed")).entries
+    assert entry.title == "Nullbytetitle" and entry.summary == "ab c"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from deepdaily.errors import DeepdailyError, HTTPStatusError
 from deepdaily.extract import StoredEntry, pages_of, to_documents
 from deepdaily.fetch import Fetcher
 from deepdaily.fetch.guard import shown
-from deepdaily.models import Entry, SourceOutcome
+from deepdaily.models import Document, Entry, SourceOutcome
 from deepdaily.sources import Validators, collect_source
 from deepdaily.sources.limits import one_line
 from deepdaily.store import Store
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[SourceOutcome], None]
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Refused entries listed one by one per source in the run's extraction failures.
 MAX_LISTED_REFUSALS = 50
 #: The stage an unexpected exception is blamed on: the first of these packages on its path.
@@ -80,6 +82,27 @@ def failure_reason(spec: SourceSpec, exc: Exception, *, stage: str = "collect") 
         return line or type(exc).__name__
     kind = f"{spec.type} " if spec.type != "auto" else ""
     return f"{kind}{shown(spec.url)}: {_stage(exc, stage)} error: {one_line(exc)}"
+
+
+def _clean(documents: list[Document]) -> list[Document]:
+    """The documents without control characters in their text fields: a page fetched for an
+    entry is extracted after the entry gate, and NUL bytes are not text (PostgreSQL refuses
+    them outright)."""
+    cleaned: list[Document] = []
+    for doc in documents:
+        fields = {
+            "title": doc.title,
+            "text": doc.text,
+            "summary": doc.summary,
+            "author": doc.author,
+        }
+        dirty = {name: value for name, value in fields.items() if _CONTROL.search(value)}
+        if dirty:
+            doc = doc.model_copy(
+                update={name: _CONTROL.sub("", value) for name, value in dirty.items()}
+            )
+        cleaned.append(doc)
+    return cleaned
 
 
 def _refusals(source: str, refused: list[str]) -> list[str]:
@@ -165,8 +188,9 @@ async def collect(
             async with lock:
                 report.extraction_failures.extend(_refusals(spec.name, collected.refused))
                 if result:
-                    new = store.add_documents(result.documents, result.fingerprints)
-                    updated = store.update_documents(result.updates, result.fingerprints)
+                    documents, updates = _clean(result.documents), _clean(result.updates)
+                    new = store.add_documents(documents, result.fingerprints)
+                    updated = store.update_documents(updates, result.fingerprints)
                     report.documents_seen += result.skipped_known
                     report.documents_updated += updated
                     report.merges.extend(str(merge) for merge in result.merges)

@@ -12,14 +12,20 @@ The fetch itself is governed by the ``[fetch]`` settings through the given
 :func:`~deepdaily.sources.limits.admit_entries` before anyone sees it: at most
 ``[fetch] max_entries`` entries, fields cut to their caps, and only entries whose link is a
 valid ``http(s)`` URL (or, for a local source, a local file); each refused entry is listed in
-:attr:`Collected.refused` with its reason.
+:attr:`Collected.refused` with its reason. Parsing is CPU work: the built-in types, type
+sniffing and the bounds run in one parser thread (:func:`off_loop`), so a huge feed never stalls
+the event loop that fetches the other sources.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol, TypeVar
+from typing import ClassVar, ParamSpec, Protocol, TypeVar
 
 from deepdaily.config import SourceSpec
 from deepdaily.errors import ConfigError, ParseError
@@ -34,9 +40,11 @@ __all__ = [
     "Validators",
     "collect_source",
     "get_source_type",
+    "off_loop",
     "register_source_type",
     "registered_types",
     "root_element",
+    "root_name",
     "sniff_type",
 ]
 
@@ -53,7 +61,8 @@ class Validators:
 class Collected:
     """What collecting one source produced. ``skipped`` counts records that were unusable;
     ``warnings`` are one-line problems of the source (bytes replaced in decoding, entries
-    refused or over the cap); ``refused`` has one line per refused entry, ``"<url>: <why>"``."""
+    refused or over the cap); ``refused`` has one line per refused entry, ``"<url>: <why>"``;
+    ``dropped`` counts the entries over ``[fetch] max_entries``."""
 
     entries: list[Entry]
     validators: Validators
@@ -63,6 +72,7 @@ class Collected:
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    dropped: int = 0  # items over [fetch] max_entries, left unread
 
 
 class SourceType(Protocol):
@@ -172,12 +182,17 @@ _FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf", "rdf"})
 _FEED_TYPES = ("rss", "atom", "rdf")
 
 
-def root_element(body: bytes) -> str:
-    """The lower-case name of the first element of an XML or HTML body (``""`` if none)."""
+def root_name(body: bytes) -> bytes:
+    """The name of the first element of an XML or HTML body as written (``b""`` if none)."""
     head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:65536]
     prolog = _SKIP_PROLOG.match(head)
     match = _ROOT.match(head[prolog.end() if prolog else 0 :])
-    return match.group(1).decode("ascii", "replace").lower() if match else ""
+    return match.group(1) if match else b""
+
+
+def root_element(body: bytes) -> str:
+    """The lower-case name of the first element of an XML or HTML body (``""`` if none)."""
+    return root_name(body).decode("ascii", "replace").lower()
 
 
 def sniff_type(response: FetchResponse) -> str:
@@ -240,12 +255,30 @@ async def collect_source(
         )
         if response.not_modified:
             return unchanged(response, validators)
-        found = await get_source_type(sniff_type(response)).parse(spec, response, fetcher)
-    listed = len(found.entries)
-    admitted = admit_entries(
-        found.entries, source_url=found.final_url, max_entries=fetcher.settings.max_entries
+        kind = await off_loop(sniff_type, response)
+        found = await get_source_type(kind).parse(spec, response, fetcher)
+    admitted = await off_loop(
+        admit_entries,
+        found.entries,
+        source_url=found.final_url,
+        max_entries=max(0, fetcher.settings.max_entries),
     )
+    listed = len(found.entries) + found.dropped
     found.entries = admitted.entries
+    found.dropped += admitted.dropped
     found.refused.extend(admitted.refused)
-    found.warnings.extend(refusal_warnings(found.refused, dropped=admitted.dropped, listed=listed))
+    found.warnings.extend(refusal_warnings(found.refused, dropped=found.dropped, listed=listed))
     return found
+
+
+#: One thread parses, for every source in turn: parsing is CPU work, and one thread beside
+#: the event loop leaves the loop (and the other sources' deadlines) its share of the GIL.
+_PARSER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deepdaily-parse")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+async def off_loop(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``func(*args, **kwargs)`` run in the parser thread, awaited from the event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_PARSER, functools.partial(func, *args, **kwargs))

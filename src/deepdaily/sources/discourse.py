@@ -28,7 +28,13 @@ from deepdaily.extract.article import html_to_text, parse_date
 from deepdaily.extract.urls import canonical_url, links_in_html
 from deepdaily.fetch import Fetcher, FetchResponse, decode_body
 from deepdaily.models import Entry
-from deepdaily.sources.base import Collected, FetchedSource, collected, register_source_type
+from deepdaily.sources.base import (
+    Collected,
+    FetchedSource,
+    collected,
+    off_loop,
+    register_source_type,
+)
 from deepdaily.sources.limits import load_json, one_line
 
 __all__ = ["MAX_TOPICS", "DiscourseSource", "api_url", "forum_base", "topic_entry"]
@@ -68,7 +74,7 @@ class DiscourseSource(FetchedSource):
         label = response.url
         warnings: list[str] = []
         refused: list[str] = []
-        data = _json(response.body, label, warnings)
+        data = await off_loop(_json, response.body, label, warnings)
         base = forum_base(response.final_url)
         if "post_stream" in data:
             try:

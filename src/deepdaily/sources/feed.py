@@ -9,6 +9,9 @@ parsing, a body that declares XML entities is refused (entity-expansion attacks 
 laughs"), and bodies that are empty, HTML or malformed without entries raise a one-line
 :class:`~deepdaily.errors.ParseError`. JSON Feed (1.0 and 1.1) is parsed with :mod:`json` once
 its nesting is known to be at most :data:`~deepdaily.sources.limits.MAX_DEPTH` levels.
+Parsing runs in the parser thread (:func:`~deepdaily.sources.base.off_loop`), so a huge feed
+never stalls the other sources, and only the first ``[fetch] max_entries`` items are parsed at
+all (an XML feed is cut before the next item and closed again).
 
 An item that cannot be read (no link, no title, a field of the wrong type, anything a hostile
 feed can make an item raise) costs that item alone: it is skipped with a one-line reason and
@@ -38,10 +41,12 @@ from deepdaily.sources.base import (
     Collected,
     FetchedSource,
     collected,
+    off_loop,
     register_source_type,
     root_element,
+    root_name,
 )
-from deepdaily.sources.limits import load_json, one_line
+from deepdaily.sources.limits import Parsed, load_json, one_line
 
 __all__ = ["FeedSource", "as_utf8", "parse_feed"]
 
@@ -59,20 +64,27 @@ class FeedSource(FetchedSource):
     name: ClassVar[str] = "feed"
 
     async def parse(self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher) -> Collected:
+        # In the parser thread: a 10,000-item or deeply nested feed takes seconds to parse, and
+        # the event loop must keep serving the other sources (and their deadlines) meanwhile.
+        return await off_loop(self._parse, spec, response, fetcher.settings.max_entries)
+
+    def _parse(self, spec: SourceSpec, response: FetchResponse, max_entries: int) -> Collected:
         body, content_type, warning = as_utf8(
             response.body, response.content_type, response.charset
         )
         problems: list[str] = []
-        entries, skipped = parse_feed(
+        parsed = parse_feed(
             body,
             url=response.final_url,
             source=spec.name,
             content_type=content_type,
             label=response.url,
             problems=problems,
+            max_entries=max_entries,
         )
-        result = collected(response, entries, skipped, decoding=warning)
+        result = collected(response, parsed.entries, parsed.skipped, decoding=warning)
         result.refused.extend(problems)
+        result.dropped = parsed.dropped
         return result
 
 
@@ -103,8 +115,11 @@ def parse_feed(
     content_type: str = "",
     label: str | None = None,
     problems: list[str] | None = None,
-) -> tuple[list[Entry], int]:
-    """Entries of the feed ``body`` fetched from ``url``, and how many items were unusable.
+    max_entries: int | None = None,
+) -> Parsed:
+    """Entries of the feed ``body`` fetched from ``url``, how many items were unusable and how
+    many were over ``max_entries`` (left unread: only the first ``max_entries`` items are
+    parsed at all).
 
     ``label`` names the feed in error messages (defaults to ``url``); ``problems`` (when given)
     receives one line per unusable item, ``"<feed> item <n>: <why>"``.
@@ -115,7 +130,14 @@ def parse_feed(
     if not stripped:
         raise ParseError(f"{label}: empty body", url=label)
     if stripped[:1] == b"{":
-        return _parse_json_feed(stripped, url=url, source=source, label=label, problems=problems)
+        return _parse_json_feed(
+            stripped,
+            url=url,
+            source=source,
+            label=label,
+            problems=problems,
+            max_entries=max_entries,
+        )
     if stripped[:1] != b"<" and not stripped.startswith(_UTF16_START):
         raise ParseError(f"{label}: not a feed: not XML or JSON", url=label)
     if _ENTITY.search(body) or any(wide in body for wide in _ENTITY_WIDE):
@@ -128,10 +150,11 @@ def parse_feed(
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
+    body, dropped = _first_items(body, max_entries)
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True)
     if not parsed.entries:
         _raise_for_empty(parsed, label)
-        return [], 0
+        return Parsed([], 0, dropped)
     entries: list[Entry] = []
     for number, item in enumerate(parsed.entries, start=1):
         try:
@@ -144,7 +167,33 @@ def parse_feed(
     if not entries:
         # Items that yield nothing usable in a broken document mean the document is broken.
         _raise_for_empty(parsed, label)
-    return entries, skipped
+    return Parsed(entries, skipped, dropped)
+
+
+# An item's start tag, or a comment, CDATA section or processing instruction to step over (an
+# unterminated one runs to the end, as it does for a parser, which keeps the scan linear).
+_ITEM_START = re.compile(
+    rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
+    rb"|<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?=[\s/>])",
+    re.DOTALL,
+)
+_CHANNEL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?channel(?=[\s>])")
+
+
+def _first_items(body: bytes, max_entries: int | None) -> tuple[bytes, int]:
+    """``body`` cut before its item number ``max_entries + 1`` and closed again, and how many
+    items were cut: feedparser never spends seconds on items that would be dropped. A cut
+    that leaves the XML malformed only makes feedparser fall back to its lenient parser."""
+    if max_entries is None:
+        return body, 0
+    starts = (m for m in _ITEM_START.finditer(body) if body[m.start() + 1] not in b"!?")
+    cut = next((m.start() for n, m in enumerate(starts) if n == max_entries), None)
+    if cut is None:
+        return body, 0
+    dropped = 1 + sum(1 for _ in starts)
+    head, name = body[:cut], root_name(body)
+    closing = b"</channel>" if name.lower().endswith(b"rss") and _CHANNEL.search(head) else b""
+    return head + closing + (b"</" + name + b">" if name else b""), dropped
 
 
 def _raise_for_empty(parsed: Any, label: str) -> None:
@@ -238,8 +287,14 @@ def _shorten(text: str) -> str:
 
 
 def _parse_json_feed(
-    body: bytes, *, url: str, source: str, label: str, problems: list[str]
-) -> tuple[list[Entry], int]:
+    body: bytes,
+    *,
+    url: str,
+    source: str,
+    label: str,
+    problems: list[str],
+    max_entries: int | None,
+) -> Parsed:
     data = load_json(body, label=label, what="JSON Feed")
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(
         "https://jsonfeed.org/version"
@@ -248,6 +303,8 @@ def _parse_json_feed(
     items = data.get("items")
     if not isinstance(items, list):
         raise ParseError(f"{label}: not a feed: JSON Feed without an items list", url=label)
+    dropped = max(0, len(items) - max_entries) if max_entries is not None else 0
+    items = items[: len(items) - dropped]
     home = data.get("home_page_url")
     base = home if isinstance(home, str) and home.strip() else url
     feed_authors = _json_authors(data)
@@ -259,7 +316,7 @@ def _parse_json_feed(
             problems.append(f"{label} item {number}: {exc}")
         except Exception as exc:  # one hostile item costs itself, never the feed
             problems.append(f"{label} item {number}: unreadable: {one_line(exc)}")
-    return entries, len(items) - len(entries)
+    return Parsed(entries, len(items) - len(entries), dropped)
 
 
 def _json_authors(data: dict[str, Any]) -> str:

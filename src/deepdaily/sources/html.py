@@ -9,9 +9,11 @@ an article: one entry whose ``content_html`` is the page itself. The page is dec
 
 The decision is a heuristic: at least ``MIN_LISTING_LINKS`` article-like links and, on average,
 less than ``PROSE_PER_LINK`` characters of paragraph text per link. A page may list at most
-``MAX_LISTING_ENTRIES`` articles. Article links and the page's ``<link rel=canonical>`` pass
-:func:`~deepdaily.extract.urls.web_url` (``http(s)`` only, parsed as the fetcher parses them);
-anything else on the page is ignored.
+``MAX_LISTING_ENTRIES`` articles. A binary body (an image, an archive, NUL bytes: what
+:func:`binary_kind` recognises) is a :class:`~deepdaily.errors.ParseError`, never a document of
+mojibake; parsing runs in the parser thread. Article links and the page's
+``<link rel=canonical>`` pass :func:`~deepdaily.extract.urls.web_url` (``http(s)`` only,
+parsed as the fetcher parses them); anything else on the page is ignored.
 """
 
 from __future__ import annotations
@@ -28,9 +30,15 @@ from deepdaily.errors import ParseError
 from deepdaily.extract.urls import canonical_url, same_host, web_url
 from deepdaily.fetch import Fetcher, FetchResponse
 from deepdaily.models import Entry
-from deepdaily.sources.base import Collected, FetchedSource, collected, register_source_type
+from deepdaily.sources.base import (
+    Collected,
+    FetchedSource,
+    collected,
+    off_loop,
+    register_source_type,
+)
 
-__all__ = ["HtmlSource", "article_links", "is_listing", "parse_html_page"]
+__all__ = ["HtmlSource", "article_links", "binary_kind", "is_listing", "parse_html_page"]
 
 MIN_LISTING_LINKS = 3
 PROSE_PER_LINK = 250
@@ -51,11 +59,50 @@ class HtmlSource(FetchedSource):
     name: ClassVar[str] = "html"
 
     async def parse(self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher) -> Collected:
+        return await off_loop(self._parse, spec, response)  # in the parser thread
+
+    def _parse(self, spec: SourceSpec, response: FetchResponse) -> Collected:
+        kind = binary_kind(response.body, response.content_type)
+        if kind:
+            label = response.url
+            raise ParseError(f"{label}: binary body ({kind}), not HTML", url=label)
         decoded = response.decoded
         entries = parse_html_page(
             decoded.text, url=response.final_url, source=spec.name, label=response.url
         )
         return collected(response, entries, decoding=decoded.warning)
+
+
+#: Leading bytes of formats that are never a web page.
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"\x7fELF", "executable"),
+    (b"\x00\x00\x01\x00", "icon"),
+)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def binary_kind(body: bytes, content_type: str = "") -> str:
+    """What binary format ``body`` is (``""`` when it may be text): a known signature, an
+    image/audio/video content type, or NUL bytes in its first kilobyte (outside UTF-16)."""
+    for magic, kind in _MAGIC:
+        if body.startswith(magic):
+            return kind
+    if body[4:12] in (b"ftypisom", b"ftypmp42") or (body[:4] == b"RIFF" and body[8:12] == b"WEBP"):
+        return "media file"
+    major = content_type.split("/", 1)[0]
+    if major in ("image", "audio", "video", "font"):
+        return content_type
+    head = body[:1024]
+    if b"\x00" in head and not head.startswith(_UTF16_BOMS) and b"<\x00" not in head:
+        return "NUL bytes"
+    return ""
 
 
 def _squash(text: str | None) -> str:

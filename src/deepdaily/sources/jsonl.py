@@ -30,8 +30,14 @@ from deepdaily.errors import ParseError
 from deepdaily.extract.article import parse_date
 from deepdaily.fetch import Fetcher, FetchResponse, decode_lines
 from deepdaily.models import Entry
-from deepdaily.sources.base import Collected, FetchedSource, collected, register_source_type
-from deepdaily.sources.limits import load_json, one_line
+from deepdaily.sources.base import (
+    Collected,
+    FetchedSource,
+    collected,
+    off_loop,
+    register_source_type,
+)
+from deepdaily.sources.limits import Parsed, load_json, one_line
 
 __all__ = ["JsonlSource", "parse_jsonl", "record_entry"]
 
@@ -47,28 +53,46 @@ class JsonlSource(FetchedSource):
     name: ClassVar[str] = "jsonl"
 
     async def parse(self, spec: SourceSpec, response: FetchResponse, fetcher: Fetcher) -> Collected:
+        return await off_loop(self._parse, spec, response, fetcher.settings.max_entries)
+
+    def _parse(self, spec: SourceSpec, response: FetchResponse, max_entries: int) -> Collected:
         decoded = decode_lines(response.body)  # one line in another charset costs that line
         problems: list[str] = []
-        entries, skipped = parse_jsonl(
-            decoded.text, source=spec.name, label=response.url, problems=problems
+        parsed = parse_jsonl(
+            decoded.text,
+            source=spec.name,
+            label=response.url,
+            problems=problems,
+            max_entries=max_entries,
         )
-        result = collected(response, entries, skipped, decoding=decoded.warning)
+        result = collected(response, parsed.entries, parsed.skipped, decoding=decoded.warning)
         result.refused.extend(f"{response.url} {problem}" for problem in problems)
+        result.dropped = parsed.dropped
         return result
 
 
 def parse_jsonl(
-    text: str, *, source: str, label: str, problems: list[str] | None = None
-) -> tuple[list[Entry], int]:
-    """Entries of a JSON Lines document and the number of unusable lines; ``problems`` (when
-    given) receives one line per unusable line, ``"line <n>: <why>"``."""
+    text: str,
+    *,
+    source: str,
+    label: str,
+    problems: list[str] | None = None,
+    max_entries: int | None = None,
+) -> Parsed:
+    """Entries of a JSON Lines document, the number of unusable lines and the number of
+    records left unread once ``max_entries`` entries were read; ``problems`` (when given)
+    receives one line per unusable line, ``"line <n>: <why>"``."""
     if not text.strip():
         raise ParseError(f"{label}: empty body", url=label)
     entries: list[Entry] = []
     problems = [] if problems is None else problems
+    dropped = 0
     # "\n" only: U+2028 or U+0085 inside a JSON string is text, not a line break
     for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
         if not line.strip():
+            continue
+        if max_entries is not None and len(entries) >= max_entries:
+            dropped += 1
             continue
         try:
             record = load_json(line, label=f"line {number}")
@@ -88,7 +112,7 @@ def parse_jsonl(
         raise ParseError(
             f"{label}: no usable JSONL records ({len(problems)} bad lines{first})", url=label
         )
-    return entries, len(problems)
+    return Parsed(entries, len(problems), dropped)
 
 
 def _string(record: dict[str, Any], key: str) -> str:

@@ -8,7 +8,8 @@ Whatever a source sends is bounded before it becomes entries:
 - **Entries** per source: at most ``[fetch] max_entries`` (default 1000); the rest are dropped
   with a warning of the source (:func:`admit_entries`).
 - **Fields**: titles, summaries, texts, HTML bodies, authors, GUIDs, tags and outbound links are
-  cut to the ``MAX_*`` lengths below (a title over ``MAX_TITLE`` characters ends with "…").
+  cut to the ``MAX_*`` lengths below (a title over ``MAX_TITLE`` characters ends with "…"), and
+  control characters (NUL and the other C0 controls but tab and line breaks) are removed.
 - **Links**: an entry's own link must pass :func:`~deepdaily.extract.urls.web_url` (``http`` or
   ``https``, parsed by the fetcher's own URL parser, at most 8192 characters), except that a
   source the user configured as a local file may list local files. An entry without such a link
@@ -23,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from deepdaily.errors import ParseError
 from deepdaily.extract.urls import canonical_url, web_url
@@ -39,6 +40,7 @@ __all__ = [
     "MAX_TEXT",
     "MAX_TITLE",
     "Admitted",
+    "Parsed",
     "admit_entries",
     "entry_link",
     "json_too_deep",
@@ -63,6 +65,7 @@ _STRING_BYTES = re.compile(rb'"[^"]*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _NOT_BRACKET_BYTES = re.compile(rb"[^\[\]{}]+")
 _OPENERS = str.maketrans("[{]}", "(())")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def json_too_deep(text: str | bytes, limit: int = MAX_DEPTH) -> bool:
@@ -125,6 +128,9 @@ def entry_link(raw: object, *, base: str, local_source: bool = False) -> str:
 
 
 def _cut(text: str, limit: int) -> str:
+    """``text`` without control characters (NUL and the other C0 controls but tab and line
+    breaks, DEL), cut to ``limit`` characters."""
+    text = _CONTROL.sub("", text[: limit * 2]) if _CONTROL.search(text) else text
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -155,6 +161,15 @@ def _bounded(entry: Entry, url: str) -> Entry:
             "links": _links(entry.links),
         }
     )
+
+
+class Parsed(NamedTuple):
+    """What a parser read: the entries, how many items were unusable (each with a reason in
+    the parser's ``problems``) and how many were over ``max_entries`` and left unread."""
+
+    entries: list[Entry]
+    skipped: int
+    dropped: int = 0
 
 
 @dataclass
