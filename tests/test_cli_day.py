@@ -291,3 +291,85 @@ def test_a_cron_run_from_elsewhere_writes_where_the_settings_file_says(
     )
     assert main(["-c", config, "doctor"]) == 0
     assert f"next to {site_dir / 'deepdaily.toml'}" in " ".join(capsys.readouterr().out.split())
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from deepdaily.store.lock import FileRunLock
+FileRunLock(Path(sys.argv[1]), sys.argv[2]).acquire()
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def test_doctor_reports_integrity_locks_and_interrupted_runs(
+    workdir: Path, site: FixtureServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stale lock and a run left ``running`` by a kill are reported, and the run marked
+    interrupted; a lock held by a live process is named with its pid and left alone."""
+    import signal
+
+    from deepdaily.store import Store
+    from deepdaily.store.lock import FileRunLock
+
+    write_config(workdir, [("wire", site.url("/wire.xml"))])
+    assert main(["run", "--date", DAY.isoformat()]) == 0
+    capsys.readouterr()
+    assert main(["doctor"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "✓ integrity quick_check ok" in out
+    assert "✓ lock no run in progress (profiles zh)" in out
+    assert "✓ runs no interrupted run" in out
+
+    # A run of zh killed with SIGKILL: its row says running, its lock file names it.
+    with Store(f"sqlite:///{workdir / 'dd.db'}") as store:
+        store.start_run("killed-run", "zh", DAY.isoformat())
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(workdir / "dd.db"), "zh"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    assert main(["doctor"]) == 0  # warnings only
+    out = " ".join(capsys.readouterr().out.split())
+    assert "! lock profile zh: stale lock of a run that died (since" in out
+    assert f"pid {holder.pid}); the next run takes it over" in out
+    assert "! runs 1 interrupted run(s); latest: profile zh for 2026-11-27" in out
+    assert runs(workdir)[-1] == (DAY.isoformat(), "interrupted")
+
+    # A live run holds the lock: doctor names it and leaves its row alone.
+    with Store(f"sqlite:///{workdir / 'dd.db'}") as store:
+        store.start_run("live-run", "zh", DAY.isoformat())
+    live = FileRunLock(workdir / "dd.db", "zh")
+    live.acquire()
+    try:
+        assert main(["doctor"]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert "✓ lock profile zh: a run is in progress since" in out
+        assert f"pid {os.getpid()}" in out
+        assert runs(workdir)[-1] == (DAY.isoformat(), "running")
+    finally:
+        live.release()
+
+
+def test_doctor_fails_on_a_damaged_database(
+    workdir: Path, site: FixtureServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(workdir, [("wire", site.url("/wire.xml"))])
+    assert main(["run", "--date", DAY.isoformat()]) == 0
+    database = workdir / "dd.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'documents'")
+        (number,) = root.fetchone()
+    with database.open("r+b") as raw:  # scribble over the documents table's first page
+        raw.seek((number - 1) * page + 8)
+        raw.write(b"\xff" * (page - 16))
+    capsys.readouterr()
+    assert main(["doctor"]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "✗ integrity database damaged:" in out

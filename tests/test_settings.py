@@ -404,3 +404,53 @@ def test_editing_a_non_utf8_settings_file_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"not UTF-8 text \(byte 0xe9 on line 1\)"):
         add_sources(path, [SourceSpec(name="a", url="http://127.0.0.1:9/a.xml")])
     assert path.read_bytes() == original  # left as it was
+
+
+# -- settings errors are settings errors (issue 9): exit 2, one line, before any fetch ---------
+
+
+SETTINGS_PROBLEMS = [
+    # (what the file sets, --db or None, what the one line says)
+    (b'post_path = "content/\\u0000posts/{date}.md"\n', None, "post_path: contains a NUL"),
+    (b'[profile]\ntitle = "Daily \\u0000 {date}"\n', None, "profile.title: contains a NUL"),
+    (b'output_dir = "si\\u0000te"\n', None, "output_dir: contains a NUL"),
+    (b'[store]\nurl = "sqlite:///d\\u0000.db"\n', None, "store.url: contains a NUL"),
+    (b'[profile]\ntitle = "D {date} {oops}"\n', None, "unknown placeholder {oops}"),
+    (b'post_path = "p/{data}.md"\n', None, "unknown placeholder {data}"),
+    (b"# caf\xe9\n", None, "not UTF-8 text (byte 0xe9 on line 1)"),
+    (b"", "postgresql://dd:secret@127.0.0.1/dd", "pip install 'deepdaily[postgres]'"),
+    (b"", "mysql://dd@127.0.0.1/dd", "the mysql driver is not installed"),
+    (b"", "nosuchdb://127.0.0.1/dd", "unknown database scheme 'nosuchdb'"),
+    (b"", "127.0.0.1/dd", "not a database URL"),
+]
+
+
+@pytest.mark.parametrize(("text", "db", "says"), SETTINGS_PROBLEMS)
+def test_every_settings_problem_exits_2_with_one_line_before_fetching(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    text: bytes,
+    db: str | None,
+    says: str,
+) -> None:
+    """Regression: a NUL in post_path and ``--db postgresql://…`` without the driver were
+    tracebacks (the latter after opening nothing but importing the dialect)."""
+    from deepdaily.cli.main import main
+    from deepdaily.testing import FixtureServer
+
+    with FixtureServer(tmp_path) as server:
+        (tmp_path / "feed.xml").write_text("<rss><channel></channel></rss>", encoding="utf-8")
+        source = f'\n[[sources]]\nname = "wire"\nurl = "{server.url("/feed.xml")}"\n'
+        if not text.startswith(b"# caf"):
+            text = text + source.encode()
+        (tmp_path / "deepdaily.toml").write_bytes(text)
+        monkeypatch.chdir(tmp_path)
+        args = (["--db", db] if db else []) + ["run", "--date", "2026-11-27"]
+        assert main(args) == 2
+        assert server.paths() == []  # nothing fetched
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and says in lines[0], err
+    assert "secret" not in err  # a password in a database URL is not repeated
+    assert not (tmp_path / "deepdaily.db").exists()  # no store opened either

@@ -173,3 +173,111 @@ def test_documents_stored_before_entry_urls_get_their_page(tmp_path: Path) -> No
     assert again.migrations_applied == ["m004_document_entry_urls"]
     [stored] = again.stored_entries(["https://news.example/a/7"])["https://news.example/a/7"]
     assert stored["entry_hash"] is None and stored["title"] == "Story 7"
+
+
+# -- several processes on one store (issue 9) --------------------------------------------------
+
+
+def test_a_document_stored_meanwhile_by_another_process_is_no_unique_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: two runs storing the same page at once ended in ``UNIQUE constraint
+    failed``; the insert now skips what another process stored since it looked."""
+    url = f"sqlite:///{tmp_path / 'dd.db'}"
+    mine, theirs = Store(url), Store(url)
+    assert theirs.add_documents([doc(1), doc(2)]) == 2
+    # The same page as extracted by the other process a moment later: another text, another id.
+    again = doc(1).model_copy(update={"id": "other-id", "text": doc(1).text + " Updated."})
+    monkeypatch.setattr(mine, "known_urls", lambda urls: set())  # looked before they stored
+    assert mine.add_documents([again, doc(2), doc(3)]) == 1
+    assert mine.count("documents") == 3
+    # Without ON CONFLICT (what other databases get) the same race is the old error.
+    monkeypatch.setattr(mine, "_insert", lambda table: None)
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError, match="canonical_url"):
+        mine.add_documents([again.model_copy(update={"id": "third-id"})])
+
+
+def test_events_and_sources_saved_by_two_handles_are_upserts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'dd.db'}"
+    first, second = Store(url), Store(url)
+    specs = [SourceSpec(name="wire", url="https://news.example/feed", authority=0.9)]
+    first.sync_sources(specs)
+    first.start_run("r1", "zh", "2026-11-26")
+    ok = SourceOutcome(source="wire", url="https://news.example/feed", ok=True, status=200)
+    first.record_fetch("r1", ok, etag='"v1"', last_modified=None)
+    second.sync_sources([specs[0].model_copy(update={"authority": 0.4})])
+    state = second.source_states()["wire"]
+    assert (state["authority"], state["etag"]) == (0.4, '"v1"')  # same URL: validators kept
+    first.add_documents([doc(1), doc(2)])
+    event = Event(id="ev1", title="Story", documents=[doc(1)], first_seen=NOW, last_seen=NOW)
+    first.save_events([event])
+    later = event.model_copy(update={"title": "Story, retold", "documents": [doc(1), doc(2)]})
+    second.save_events([later])
+    (stored,) = first.events_by_id(["ev1"])
+    assert stored.title == "Story, retold" and len(stored.documents) == 2
+    assert first.count("events") == 1
+
+
+def test_a_transaction_commits_every_write_in_it_or_none(store: Store) -> None:
+    store.start_run("r1", "zh", "2026-11-26")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_documents([doc(1)])
+        store.finish_run("r1", "ok", {"x": 1})
+        raise RuntimeError("killed between two writes")
+    assert store.count("documents") == 0
+    assert store.run("r1")["status"] == "running"  # type: ignore[index]
+    with store.transaction():
+        store.add_documents([doc(1)])
+        with store.begin() as conn:  # joins, as the watch store's writes do
+            conn.execute(text("UPDATE runs SET status = 'ok' WHERE id = 'r1'"))
+    assert store.count("documents") == 1
+    assert store.run("r1")["status"] == "ok"  # type: ignore[index]
+
+
+def test_runs_left_running_are_marked_interrupted_per_profile(store: Store) -> None:
+    store.start_run("a", "zh", "2026-11-25")
+    store.start_run("b", "zh", "2026-11-26")
+    store.start_run("c", "en", "2026-11-26")
+    store.start_run("d", "zh", "2026-11-26")
+    store.finish_run("d", "ok", {})
+    marked = store.mark_interrupted("zh")
+    assert [r["id"] for r in marked] == ["a", "b"]
+    assert store.mark_interrupted("zh") == []
+    assert {r["id"] for r in store.runs_with_status("interrupted")} == {"a", "b"}
+    assert [r["id"] for r in store.runs_with_status("running")] == ["c"]
+    assert store.run("a")["finished_at"] is not None  # type: ignore[index]
+    assert store.integrity() == "ok"
+
+
+OPENER = """
+import sys
+from deepdaily.store import Store
+print(",".join(Store(sys.argv[1]).migrations_applied))
+"""
+
+
+def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path) -> None:
+    """Regression: two runs creating the same new store both ran the migrations."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'dd.db'}"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPENER, url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
+    applied = [out.strip() for out, _ in outputs]
+    assert sorted(applied)[-1] == ",".join(name for name, _ in MIGRATIONS)
+    assert sorted(applied)[:-1] == ["", "", ""]  # the others found them applied
+    with Store(url).engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM schema_migrations")).scalar()
+    assert count == len(MIGRATIONS)

@@ -586,14 +586,21 @@ class Store:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     def integrity(self) -> str:
-        """``ok``, or the problems SQLite's ``PRAGMA quick_check`` finds (one line each).
+        """``ok``, or the first problems SQLite's ``PRAGMA quick_check`` finds, on one line.
         Other databases check their own pages; for them this only proves a connection."""
-        with self.engine.connect() as conn:
-            if self.engine.dialect.name != "sqlite":
-                conn.execute(text("SELECT 1"))
-                return "ok"
-            found = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check")]
-        return "ok" if found == ["ok"] else "; ".join(found)
+        try:
+            with self.engine.connect() as conn:
+                if self.engine.dialect.name != "sqlite":
+                    conn.execute(text("SELECT 1"))
+                    return "ok"
+                rows = conn.exec_driver_sql("PRAGMA quick_check")
+                found = [str(row[0]) for row in rows if "*** in database" not in str(row[0])]
+        except SQLAlchemyError as exc:
+            return _first_line(getattr(exc, "orig", None) or exc)
+        if found == ["ok"]:
+            return "ok"
+        more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+        return "; ".join(found[:3]) + more
 
     def run(self, run_id: str) -> dict[str, Any] | None:
         with self._tx() as conn:
