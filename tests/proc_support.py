@@ -99,5 +99,10 @@ def integrity(database: Path) -> str:
 
 
 def run_statuses(database: Path) -> list[str]:
-    with sqlite3.connect(database) as conn:
-        return [row[0] for row in conn.execute("SELECT status FROM runs ORDER BY started_at")]
+    """The status of every run, oldest first ([] while the database is still being made)."""
+    try:
+        with sqlite3.connect(database) as conn:
+            query = "SELECT status FROM runs ORDER BY started_at"
+            return [row[0] for row in conn.execute(query)]
+    except sqlite3.OperationalError:
+        return []

@@ -341,3 +341,40 @@ def test_kill_9_at_random_points_then_rerun(tmp_path: Path) -> None:
         assert len(passed) == KILL_TRIALS
     finally:
         server.stop()
+
+
+def test_sigterm_stops_a_run_cleanly_and_records_it_interrupted(tmp_path: Path) -> None:
+    """A cron ``timeout`` or a service stop sends SIGTERM: exit 143, the run recorded
+    ``interrupted`` (not left ``running``), its lock free, no worker left."""
+    server, feeds = serve_busy_site(tmp_path / "site", delay=(0.1, 0.2))
+    try:
+        workdir = tmp_path / "work"
+        workdir.mkdir()
+        busy_config(workdir, feeds)
+        proc = start(["run", "--date", DAY.isoformat()], workdir)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if (workdir / "dd.db").exists() and run_statuses(workdir / "dd.db") == ["running"]:
+                break
+            time.sleep(0.02)
+        time.sleep(0.5)  # well into collecting
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 143, err
+        assert "terminated" in err and "Traceback" not in err
+        assert run_statuses(workdir / "dd.db") == ["interrupted"]
+        assert (workdir / "dd.db.lock-en").read_text(encoding="utf-8") == ""
+        assert wait_for_no_group(proc.pid, seconds=5.0) == []
+    finally:
+        server.stop()
+
+
+def test_write_atomic_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    """A settings file kept elsewhere and linked in stays linked after ``sources add``."""
+    real = tmp_path / "dotfiles" / "deepdaily.toml"
+    real.parent.mkdir()
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "deepdaily.toml"
+    link.symlink_to(real)
+    write_atomic(link, "new\n")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"

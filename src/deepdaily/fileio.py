@@ -6,7 +6,9 @@ step on POSIX filesystems) and fsyncs the directory. A process killed at any mom
 either the old file or the new one, never a half-written one; the temporary file it may leave
 names its process, so the next write of the same target, seeing that process gone, removes it.
 The new file gets the old file's permissions, or the usual ones (``0666`` less the umask) when
-it is new. Every output of a run (the post, its JSON) goes through here.
+it is new; a symbolic link is kept, the file it points at replaced. Every output of a run (the
+post, its JSON) goes through here, and so do the settings file edited by ``deepdaily sources``,
+the JSON schema and the evaluation floors.
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> N
     """Replace ``path`` with ``data`` in one step (see the module docstring); creates the
     parent directories. ``OSError`` leaves the old file as it was."""
     path = Path(path)
+    if path.is_symlink():  # replace the file the link points at, keep the link
+        path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(path)
     raw = data.encode(encoding) if isinstance(data, str) else data

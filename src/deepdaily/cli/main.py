@@ -25,7 +25,11 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that every ``finally`` of the run still runs."""
 
 
+_TERMINATED: list[int] = []  # set once SIGTERM arrived (typer turns the interrupt into exit 130)
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
+    _TERMINATED.append(signum)
     raise Terminated()
 
 
@@ -34,10 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _terminate)
+    _TERMINATED.clear()
     try:
         app(args=argv, prog_name="deepdaily")
     except SystemExit as exc:
         code = exc.code
+        if _TERMINATED and code == 130:
+            err_console().print("terminated")
+            return 143
         return code if isinstance(code, int) else (0 if code is None else 1)
     except DeepdailyError as exc:
         from rich.markup import escape
@@ -46,10 +54,10 @@ def main(argv: list[str] | None = None) -> int:
             f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
         )
         return exc.exit_code
-    except Terminated:
-        err_console().print("terminated")
-        return 143
     except KeyboardInterrupt:
+        if _TERMINATED:
+            err_console().print("terminated")
+            return 143
         err_console().print("interrupted")
         return 130
     finally:

@@ -14,6 +14,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from deepdaily.config.settings import SourceSpec, read_toml_text
 from deepdaily.errors import ConfigError
+from deepdaily.fileio import write_atomic
 
 __all__ = ["add_sources", "remove_source"]
 
@@ -51,7 +52,7 @@ def add_sources(path: Path, specs: Sequence[SourceSpec]) -> tuple[list[str], lis
         names.add(spec.name)
         urls.add(spec.url)
         added.append(spec.name)
-    path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    write_atomic(path, tomlkit.dumps(doc))  # a kill never leaves half a settings file
     return added, skipped
 
 
@@ -65,4 +66,4 @@ def remove_source(path: Path, name: str) -> None:
     for item in keep:
         new.append(item)
     doc["sources"] = new
-    path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    write_atomic(path, tomlkit.dumps(doc))  # a kill never leaves half a settings file

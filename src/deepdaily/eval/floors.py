@@ -37,6 +37,7 @@ from deepdaily.errors import ConfigError
 from deepdaily.eval.corpus import load_labelled_day
 from deepdaily.eval.metrics import CEILINGS, GATED_METRICS
 from deepdaily.eval.replay import DEFAULT_K, Replay, replay
+from deepdaily.fileio import write_atomic
 
 __all__ = [
     "DEFAULT_FLOORS",
@@ -221,5 +222,5 @@ def update_floors(path: Path | str = DEFAULT_FLOORS, *, allow_lower: bool = Fals
                 pins[metric] = values[metric]
             elif metric in pins:
                 del pins[metric]
-    floors.path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    write_atomic(floors.path, tomlkit.dumps(document))
     return UpdateResult(changes, loosened, written=True)

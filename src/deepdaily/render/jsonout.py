@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from deepdaily.fileio import write_atomic
 from deepdaily.models import Digest
 
 __all__ = [
@@ -62,5 +63,5 @@ def schema_text() -> str:
 
 def write_json_schema(path: Path = SCHEMA_PATH) -> Path:
     """Write the schema file (run after changing ``models.Digest``) and return its path."""
-    path.write_text(schema_text(), encoding="utf-8")
+    write_atomic(path, schema_text())
     return path
