@@ -17,6 +17,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,14 @@ import pytest
 from busy_site import DAY, busy_config, serve_busy_site
 from deepdaily.errors import RunInProgress
 from deepdaily.store import Store
-from deepdaily.store.lock import FileRunLock, Holder, advisory_key, run_lock_for
+from deepdaily.store.lock import (
+    FileRunLock,
+    Holder,
+    advisory_key,
+    app_name,
+    holder_from_app_name,
+    run_lock_for,
+)
 from deepdaily.testing import FixtureServer
 from proc_support import integrity, run_statuses, start, wait_for_holder
 
@@ -133,12 +141,18 @@ def test_an_in_memory_store_locks_within_its_process() -> None:
             lock.acquire()
 
 
-def test_postgresql_advisory_keys_are_stable_distinct_64_bit_integers() -> None:
-    """The PostgreSQL lock is tested against a server elsewhere (issue 11); its key is not."""
+def test_postgresql_advisory_keys_and_holder_names_without_a_server() -> None:
+    """The PostgreSQL lock itself is tested against a server elsewhere (issue 11); its key
+    and the session name that tells who holds it are tested here."""
     keys = {name: advisory_key(name) for name in ("zh", "en", "infra", "infra-zh")}
     assert len(set(keys.values())) == 4
     assert all(-(2**63) <= key < 2**63 for key in keys.values())
     assert advisory_key("zh") == keys["zh"]
+    since = datetime(2026, 11, 27, 6, 30, 5, tzinfo=UTC)
+    name = app_name(Holder(pid=4242, since=since), "a-profile-with-a-very-long-name" * 3)
+    assert len(name) <= 63  # PostgreSQL cuts application_name there
+    assert holder_from_app_name(name) == Holder(pid=4242, since=since)
+    assert holder_from_app_name("psql") is None and holder_from_app_name(None) is None
 
 
 # -- deepdaily run, as processes ---------------------------------------------------------------

@@ -47,8 +47,10 @@ __all__ = [
     "MemoryRunLock",
     "PostgresRunLock",
     "RunLock",
+    "advisory_key",
+    "app_name",
+    "holder_from_app_name",
     "lock_files",
-    "pid_alive",
     "run_lock_for",
     "sqlite_path",
 ]
@@ -132,19 +134,6 @@ class RunLock(Protocol):
 
 def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this machine."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process, alive
-    return True
 
 
 def _in_progress(profile: str, holder: Holder | None, waited: float | None = None) -> RunInProgress:
@@ -309,6 +298,24 @@ def advisory_key(profile: str) -> int:
 _APP_PREFIX = "deepdaily run "
 
 
+def app_name(holder: Holder, profile: str) -> str:
+    """The ``application_name`` of the session holding a profile's lock on PostgreSQL:
+    pid, start (Unix seconds) and profile, within the server's 63 characters."""
+    since = int(holder.since.timestamp()) if holder.since else 0
+    return f"{_APP_PREFIX}{holder.pid} {since} {profile}"[:63]
+
+
+def holder_from_app_name(name: object) -> Holder | None:
+    """The holder an :func:`app_name` names, or None for another application's name."""
+    if not isinstance(name, str) or not name.startswith(_APP_PREFIX):
+        return None
+    parts = name[len(_APP_PREFIX) :].split(" ", 2)
+    if len(parts) < 2 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    since = datetime.fromtimestamp(int(parts[1]), UTC) if int(parts[1]) else None
+    return Holder(pid=int(parts[0]), since=since)
+
+
 class PostgresRunLock:
     """``pg_try_advisory_lock(key)`` held by a dedicated connection for the whole run."""
 
@@ -327,7 +334,7 @@ class PostgresRunLock:
 
         conn = self._conn or self._connect()
         holder = Holder(pid=os.getpid(), since=now(), host=socket.gethostname())
-        name = f"{_APP_PREFIX}{holder.as_json(self.profile)}"[:63]  # NAMEDATALEN - 1
+        name = app_name(holder, self.profile)
         if conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}):
             conn.execute(text("SELECT set_config('application_name', :n, false)"), {"n": name})
             self._conn = conn
@@ -368,11 +375,7 @@ class PostgresRunLock:
         if row is None:
             return LockState(self.profile, "free")
         name, started = row
-        holder = None
-        if isinstance(name, str) and name.startswith(_APP_PREFIX):
-            holder = Holder.from_json(name[len(_APP_PREFIX) :])
-        if holder is None:
-            holder = Holder(pid=0, since=started)
+        holder = holder_from_app_name(name) or Holder(pid=0, since=started)
         return LockState(self.profile, "held", holder)
 
 
