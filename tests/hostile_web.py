@@ -567,6 +567,18 @@ class _Builder:
                 "503",
             )
         )
+        web.route("/status/slow-503.xml", status=503, body="busy", delay=2.2)
+        self.add(
+            Behaviour(
+                "slow-503",
+                "answers 503 after 2.2 s, every time, until the source's deadline cuts the "
+                "retries short (the reason must still name the 503)",
+                web.url("/status/slow-503.xml"),
+                "fail",
+                "503",
+                owner="fetch",
+            )
+        )
         web.route("/loop-a.xml", status=302, headers={"Location": "/loop-b.xml"})
         web.route("/loop-b.xml", status=302, headers={"Location": "/loop-a.xml"})
         self.add(
