@@ -1253,6 +1253,36 @@ class _Builder:
             f"http://127.0.0.1:{local}{self.secret_path('link-other-port')}",
             owner="fetch",
         )
+        web = self.web.port
+        for name, what, link in (
+            (
+                "link-localhost-dot",
+                "LOCALHOST. (upper case, trailing dot)",
+                f"http://LOCALHOST.:{local}",
+            ),
+            (
+                "link-zero-address",
+                "0.0.0.0, which connects to this machine",
+                f"http://0.0.0.0:{local}",
+            ),
+            ("link-zero-number", "0, the same address as one number", f"http://0:{local}"),
+            (
+                "link-userinfo",
+                "the source's own address as user info before @127.0.0.2",
+                f"http://127.0.0.1:{web}@127.0.0.2:{secret}",
+            ),
+            (
+                "link-backslash",
+                "a backslash before @ (parsers disagree on the host)",
+                f"http://127.0.0.2:{secret}\\@127.0.0.1:{web}",
+            ),
+            ("link-protocol-relative", "//127.0.0.2 without a scheme", f"//127.0.0.2:{secret}"),
+        ):
+            self.link_item(
+                name,
+                f"an item link outside the allow-list spelled as {what}",
+                f"{link}{self.secret_path(name)}",
+            )
         anchors = "".join(
             f"<li><a href='http://127.0.0.1:{local}{self.secret_path('listing')}/{n}'>"
             f"Release notes of the inference server, part {n}</a></li>"
