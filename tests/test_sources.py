@@ -663,7 +663,10 @@ async def test_a_huge_feed_does_not_stall_the_event_loop(fast_fetch: FetchSettin
         beat.cancel()
     assert len(result.entries) == 10_000
     assert took > 0.5  # long enough for a stalled loop to show
-    assert max(gaps) < 0.25, f"the loop stalled {max(gaps):.2f} s while parsing for {took:.1f} s"
+    # Parsed on the loop, one stall lasts about as long as the whole parse; off the loop, the
+    # loop only waits for its turn at the GIL (more on a loaded machine, hence the scaling).
+    stall = max(gaps, default=took)  # no beat at all: the loop was held the whole time
+    assert stall < max(0.25, took / 4), f"the loop stalled {stall:.2f} s of a {took:.1f} s parse"
 
 
 async def test_binary_served_as_html_is_a_parse_error(
