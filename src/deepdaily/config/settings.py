@@ -123,6 +123,8 @@ class FetchSettings(StrictModel):
     source_deadline_s: float = Field(default=30.0, gt=0)
     # The same for each page or forum topic fetched for an entry, each on its own.
     page_deadline_s: float = Field(default=20.0, gt=0)
+    # Entries kept per source and run (the first ones listed); the rest are dropped with a warning.
+    max_entries: int = Field(default=1000, ge=1)
 
     @field_validator("allow_private")
     @classmethod
