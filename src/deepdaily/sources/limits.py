@@ -5,8 +5,9 @@ Whatever a source sends is bounded before it becomes entries:
 - **JSON nesting** (JSON Feed, JSONL records, Discourse answers) is measured without recursion
   before :func:`json.loads` sees the text (:func:`load_json`); deeper than ``MAX_DEPTH`` levels
   is a one-line :class:`~deepdaily.errors.ParseError`, never Python's ``RecursionError``.
-- **Entries** per source: at most ``[fetch] max_entries`` (default 1000); the rest are dropped
-  with a warning of the source (:func:`admit_entries`).
+- **Entries** per source: at most ``[fetch] max_entries`` (default 1000), the first ones
+  listed; the rest are dropped with a warning of the source. The built-in parsers do not even
+  read them (:class:`Parsed` counts them); :func:`admit_entries` holds any type to the cap.
 - **Fields**: titles, summaries, texts, HTML bodies, authors, GUIDs, tags and outbound links are
   cut to the ``MAX_*`` lengths below (a title over ``MAX_TITLE`` characters ends with "…"), and
   control characters (NUL and the other C0 controls but tab and line breaks) are removed.
