@@ -21,16 +21,19 @@ from deepdaily.errors import DeepdailyError
 __all__ = ["main"]
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that every ``finally`` of the run still runs."""
-
-
 _TERMINATED: list[int] = []  # set once SIGTERM arrived (typer turns the interrupt into exit 130)
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM is handled as Ctrl-C is: inside ``asyncio.run`` the run's task is cancelled (so
+    it records itself ``interrupted`` and closes what it opened), elsewhere KeyboardInterrupt
+    is raised; every ``finally`` runs either way."""
     _TERMINATED.append(signum)
-    raise Terminated()
+    on_interrupt = signal.getsignal(signal.SIGINT)
+    if callable(on_interrupt):
+        on_interrupt(signal.SIGINT, frame)
+    else:
+        raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
