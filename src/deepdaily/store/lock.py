@@ -185,7 +185,7 @@ def sqlite_path(url: str) -> Path | None:
     path = rest.split("?", 1)[0]
     if not path or path == ":memory:" or path.startswith("file:"):
         return None
-    return Path(path).expanduser()
+    return Path(path)  # as SQLite opens it: no "~" expansion
 
 
 def lock_files(database: Path) -> dict[str, Path]:

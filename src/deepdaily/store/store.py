@@ -102,8 +102,8 @@ class Store:
         self._lock_depth: dict[str, int] = {}
         try:
             database = sqlite_path(url)
-            if database is not None:
-                _create_private(database)
+            if database is not None and not str(database).startswith("~"):
+                _create_private(database)  # (SQLite opens "~" literally: no such folder made)
             self.engine: Engine = create_engine(url, future=True)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
