@@ -47,3 +47,13 @@ def site(tmp_path: Path) -> Iterator[FixtureServer]:
     server = serve_site(tmp_path / "site")
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_public_dns() -> Iterator[None]:
+    """No test may look up a public host name, not even one that would fail: every lookup in
+    the test process but loopback names and addresses raises ``socket.gaierror`` at once."""
+    from deepdaily.testing.llm_server import loopback_only
+
+    with loopback_only():
+        yield

@@ -268,3 +268,51 @@ async def test_an_enclosing_deadline_bounds_a_whole_block(fixture_server: Fixtur
     assert second.endswith("collect deadline of 0.5s reached while waiting for a connection slot")
     assert 0.5 <= took < 0.5 + SLACK
     assert after.status == 200
+
+
+async def test_the_collect_stage_has_one_deadline_over_every_source(tmp_path: object) -> None:
+    """A source whose every page is slow (a forum of many topics, say) cannot hold the run:
+    ``collect_deadline_s`` bounds the whole stage, and what ran out is a reason, not a crash."""
+    from pathlib import Path
+
+    from deepdaily.config import load_settings
+    from deepdaily.pipeline.collect import collect
+    from deepdaily.store import Store
+
+    root = Path(str(tmp_path))
+    with DripServer(interval=0.1) as drip:
+        items = "".join(
+            f"<item><title>Topic {n}</title><link>{drip.url(f'topic-{n}.html')}</link>"
+            f"<description>Topic {n}.</description></item>"
+            for n in range(8)
+        )
+        (root / "forum.xml").write_text(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}'
+            "</channel></rss>",
+            encoding="utf-8",
+        )
+        settings = load_settings(
+            None,
+            environ={},
+            overrides={
+                "store": {"url": f"sqlite:///{root / 'dd.db'}"},
+                "sources": [{"name": "forum", "url": str(root / "forum.xml"), "type": "feed"}],
+                "fetch": {
+                    **_settings(page_deadline_s=30.0).model_dump(),
+                    "per_host": 1,
+                    "collect_deadline_s": 1.0,
+                    "allow_private": ["127.0.0.1"],
+                },
+            },
+        )
+        with Store(settings.store.resolved_url()) as store:
+            store.start_run("run-1", settings.profile.name, "2026-11-27")
+            started = time.monotonic()
+            report = await collect(settings, store, "run-1", workers=0)
+            took = time.monotonic() - started
+    assert took < 1.0 + 2 * SLACK  # not 8 pages x 30 s one after another
+    assert report.outcomes and report.outcomes[0].source == "forum"
+    outcome = report.outcomes[0]
+    reasons = " ".join([*report.extraction_failures, outcome.error, *outcome.warnings])
+    assert "collect deadline" in reasons, (took, report)
+    assert "kept the entry's summary" in reasons  # each topic lives on, on its feed summary

@@ -240,6 +240,8 @@ def test_feed_with_a_lying_charset_is_stored_as_text(
     settings = ingest_settings(
         tmp_path, [{"name": "weekly", "url": fixture_server.url("/weekly.xml"), "type": "feed"}]
     )
+    # The feed alone is under test: its item pages (on weekly.example) are never asked for.
+    settings.fetch.fetch_pages = False
     report = collect_once(settings)
     docs = stored_documents(settings)
     assert [d["title"] for d in docs] == [TITLE_FITS_CP1252, "naïve café — résumé"]

@@ -55,6 +55,10 @@ def progress_hooks(console: Console) -> Iterator[Hooks]:
         yield Hooks(stage=on_stage, source_done=on_source, sources_total=on_total)
 
 
+#: Warnings printed per source in the summary; the manifest keeps them all.
+WARNINGS_SHOWN = 3
+
+
 def print_summary(console: Console, manifest: Manifest) -> None:
     failed = manifest.sources_failed
     table = Table(
@@ -108,9 +112,17 @@ def print_summary(console: Console, manifest: Manifest) -> None:
             soft_wrap=True,
         )
     for outcome in manifest.sources:
-        for warning in outcome.warnings:
+        for warning in outcome.warnings[:WARNINGS_SHOWN]:
             console.print(
                 f"[yellow]![/] {escape(outcome.source)}: {escape(warning)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        if len(outcome.warnings) > WARNINGS_SHOWN:
+            more = len(outcome.warnings) - WARNINGS_SHOWN
+            console.print(
+                f"[yellow]![/] {escape(outcome.source)}: and {more} more warnings "
+                "(`deepdaily digest show --why`)",
                 highlight=False,
                 soft_wrap=True,
             )

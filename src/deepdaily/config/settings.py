@@ -125,6 +125,9 @@ class FetchSettings(StrictModel):
     page_deadline_s: float = Field(default=20.0, gt=0)
     # Entries kept per source and run (the first ones listed); the rest are dropped with a warning.
     max_entries: int = Field(default=1000, ge=1)
+    # The whole collect stage, every source and page, queueing included; past it, what is
+    # still running fails with a reason and the run goes on with what was collected.
+    collect_deadline_s: float = Field(default=600.0, gt=0)
 
     @field_validator("allow_private")
     @classmethod

@@ -244,6 +244,8 @@ async def _document(
         text = article.text if article else ""
     if not text:
         text = entry.summary.strip()
+        if text and reason:  # the entry lives on its summary; say why it has no more
+            job.warnings.append(f"{reason}; kept the entry's summary")
     if not text:
         if reason:
             return reason

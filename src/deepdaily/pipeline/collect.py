@@ -234,6 +234,8 @@ async def collect(
             on_source(outcome)
 
     async with Fetcher(settings.fetch, transport=transport) as fetcher:
-        await asyncio.gather(*(one(spec, fetcher) for spec in specs))
+        # Tasks copy the context they start in, so this bound holds inside every source.
+        with fetcher.deadline(settings.fetch.collect_deadline_s, "collect deadline"):
+            await asyncio.gather(*(one(spec, fetcher) for spec in specs))
     report.outcomes.sort(key=lambda o: [s.name for s in specs].index(o.source))
     return report
