@@ -567,12 +567,12 @@ class _Builder:
                 "503",
             )
         )
-        web.route("/status/slow-503.xml", status=503, body="busy", delay=2.2)
+        web.route("/status/slow-503.xml", status=503, body="busy", delay=1.8)
         self.add(
             Behaviour(
                 "slow-503",
-                "answers 503 after 2.2 s, every time, until the source's deadline cuts the "
-                "retries short (the reason must still name the 503)",
+                "answers 503 after 1.8 s (under the read timeout), every time, until the "
+                "source's deadline cuts the retries short (the reason must still name the 503)",
                 web.url("/status/slow-503.xml"),
                 "fail",
                 "503",
