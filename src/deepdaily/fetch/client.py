@@ -174,6 +174,7 @@ class _Call:
     waiting: bool = False  # the attempt in progress is queued for a connection slot
     received: int = 0  # body bytes the attempt in progress has read
     reading_since: float = 0.0
+    earlier: str = ""  # what the previous attempt got ("HTTP 503"), for a later timeout's reason
 
     def deadline(self) -> Deadline | None:
         """The deadline that applies now: this call's own or an enclosing one."""
@@ -431,6 +432,7 @@ class Fetcher:
             else:
                 if answer.status not in RETRY_STATUSES or attempt > s.retries:
                     return answer, attempt, ""
+                call.earlier = f"HTTP {answer.status}"
                 hinted = parse_retry_after(answer.headers.get("retry-after"))
                 if hinted is not None:
                     wait = hinted
@@ -486,6 +488,8 @@ class Fetcher:
         url = call.url
         head = shown(url)
         tries = f" (after {attempts} attempts)" if attempts > 1 else ""
+        if call.earlier and attempts > 1:
+            tries = f" (after {attempts} attempts; the earlier ones got {call.earlier})"
         s = self.settings
         got = f", {call.received} bytes of body received" if call.received else ""
         if isinstance(exc, httpx.ConnectTimeout):
