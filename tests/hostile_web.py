@@ -567,11 +567,11 @@ class _Builder:
                 "503",
             )
         )
-        web.route("/status/slow-503.xml", status=503, body="busy", delay=1.8)
+        web.route("/status/slow-503.xml", status=503, body="busy", delay=3.5)
         self.add(
             Behaviour(
                 "slow-503",
-                "answers 503 after 1.8 s (under the read timeout), every time, until the "
+                "answers 503 after 3.5 s (under the read timeout), every time, until the "
                 "source's deadline cuts the retries short (the reason must still name the 503)",
                 web.url("/status/slow-503.xml"),
                 "fail",
