@@ -1,5 +1,15 @@
 """Each module registers its commands on :data:`deepdaily.cli.app.app`."""
 
-from deepdaily.cli.commands import demo, digest, doctor, eval, llm, run, sources, watch
+from deepdaily.cli.commands import (
+    demo,
+    digest,
+    doctor,
+    eval,
+    llm,
+    run,
+    schedule,
+    sources,
+    watch,
+)
 
-__all__ = ["demo", "digest", "doctor", "eval", "llm", "run", "sources", "watch"]
+__all__ = ["demo", "digest", "doctor", "eval", "llm", "run", "schedule", "sources", "watch"]
