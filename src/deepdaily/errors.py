@@ -18,7 +18,11 @@ one-line message that names the source or setting at fault and the problem::
     ├── RunInProgress          another run of the same profile holds the store's run lock
     ├── NothingToPublish       every source failed, or no document fell in the window:
     │                          a broken day, not a quiet one; no digest is written
-    └── AnalysisError          an analysis engine failed for one event
+    ├── AnalysisError          an analysis engine failed for one event
+    ├── PublishError           a digest could not be published: none stored, still a draft,
+    │                          hugo or git missing or failing
+    └── DeliveryError          a delivery channel failed (its platform refused the message,
+                               or the outcome of a send is unknown); the digest stays
 
 The CLI maps them to exit codes: 0 ok, 1 failure, 2 usage error.
 """
@@ -30,11 +34,13 @@ __all__ = [
     "BlockedURL",
     "ConfigError",
     "DeepdailyError",
+    "DeliveryError",
     "FetchError",
     "FetchTimeout",
     "HTTPStatusError",
     "NothingToPublish",
     "ParseError",
+    "PublishError",
     "RunInProgress",
     "SourceError",
     "StoreError",
@@ -129,3 +135,33 @@ class NothingToPublish(DeepdailyError):
 
 class AnalysisError(DeepdailyError):
     pass
+
+
+class PublishError(DeepdailyError):
+    """Publishing a stored digest failed (exit code 1): nothing stored for the day, a draft not
+    yet approved, or ``hugo``/``git`` missing or failing. Files already written stay whole."""
+
+
+class DeliveryError(DeepdailyError):
+    """Delivering a published digest to a ``[[deliver]]`` channel failed (exit code 1).
+
+    ``retry_after`` is the wait a platform asked for (429, ``Retry-After``), ``retryable``
+    whether trying again may succeed (429, 5xx, a refused connection), ``unknown`` whether the
+    message may have arrived all the same (the connection dropped after it was sent), so it
+    must not be sent again on its own. The message never holds a secret.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        unknown: bool = False,
+        status: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.unknown = unknown
+        self.status = status

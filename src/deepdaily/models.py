@@ -207,6 +207,10 @@ class DigestItem(BaseModel):
     follow_up: str = ""  # the watch topic this event follows up (deepdaily.watch), one sentence
     update_of: str = ""  # YYYY-MM-DD of the digest that first carried this event, for an update
     update_url: str = ""  # that digest's page on the site, e.g. /posts/2026-11-26/
+    # Fields an editor rewrote in the review (``deepdaily serve``): published as written, not
+    # verified (the editor's responsibility), see deepdaily.pipeline.edits.
+    edited: bool = False
+    edited_fields: list[str] = Field(default_factory=list)
 
 
 class Trend(BaseModel):

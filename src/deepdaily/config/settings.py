@@ -60,6 +60,7 @@ from pydantic_core import PydanticCustomError
 
 from deepdaily.config.base import StrictModel
 from deepdaily.config.dburl import check_database_url
+from deepdaily.config.deliver import DeliverList
 from deepdaily.config.diagnose import SUB_KEY, describe_error, known_keys, unknown_key
 from deepdaily.config.languages import LANGUAGES
 from deepdaily.config.patterns import (
@@ -69,6 +70,7 @@ from deepdaily.config.patterns import (
     with_profile_suffix,
 )
 from deepdaily.config.profile import WEIGHT_KEYS, Profile
+from deepdaily.config.publish import PublishSettings
 from deepdaily.config.store import StoreSettings, anchor_sqlite_url
 from deepdaily.errors import ConfigError
 
@@ -78,6 +80,7 @@ __all__ = [
     "FetchSettings",
     "LLMSpec",
     "Profile",
+    "PublishSettings",
     "Settings",
     "SourceSpec",
     "StoreSettings",
@@ -209,6 +212,10 @@ class Settings(StrictModel):
     llm: list[LLMSpec] = Field(default_factory=list)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    # [publish]: the Hugo site, feeds and pages (deepdaily.config.publish).
+    publish: PublishSettings = Field(default_factory=PublishSettings)
+    # [[deliver]] channels a published digest is sent to (deepdaily.config.deliver).
+    deliver: DeliverList = Field(default_factory=list)
     # More profiles from the same store: each table overrides the keys of [profile] it sets.
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
     config_path: Path | None = Field(default=None, exclude=True)
@@ -366,6 +373,11 @@ class Settings(StrictModel):
             taken[file] = name
         return files
 
+    @property
+    def site_dir(self) -> Path:
+        """The Hugo site posts are published into: ``[publish] site_dir``, else ``output_dir``."""
+        return self.publish.site_dir or self.output_dir
+
     def source(self, name: str) -> SourceSpec:
         for spec in self.sources:
             if spec.name == name:
@@ -481,6 +493,11 @@ def _anchor_paths(layer: dict[str, Any], folder: Path) -> dict[str, Any]:
         value = layer.get(key)
         if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
             anchored[key] = str(folder / value)
+    publish = layer.get("publish")
+    if isinstance(publish, dict):  # [publish] site_dir likewise
+        site_dir = publish.get("site_dir")
+        if isinstance(site_dir, str) and site_dir and not Path(site_dir).expanduser().is_absolute():
+            anchored["publish"] = {**publish, "site_dir": str(folder / site_dir)}
     return anchored
 
 

@@ -3,23 +3,27 @@
 Reads the day's history (events earlier digests carried: updates or repeats), the open
 watch-list topics (boosts and follow-up lines) and, with an LLM chain and
 ``analysis.judge_relevance``, the chain's relevance judgement of the top candidates
-(``rank/judge.py``); without an answer it selects as if no LLM were configured.
+(``rank/judge.py``); without an answer it selects as if no LLM were configured. The editor's
+pins, drops and order for the day (``deepdaily serve``) are laid over the ranking last
+(:mod:`deepdaily.pipeline.edits`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from deepdaily.analyse.factory import Engine
 from deepdaily.config import Profile, Settings
 from deepdaily.models import Event, Selection
+from deepdaily.pipeline.edits import Review
 from deepdaily.pipeline.history import History, read_history
 from deepdaily.rank import select_events
 from deepdaily.rank.judge import judge_relevance
 from deepdaily.rank.score import Boost, merge_boosts
 from deepdaily.store import Store
+from deepdaily.store.edits import EditLog
 from deepdaily.watch import plan_follow_ups
 from deepdaily.watch.follow import FollowUps
 
@@ -31,6 +35,7 @@ class Choice:
     selections: list[Selection]  # one per candidate event
     history: History  # for analysing updates from their new documents
     follow_ups: FollowUps  # for the follow-up lines and recording matches
+    review: Review = field(default_factory=Review)  # the editor's edits of the day, applied
 
     @property
     def chosen(self) -> list[Selection]:
@@ -66,7 +71,8 @@ async def choose(
     if engine.provider is not None and settings.analysis.judge_relevance:
         judged = await _judge(engine, events, select(boosts), profile)
         boosts = merge_boosts(boosts, judged)
-    return Choice(select(boosts), history, follow_ups)
+    review = Review(EditLog(store).state(profile.name, day.isoformat()))
+    return Choice(review.select(select(boosts)), history, follow_ups, review)
 
 
 async def _judge(

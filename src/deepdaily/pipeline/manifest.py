@@ -44,6 +44,10 @@ class Manifest(BaseModel):
     errors: list[str] = Field(default_factory=list)
     # The source outcomes came from an earlier run of the same invocation (--all-profiles).
     collected_earlier: bool = False
+    # The editor's edits of the day (deepdaily.pipeline.edits), one line each: those applied,
+    # and those kept but not applicable (their event is not in the digest any more).
+    edits_applied: list[str] = Field(default_factory=list)
+    edits_orphaned: list[str] = Field(default_factory=list)
 
     @property
     def sources_ok(self) -> int:

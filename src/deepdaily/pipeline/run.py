@@ -206,6 +206,7 @@ async def _run_locked(
             analysed = await analyse_many(
                 engine.analyser, chosen_events, profile, settings.analysis.concurrency
             )
+            analysed = choice.review.reanalysed(analysed)  # an editor's re-analysis wins
             items: list[DigestItem] = [
                 item.model_copy(
                     update={
@@ -217,6 +218,11 @@ async def _run_locked(
                 for item, sel in zip(analysed, chosen, strict=True)
             ]
             synthesis = await engine.analyser.synthesise(items, chosen_events, profile)
+            items, synthesis = choice.review.edit(items, synthesis)  # the editor's text
+            manifest.edits_applied, manifest.edits_orphaned = (
+                choice.review.applied,
+                choice.review.orphaned,
+            )
             used = "llm" if any(i.engine == "llm" for i in items) else "offline"
             manifest.engine = used
             manifest.llm = engine.manifest()
@@ -234,7 +240,12 @@ async def _run_locked(
             manifest.digest_hash = content_id(markdown, length=64)
         with store.transaction():
             manifest.digest_changed = store.save_digest(
-                digest, run_id=run_id, path=str(path), markdown=markdown, json_text=json_text
+                digest,
+                run_id=run_id,
+                path=str(path),
+                markdown=markdown,
+                json_text=json_text,
+                status="published",
             )
             choice.follow_ups.record(item.event_id for item in digest.items)  # topics followed up
             open_listed_topics(store, settings, digest)  # the watch list becomes state

@@ -24,6 +24,8 @@ Templates stay layout-only; every decision is made here, where it is tested:
   with ``- **更新**：此事件已在 2026-11-26 的日报中报道（[链接](/posts/...)），以下为新进展。``
   (``- **Update**: first covered in the 2026-11-26 digest ([link](...)); what is new follows.``),
   the link left out when ``update_url`` is empty;
+- a field an editor rewrote (``DigestItem.edited_fields``, ``deepdaily serve``) is rendered as
+  written: no claim is taken out of it and no marker added (the editor answers for it);
 - every string is passed through :mod:`deepdaily.render.sanitise`.
 
 Templates also receive the raw ``digest`` for anything this view does not lay out.
@@ -110,7 +112,9 @@ def apply_claims(
     return text if any(ch.isalnum() for ch in text) else ""
 
 
-def _applied(text: str, item: DigestItem, labels: Labels) -> str:
+def _applied(text: str, item: DigestItem, labels: Labels, name: str = "") -> str:
+    if name in item.edited_fields:  # the editor's words, published as written
+        return normalise(text)
     return apply_claims(text, item.claims, labels, item.backing)
 
 
@@ -121,9 +125,10 @@ def _section(
     missing: str,
     item: DigestItem,
     labels: Labels,
+    name: str = "",
 ) -> BulletView | None:
-    kept = [md_text(t) for t in (_applied(e, item, labels) for e in entries) if t]
-    lead = md_text(_applied(lead, item, labels)) if lead else ""
+    kept = [md_text(t) for t in (_applied(e, item, labels, name) for e in entries) if t]
+    lead = md_text(_applied(lead, item, labels, "advice_lead")) if lead else ""
     if not kept and not lead:
         return BulletView(md_label(label), missing) if missing else None
     if len(kept) == 1:
@@ -133,16 +138,18 @@ def _section(
 
 def _bullets(item: DigestItem, labels: Labels) -> list[BulletView]:
     judgement = "" if item.engine == "offline" else labels.missing_section
-    what = _applied(item.what, item, labels) or labels.what_dropped
+    what = _applied(item.what, item, labels, "what") or labels.what_dropped
     technical_label = item.technical_label
     if technical_label == labels_for("zh").technical:
         technical_label = labels.technical  # the model's default, in the digest's language
     sections = [
         BulletView(md_label(labels.what), md_text(what)),
-        _section(labels.why, [item.why] if item.why else [], "", judgement, item, labels),
-        _section(technical_label, item.technical, "", "", item, labels),
-        _section(labels.impact, item.impact or [], "", judgement, item, labels),
-        _section(labels.advice, item.advice or [], item.advice_lead, judgement, item, labels),
+        _section(labels.why, [item.why] if item.why else [], "", judgement, item, labels, "why"),
+        _section(technical_label, item.technical, "", "", item, labels, "technical"),
+        _section(labels.impact, item.impact or [], "", judgement, item, labels, "impact"),
+        _section(
+            labels.advice, item.advice or [], item.advice_lead, judgement, item, labels, "advice"
+        ),
     ]
     return [section for section in sections if section is not None]
 

@@ -170,6 +170,12 @@ digests = Table(
     Column("json", Text, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # The lifecycle (m005): draft -> approved -> published, and what was last published.
+    Column("status", String(16), nullable=False, default="published"),
+    Column("approved_at", UTCDateTime),
+    Column("published_at", UTCDateTime),  # when the published content last changed
+    Column("published_hash", String(64)),
+    Column("published_json", Text),
 )
 
 digest_events = Table(

@@ -50,7 +50,11 @@ from deepdaily.store import schema as t
 from deepdaily.store.lock import LockState, OnWait, RunLock, run_lock_for, sqlite_path
 from deepdaily.store.migrations import applied_migrations, apply_migrations
 
-__all__ = ["SourceState", "Store", "StoredDigest", "StoredDocument"]
+__all__ = ["DIGEST_STATUSES", "SourceState", "Store", "StoredDigest", "StoredDocument"]
+
+#: A digest's lifecycle, in order: ``run --review`` stores a draft, ``publish --approve`` (or
+#: the review UI) approves it, publishing marks it published; a plain ``run`` publishes at once.
+DIGEST_STATUSES = ("draft", "approved", "published")
 
 #: The advisory lock PostgreSQL migrations run under (any constant distinct from run locks).
 _MIGRATION_KEY = 0x646565706461696C  # "deepdail"
@@ -65,7 +69,8 @@ class SourceState(dict[str, Any]):
 
 
 class StoredDigest(dict[str, Any]):
-    """A row of ``digests`` as a dict (profile, date, path, markdown, json, ...)."""
+    """A row of ``digests`` as a dict (profile, date, path, markdown, json, status,
+    approved_at, published_at, published_json, ...)."""
 
 
 class StoredDocument(dict[str, Any]):
@@ -635,13 +640,46 @@ class Store:
     # -- digests --------------------------------------------------------------------------
 
     def save_digest(
-        self, digest: Digest, *, run_id: str, path: str, markdown: str, json_text: str
+        self,
+        digest: Digest,
+        *,
+        run_id: str,
+        path: str,
+        markdown: str,
+        json_text: str,
+        status: str = "draft",
+        published_at: datetime | None = None,
     ) -> bool:
-        """Store (or replace) the digest of (profile, date); return True when it changed."""
+        """Store (or replace) the digest of (profile, date) with ``status`` (one of
+        :data:`DIGEST_STATUSES`); return True when its content changed.
+
+        What was last published (``published_json``, ``published_hash``, ``published_at``) is
+        kept across re-runs, so a day re-drafted by ``run --review`` stays in the feeds as it
+        was published. Saving it ``published`` records this content as published, at
+        ``published_at`` (default: now if the content differs from what was published, else
+        the time it was)."""
+        if status not in DIGEST_STATUSES:
+            raise ValueError(f"digest status {status!r} is not one of {DIGEST_STATUSES}")
         content_hash = hashlib.sha256(markdown.encode("utf-8")).hexdigest()
         key = (t.digests.c.profile == digest.profile) & (t.digests.c.date == digest.date)
         with self._tx() as conn:
-            old = conn.execute(select(t.digests.c.content_hash).where(key)).scalar()
+            old = conn.execute(select(t.digests).where(key)).first()
+            kept = dict(old._mapping) if old is not None else {}
+            lifecycle = {
+                name: kept.get(name)
+                for name in ("approved_at", "published_at", "published_hash", "published_json")
+            }
+            if status == "draft":
+                lifecycle["approved_at"] = None
+            elif kept.get("content_hash") != content_hash or not lifecycle["approved_at"]:
+                lifecycle["approved_at"] = _now()
+            if status == "published":
+                unchanged = lifecycle["published_hash"] == content_hash
+                lifecycle["published_at"] = (
+                    published_at or (lifecycle["published_at"] if unchanged else None) or _now()
+                )
+                lifecycle["published_hash"] = content_hash
+                lifecycle["published_json"] = json_text
             conn.execute(t.digests.delete().where(key))
             conn.execute(
                 t.digests.insert().values(
@@ -654,6 +692,8 @@ class Store:
                     json=json_text,
                     content_hash=content_hash,
                     created_at=_now(),
+                    status=status,
+                    **lifecycle,
                 )
             )
             conn.execute(
@@ -676,7 +716,75 @@ class Store:
                         for rank, item in enumerate(digest.items, 1)
                     ],
                 )
-        return old != content_hash
+        return kept.get("content_hash") != content_hash
+
+    def approve_digest(self, profile: str, date: str) -> StoredDigest:
+        """Release a draft: its status becomes ``approved`` (a digest already approved or
+        published is left as it is). Raises :class:`StoreError` when none is stored."""
+        key = (t.digests.c.profile == profile) & (t.digests.c.date == date)
+        with self._tx() as conn:
+            conn.execute(
+                t.digests.update()
+                .where(key & (t.digests.c.status == "draft"))
+                .values(status="approved", approved_at=_now())
+            )
+            row = conn.execute(select(t.digests).where(key)).first()
+        if row is None:
+            raise StoreError(f"no digest stored for profile {profile!r} on {date}")
+        return StoredDigest(row._mapping)
+
+    def mark_published(
+        self,
+        profile: str,
+        date: str,
+        *,
+        markdown: str,
+        json_text: str,
+        published_at: datetime,
+    ) -> None:
+        """Record that the digest of (profile, date) was published as ``markdown`` and
+        ``json_text`` (the stored rendering is brought in line with the files)."""
+        content_hash = hashlib.sha256(markdown.encode("utf-8")).hexdigest()
+        key = (t.digests.c.profile == profile) & (t.digests.c.date == date)
+        with self._tx() as conn:
+            conn.execute(
+                t.digests.update()
+                .where(key)
+                .values(
+                    status="published",
+                    approved_at=func.coalesce(t.digests.c.approved_at, _now()),
+                    markdown=markdown,
+                    json=json_text,
+                    content_hash=content_hash,
+                    published_at=published_at,
+                    published_hash=content_hash,
+                    published_json=json_text,
+                )
+            )
+
+    def published_digests(
+        self, profile: str, *, limit: int | None = None, before: str | None = None
+    ) -> list[StoredDigest]:
+        """The digests of ``profile`` published at least once, newest date first: date,
+        published_json, published_hash, published_at, status (``before``: dates before it)."""
+        query = (
+            select(
+                t.digests.c.profile,
+                t.digests.c.date,
+                t.digests.c.status,
+                t.digests.c.published_at,
+                t.digests.c.published_hash,
+                t.digests.c.published_json,
+            )
+            .where((t.digests.c.profile == profile) & t.digests.c.published_json.is_not(None))
+            .order_by(t.digests.c.date.desc())
+        )
+        if before is not None:
+            query = query.where(t.digests.c.date < before)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._tx() as conn:
+            return [StoredDigest(row._mapping) for row in conn.execute(query)]
 
     def digest(self, profile: str, date: str | None = None) -> StoredDigest | None:
         query = select(t.digests).where(t.digests.c.profile == profile)
@@ -694,6 +802,7 @@ class Store:
                 t.digests.c.engine,
                 t.digests.c.path,
                 t.digests.c.run_id,
+                t.digests.c.status,
             )
             .where(t.digests.c.profile == profile)
             .order_by(t.digests.c.date.desc())
@@ -703,10 +812,15 @@ class Store:
 
     def published_event_dates(self, profile: str, before: str) -> dict[str, list[str]]:
         """Event id -> dates (oldest first) of every digest of ``profile`` before ``before``
-        that carried it."""
+        that carried it. A draft nobody released (``run --review``) does not count: its
+        events were never shown to a reader."""
+        released = select(t.digests.c.date).where(
+            (t.digests.c.profile == profile) & (t.digests.c.status != "draft")
+        )
         query = (
             select(t.digest_events.c.event_id, t.digest_events.c.date)
             .where((t.digest_events.c.profile == profile) & (t.digest_events.c.date < before))
+            .where(t.digest_events.c.date.in_(released))
             .order_by(t.digest_events.c.date)
         )
         dates: dict[str, list[str]] = {}
