@@ -281,3 +281,27 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path
     with Store(url).engine.connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM schema_migrations")).scalar()
     assert count == len(MIGRATIONS)
+
+
+def test_a_store_being_written_by_another_process_opens_without_waiting(tmp_path: Path) -> None:
+    """Opening a migrated store only reads it: a second profile's run starting while the
+    first one holds a long write transaction must not wait for it (nor fail with 'database is
+    locked' once the wait outlasts the busy timeout)."""
+    import sqlite3
+    import time
+
+    path = tmp_path / "dd.db"
+    Store(f"sqlite:///{path}").close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a long write
+        writer.execute("INSERT INTO schema_migrations VALUES ('held', '2026-11-26')")
+        started = time.monotonic()
+        opened = Store(f"sqlite:///{path}")
+        waited = time.monotonic() - started
+        assert opened.migrations_applied == []
+        assert waited < 5.0  # the busy timeout is 10 s: it did not wait for the writer
+        opened.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

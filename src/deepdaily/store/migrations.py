@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 __all__ = ["MIGRATIONS", "applied_migrations", "apply_migrations"]
 
@@ -142,7 +142,13 @@ def m001_initial(conn: Connection) -> None:
     )
 
 
-def applied_migrations(conn: Connection) -> list[str]:
+def applied_migrations(conn: Connection, *, create: bool = True) -> list[str]:
+    """The names of the migrations applied. ``create=False`` only reads: a store another
+    process is writing to (a long collect) is opened without waiting for its write lock."""
+    if not create:
+        if not inspect(conn).has_table("schema_migrations"):
+            return []
+        return [row[0] for row in conn.execute(text("SELECT name FROM schema_migrations"))]
     conn.execute(
         text(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -22,7 +22,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -81,10 +83,25 @@ class StoredDocument(dict[str, Any]):
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout=10000")  # first: the next ones may meet another writer
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _set_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _set_wal(cursor: Any, attempts: int = 3) -> None:
+    """Switch a new database to WAL (a no-op once it is). Two processes opening the same new
+    store at once may each hold a lock the other's switch needs; SQLite then tells one of them
+    'database is locked' (at once when it sees the deadlock, else after the busy timeout), and
+    that one tries again once the other has finished."""
+    for attempt in range(attempts):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _create_private(path: Path) -> None:
@@ -128,7 +145,8 @@ class Store:
             if dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_KEY})
             else:
-                pending = {name for name, _ in MIGRATIONS} - set(applied_migrations(conn))
+                applied = applied_migrations(conn, create=False)  # a read: never waits
+                pending = {name for name, _ in MIGRATIONS} - set(applied)
                 conn.rollback()
                 if not pending:
                     return []
