@@ -1,4 +1,4 @@
-"""One run: collect -> cluster -> select -> analyse -> synthesise -> render -> store.
+"""One run: collect -> cluster -> select -> analyse -> synthesise -> render -> store -> publish.
 
 Each stage reads what the previous ones stored and writes its result back, so running the
 same day twice adds no rows and re-extracts nothing, and a crashed run is resumed by running
@@ -9,10 +9,13 @@ the profile decides the window, the item count and the language. The select stag
 A run holds its profile's run lock (:meth:`deepdaily.store.Store.run_lock`; the CLI takes it
 first, with ``--wait`` if asked), so one profile runs once at a time per store; runs of the
 profile left ``running`` by a killed process are marked ``interrupted`` when the next one
-starts. The render stage writes the post and its JSON atomically
-(:func:`deepdaily.fileio.write_atomic`), and only then stores the digest, its watch topics and
-the run's end in one transaction: a kill before that commit leaves the database as it was and
-the next run writes the same files again; a kill after it leaves files and rows that agree.
+starts. The render stage stores the digest (``approved``, or a ``draft`` with ``review``) and
+its watch topics in one transaction; then, unless ``review``, the publish stage writes the
+post, feeds, page and JSON atomically (:func:`deepdaily.publish.publish_digest`) and marks the
+digest published, and the run's end is recorded. A kill before the commit leaves the database
+as it was; a kill after it leaves the day approved but unpublished, and the next run (or
+``deepdaily publish``) publishes it, rewriting only what differs. A draft writes no file: it
+waits for ``deepdaily serve`` or ``deepdaily publish --approve DATE``.
 A run stopped by Ctrl-C or SIGTERM is recorded ``interrupted``, one that raised ``failed``.
 """
 
@@ -36,7 +39,6 @@ from deepdaily.analyse.llm import analyse_many
 from deepdaily.cluster import cluster_documents
 from deepdaily.config import Settings
 from deepdaily.errors import DeepdailyError, NothingToPublish
-from deepdaily.fileio import write_atomic
 from deepdaily.models import (
     Digest,
     DigestItem,
@@ -48,8 +50,9 @@ from deepdaily.models import (
 from deepdaily.pipeline.choose import choose
 from deepdaily.pipeline.collect import CollectReport, collect
 from deepdaily.pipeline.manifest import Manifest, StageTiming
+from deepdaily.publish import publish_digest, targets_for
 from deepdaily.rank import digest_window
-from deepdaily.render import post_filename, render_json, render_markdown
+from deepdaily.render import render_json, render_markdown
 from deepdaily.store import Store
 from deepdaily.watch import open_listed_topics
 
@@ -103,8 +106,9 @@ async def run_digest(
     hooks: Hooks | None = None,
     workers: int | None = None,
     collected: CollectReport | None = None,
+    review: bool = False,
 ) -> RunResult:
-    """Produce (or re-produce) the digest of ``day`` for the settings' profile.
+    """Produce (or re-produce) the digest of ``day`` for the settings' profile, and publish it.
 
     ``analyser`` overrides the engine chosen from the settings; ``offline`` forces the
     offline engine even when ``[[llm]]`` entries are configured. ``collected`` is what an
@@ -113,7 +117,8 @@ async def run_digest(
 
     Raises :class:`~deepdaily.errors.NothingToPublish`, and writes no digest, when every
     source the profile reads failed or no document falls in the window: a broken day must not
-    look like a quiet one.
+    look like a quiet one. ``review`` stores the digest as a draft and publishes nothing
+    (``result.path`` is where the post will go once released).
     """
     with store.run_lock(settings.profile.name):  # re-entrant: the CLI may hold it already
         store.mark_interrupted(settings.profile.name)
@@ -128,6 +133,7 @@ async def run_digest(
             hooks=hooks or Hooks(),
             workers=workers,
             collected=collected,
+            review=review,
         )
 
 
@@ -143,6 +149,7 @@ async def _run_locked(
     hooks: Hooks,
     workers: int | None,
     collected: CollectReport | None,
+    review: bool = False,
 ) -> RunResult:
     profile = settings.profile
     engine = Engine(analyser) if analyser else build_engine(settings, store, offline=offline)
@@ -231,24 +238,25 @@ async def _run_locked(
             digest = _digest(settings, day, items, synthesis, used, start, end)
             markdown = render_markdown(digest, template_dir=settings.template_dir)
             json_text = render_json(digest)
-            relative = post_filename(digest, settings.post_path_for(profile))
-            path = settings.output_dir / relative
-            # Files first, each whole or not at all; the database follows in one transaction.
-            write_atomic(path.with_suffix(".json"), json_text)
-            write_atomic(path, markdown)
-            manifest.digest_path = str(path)
+            path = targets_for(settings, digest).post
             manifest.digest_hash = content_id(markdown, length=64)
-        with store.transaction():
+        with store.transaction():  # the digest first; its files are written by publishing it
             manifest.digest_changed = store.save_digest(
                 digest,
                 run_id=run_id,
                 path=str(path),
                 markdown=markdown,
                 json_text=json_text,
-                status="published",
+                status="draft" if review else "approved",
             )
             choice.follow_ups.record(item.event_id for item in digest.items)  # topics followed up
             open_listed_topics(store, settings, digest)  # the watch list becomes state
+            if review:  # a draft: nothing is written into the site until it is released
+                store.finish_run(run_id, "ok", manifest.model_dump(mode="json"))
+        if not review:
+            with _timed(manifest, "publish", hooks):
+                published = publish_digest(settings, store, day)
+                manifest.digest_path = str(published.post)
             store.finish_run(run_id, "ok", manifest.model_dump(mode="json"))
     except BaseException as exc:
         message = str(exc) if isinstance(exc, DeepdailyError) else f"{type(exc).__name__}: {exc}"

@@ -47,7 +47,7 @@ from deepdaily.publish.tools import build_site, commit_files
 from deepdaily.render import post_filename, render_json, render_markdown
 from deepdaily.store import Store
 
-__all__ = ["PublishResult", "PublishTargets", "publish_digest", "targets_for"]
+__all__ = ["PublishResult", "PublishTargets", "publish_digest", "site_title", "targets_for"]
 
 
 @dataclass
@@ -149,7 +149,7 @@ def _load(json_text: str, profile: str, day: str) -> Digest:
 _PLACEHOLDER_RE = re.compile(r"\{[a-z_]+\}")
 
 
-def _site_title(settings: Settings) -> str:
+def site_title(settings: Settings) -> str:
     """The profile's title without its date: "AI 技术深度日报｜{date}" -> "AI 技术深度日报"."""
     stripped = _PLACEHOLDER_RE.sub("", settings.profile.title_template)
     return stripped.strip(" \t|｜-–—:：·/") or "deepdaily"
@@ -208,7 +208,7 @@ def _feed_info(settings: Settings, targets: PublishTargets) -> FeedInfo:
     profile = settings.profile
     return FeedInfo(
         id=feed_tag_uri(settings.publish.host, profile.name),
-        title=_site_title(settings),
+        title=site_title(settings),
         description=profile.tagline_text,
         site_url=base,
         rss_url=f"{base}{feeds}/index.xml",
@@ -270,7 +270,7 @@ def publish_digest(
         markdown,
         base_url=settings.publish.base_url,
         permalink=targets.permalink,
-        site_title=_site_title(settings),
+        site_title=site_title(settings),
     )
     _write(targets.html, page, written)
     entries = _entries(settings, store, digest, published_at, markdown)

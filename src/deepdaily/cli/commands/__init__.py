@@ -6,10 +6,24 @@ from deepdaily.cli.commands import (
     doctor,
     eval,
     llm,
+    publish,
     run,
     schedule,
+    site,
     sources,
     watch,
 )
 
-__all__ = ["demo", "digest", "doctor", "eval", "llm", "run", "schedule", "sources", "watch"]
+__all__ = [
+    "demo",
+    "digest",
+    "doctor",
+    "eval",
+    "llm",
+    "publish",
+    "run",
+    "schedule",
+    "site",
+    "sources",
+    "watch",
+]

@@ -30,6 +30,7 @@ def demo(
 
     from deepdaily.cli.report import print_summary, progress_hooks
     from deepdaily.demo.runner import demo_settings, run_demo
+    from deepdaily.publish import targets_for
 
     settings = demo_settings(state.out or out)
     with progress_hooks(console()) as hooks:
@@ -39,6 +40,13 @@ def demo(
     latest = results[-1]
     console().print(
         f"\n[bold green]Digest written:[/] {escape(str(latest.path))}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    published = targets_for(settings, latest.digest)
+    console().print(
+        f"Feeds: {escape(str(published.rss))}, {escape(str(published.atom))}  ·  "
+        f"page: {escape(str(published.html))}",
         highlight=False,
         soft_wrap=True,
     )

@@ -101,8 +101,16 @@ def run(
             "(implies --wait).",
         ),
     ] = None,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="Stop at a draft: nothing is published until `deepdaily serve` or "
+            "`deepdaily publish --approve DATE` releases it.",
+        ),
+    ] = False,
 ) -> None:
-    """Collect, group, select, analyse and render one day's digest.
+    """Collect, group, select, analyse, render and publish one day's digest.
 
     Exit 0 with the digest written, also when some sources failed (the summary names them);
     exit 1 with no digest written when every source failed or no document falls in the
@@ -154,6 +162,7 @@ def run(
                         offline=offline,
                         hooks=hooks,
                         collected=collected,
+                        review=review,
                     )
                 )
                 collected = result.collected
@@ -166,6 +175,15 @@ def run(
         raise
     for result in results:
         print_summary(console(), result.manifest)
+        if review:  # the draft waits for its editor
+            when, name = result.manifest.digest_date, result.manifest.profile
+            cli = "deepdaily" if name == settings.default_profile.name else f"deepdaily -p {name}"
+            console().print(
+                f"draft stored for {when} (profile {name}), nothing published: review it with "
+                f"`{cli} serve`, or release it with `{cli} publish --approve {when}`",
+                markup=False,
+                soft_wrap=True,
+            )
     console().print(f"database: {settings.store.describe()}", markup=False, soft_wrap=True)
     failed = {o.source for r in results for o in r.manifest.sources_failed}
     if strict and failed:
