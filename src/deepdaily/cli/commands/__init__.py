@@ -9,6 +9,7 @@ from deepdaily.cli.commands import (
     publish,
     run,
     schedule,
+    serve,
     site,
     sources,
     watch,
