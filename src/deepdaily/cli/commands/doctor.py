@@ -54,6 +54,9 @@ def run_checks(settings: Settings, *, days: int = 3) -> list[Check]:
     for index, spec in enumerate(settings.llm):
         add(f"llm[{index}]", partial(_key, spec, index))
     checks.extend(_keys_file())
+    from deepdaily.deliver.doctor import channel_checks
+
+    checks.extend(channel_checks(settings))
     return checks
 
 

@@ -109,6 +109,14 @@ def run(
             "`deepdaily publish --approve DATE` releases it.",
         ),
     ] = False,
+    deliver: Annotated[
+        bool,
+        typer.Option(
+            "--deliver",
+            help="After the digest is published, send it to the [[deliver]] channels (a "
+            "failed channel exits 1; the digest stays).",
+        ),
+    ] = False,
 ) -> None:
     """Collect, group, select, analyse, render and publish one day's digest.
 
@@ -124,6 +132,8 @@ def run(
     from deepdaily.errors import NothingToPublish
     from deepdaily.pipeline import CollectReport, RunResult, run_digest
 
+    if deliver and review:
+        raise UsageError("--deliver sends a published digest; --review leaves a draft")
     overrides: dict[str, object] = {}
     if llm:
         overrides["llm"] = [parse_llm_flag(value) for value in llm]
@@ -185,11 +195,21 @@ def run(
                 soft_wrap=True,
             )
     console().print(f"database: {settings.store.describe()}", markup=False, soft_wrap=True)
+    undelivered: list[str] = []
+    if deliver:
+        from deepdaily.cli.commands.deliver import deliver_after_run
+
+        undelivered = deliver_after_run(settings, plans)
     failed = {o.source for r in results for o in r.manifest.sources_failed}
     if strict and failed:
         raise DeepdailyError(
             f"--strict: {len(failed)} source(s) failed: {', '.join(sorted(failed))} "
             "(the digest was written)"
+        )
+    if undelivered:
+        raise DeepdailyError(
+            f"--deliver: {len(undelivered)} channel(s) failed (the digest is published): "
+            + "; ".join(undelivered)
         )
 
 
