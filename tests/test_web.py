@@ -412,3 +412,18 @@ def test_pages_carry_security_headers(client: TestClient) -> None:
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert "script-src" not in page.headers["content-security-policy"]  # none at all
     assert "<script" not in page.text
+
+
+def test_serve_token_and_screenshot_variables_are_not_settings(tmp_path: Path) -> None:
+    """Guards against DEEPDAILY_SERVE_TOKEN (and the browser test's DEEPDAILY_SCREENSHOT_DIR)
+    being read as settings keys: every command then failed with 'serve_token: unknown key'."""
+    from deepdaily.config import load_settings
+
+    environ = {
+        "DEEPDAILY_SERVE_TOKEN": TOKEN,
+        "DEEPDAILY_SCREENSHOT_DIR": str(tmp_path),
+        "DEEPDAILY_PROFILE__ITEMS": "3",
+    }
+    settings = load_settings(None, environ=environ)
+    assert settings.profile.items == 3
+    assert TOKEN not in settings.model_dump_json()

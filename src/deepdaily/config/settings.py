@@ -91,6 +91,11 @@ __all__ = [
 
 SourceType = Literal["auto", "feed", "html", "discourse", "jsonl"]
 ENV_PREFIX = "DEEPDAILY_"
+#: ``DEEPDAILY_*`` variables that are not settings: the settings file, the token of
+#: ``deepdaily serve``, the browser test's screenshot folder, typer's shell completion.
+NOT_SETTINGS = frozenset(
+    {"DEEPDAILY_CONFIG", "DEEPDAILY_SERVE_TOKEN", "DEEPDAILY_SCREENSHOT_DIR", "DEEPDAILY_COMPLETE"}
+)
 CONFIG_FILENAME = "deepdaily.toml"
 #: The day the post paths of the profiles are compared on (month and day differ on purpose).
 _SAMPLE_DAY = "2026-11-27"
@@ -433,7 +438,7 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
     """``DEEPDAILY_A__B=v`` becomes ``{"a": {"b": v}}``; JSON values are decoded."""
     layer: dict[str, Any] = {}
     for key, raw in environ.items():
-        if not key.startswith(ENV_PREFIX) or key == "DEEPDAILY_CONFIG":
+        if not key.startswith(ENV_PREFIX) or key in NOT_SETTINGS:
             continue
         path = key[len(ENV_PREFIX) :].lower().split("__")
         try:
