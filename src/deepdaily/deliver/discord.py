@@ -20,7 +20,7 @@ import httpx
 from deepdaily.deliver.base import Channel, Message, Payload, json_of, post_json, register
 from deepdaily.deliver.content import Content, Section, pack
 from deepdaily.deliver.inline import discord as discord_md
-from deepdaily.deliver.inline import plain
+from deepdaily.deliver.inline import discord_escape, plain
 from deepdaily.deliver.layout import Style, head_lines, lines
 
 __all__ = ["DiscordChannel"]
@@ -33,9 +33,7 @@ MAX_TOTAL = 6000
 
 
 def _escape(text: str) -> str:
-    import re
-
-    return re.sub(r"([\\*_~`|>\[\]()#-])", r"\\\1", text)
+    return discord_escape(text)
 
 
 def discord_style() -> Style:

@@ -24,7 +24,16 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-__all__ = ["Run", "discord", "plain", "runs", "simple_markdown", "slack", "telegram"]
+__all__ = [
+    "Run",
+    "discord",
+    "discord_escape",
+    "plain",
+    "runs",
+    "simple_markdown",
+    "slack",
+    "telegram",
+]
 
 _SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 
@@ -132,8 +141,8 @@ def slack(markdown: str) -> str:
         inner = "".join(styled(run) for run in group)
         if target:
             label = "".join(escape(run.text) for run in group).replace("|", "¦")
-            safe = target.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
-            out.append(f"<{safe}>" if label == escape(target) else f"<{safe}|{label}>")
+            safe = escape(target.replace("|", "%7C"))
+            out.append(f"<{safe}>" if label == safe else f"<{safe}|{label}>")
         else:
             out.append(inner)
     return "".join(out)
@@ -159,14 +168,20 @@ def telegram(markdown: str) -> str:
     return "".join(out)
 
 
-_DISCORD_SPECIAL = re.compile(r"([\\*_~`|>\[\]()#-])")
+_DISCORD_SPECIAL = re.compile(r"([\\*_~`|\[\]])")
+_DISCORD_LEADING = re.compile(r"^(\s*)([#>-])")
+
+
+def discord_escape(text: str) -> str:
+    """Plain text that Discord's Markdown shows as written."""
+    return _DISCORD_LEADING.sub(r"\1\\\2", _DISCORD_SPECIAL.sub(r"\\\1", text))
 
 
 def discord(markdown: str) -> str:
     """Discord Markdown (``content`` and embed descriptions)."""
 
     def escape(text: str) -> str:
-        return _DISCORD_SPECIAL.sub(r"\\\1", text)
+        return discord_escape(text)
 
     def styled(run: Run) -> str:
         if run.code:

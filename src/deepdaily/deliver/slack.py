@@ -41,7 +41,9 @@ def slack_style() -> Style:
     return Style(
         inline=mrkdwn,
         bold=lambda text: f"*{_escape(text)}*" if text.strip() else _escape(text),
-        link=lambda url, text: f"<{url.replace('|', '%7C')}|{_escape(text).replace('|', '¦')}>",
+        link=lambda url, text: (
+            f"<{_escape(url.replace('|', '%7C'))}|{_escape(text).replace('|', '¦')}>"
+        ),
         escape=_escape,
     )
 
