@@ -137,6 +137,9 @@ def test_drop_and_restore_an_item(client: TestClient, store: Store) -> None:
     post(client, "restore", event_id=gone.event_id)
     assert gone.event_id in [i.event_id for i in stored_digest(store).items]
     assert kinds(store) == ["drop", "restore"]
+    history = client.get("/manifest").text
+    assert f"dropped {gone.event_id}" in history and f"{gone.event_id} back to the score" in history
+    assert history.count(gone.title) >= 2  # each line names the event's title
 
 
 def test_pin_an_event_the_score_left_out(client: TestClient, store: Store) -> None:

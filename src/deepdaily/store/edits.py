@@ -91,9 +91,15 @@ class Edit:
             return f"{event.strip()} re-analysed"
         if self.kind == "synthesis":
             return "trends and watch list regenerated"
-        if self.kind in ("approve", "publish"):
-            return f"digest {self.kind}d"
-        return f"{self.kind}{event}"
+        if self.kind == "approve":
+            return "digest approved"
+        if self.kind == "publish":
+            return "digest published"
+        if self.kind == "pin":
+            return f"pinned{event}"
+        if self.kind == "drop":
+            return f"dropped{event}"
+        return f"{event.strip()} back to the score"  # restore
 
 
 @dataclass

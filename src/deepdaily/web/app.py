@@ -201,6 +201,7 @@ def create_app(
             summary=manifest_summary(data),
             manifest_json=json.dumps(data, ensure_ascii=False, indent=2),
             history=list(reversed(review.history())),
+            titles={sel.event_id: sel.title for sel in review.selections()},
         )
 
     async def action(request: Request) -> Response:
