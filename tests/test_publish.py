@@ -255,3 +255,44 @@ def test_commit_outside_a_repository_and_a_missing_hugo_are_one_line_errors(
     for error in (no_repo, no_site, no_hugo):
         assert "\n" not in str(error.value)
     assert row is not None and row["status"] == "published"  # the files were written first
+
+
+def test_an_update_link_is_absolute_in_the_feed_and_the_page(tmp_path: Path) -> None:
+    """Guards against site-relative links (an update's link to the earlier post) in a feed
+    entry or a saved page, where a reader has no site to resolve them against."""
+    settings = publish_settings(tmp_path)
+    later = days(DAY, 2)[1]
+    base = digest_for(later)
+    update = base.items[0].model_copy(
+        update={"update_of": DAY.isoformat(), "update_url": f"/posts/{DAY.isoformat()}/"}
+    )
+    digest = base.model_copy(update={"items": [update, *base.items[1:]]})
+    with Store(settings.store.resolved_url()) as store:
+        store_digest(store, digest)
+        result = publish_digest(settings, store, later)
+    earlier = f"{BASE_URL}posts/{DAY.isoformat()}/"
+    assert f"](/posts/{DAY.isoformat()}/)" in result.post.read_text("utf-8")  # Hugo: relative
+    assert earlier in read_page(result.html).links
+    entry = PageReader()
+    entry.feed(feedparser.parse(result.rss.read_bytes()).entries[0].content[0].value)
+    assert earlier in entry.links and not any(link.startswith("/") for link in entry.links)
+
+
+def test_each_profile_has_its_own_feed(tmp_path: Path) -> None:
+    settings = publish_settings(tmp_path).model_copy(
+        update={"profiles": {"infra": {"post_path": "content/infra/{date}.md"}}}
+    )
+    infra = settings.for_profile("infra")
+    with Store(settings.store.resolved_url()) as store:
+        store_digest(store, digest_for(DAY))
+        default = publish_digest(settings, store, DAY)
+        store_digest(store, digest_for(days(DAY, 2)[1], profile="infra"))
+        other = publish_digest(infra, store, days(DAY, 2)[1])
+    assert other.rss == tmp_path / "out/feeds/infra/index.xml"
+    assert other.post == tmp_path / "out/content/infra/2026-03-05.md"
+    ids = [e.id for e in feedparser.parse(other.rss.read_bytes()).entries]
+    assert ids == ["tag:digest.example.org,2026-03-05:deepdaily/infra/2026-03-05"]
+    assert [e.link for e in feedparser.parse(other.atom.read_bytes()).entries] == [
+        f"{BASE_URL}infra/2026-03-05/"
+    ]
+    assert len(feedparser.parse(default.rss.read_bytes()).entries) == 1  # not the other's

@@ -139,3 +139,22 @@ def test_bad_publish_settings_are_one_line_errors(
         err = capsys.readouterr().err
         assert "publish" in err and words in err, err
         assert len(err.strip().splitlines()) == 1, err
+
+
+def test_the_demo_leaves_feeds_and_pages(tmp_path: Path) -> None:
+    """``deepdaily demo`` publishes like a run: both days in the feeds, a page for each."""
+    import asyncio
+
+    from deepdaily.demo.runner import DEMO_DATES, demo_settings, run_demo
+
+    settings = demo_settings(tmp_path / "demo")
+    results = asyncio.run(run_demo(settings))
+    out = tmp_path / "demo"
+    dates = [day.isoformat() for day in DEMO_DATES]
+    for day in dates:
+        page = out / "html" / f"{day}.html"
+        assert page.is_file() and f"AI 技术深度日报｜{day}" in page.read_text("utf-8")
+    for feed in (out / "feeds/index.xml", out / "feeds/atom.xml"):
+        parsed = feedparser.parse(feed.read_bytes())
+        assert not parsed.bozo and [e.id.rsplit("/", 1)[1] for e in parsed.entries] == dates[::-1]
+    assert all(r.manifest.digest_path for r in results)
