@@ -166,6 +166,31 @@ def deliver_digest(
     return result[0]
 
 
+class _Redact(logging.Filter):
+    """Scrubs the channels' secrets from the records of httpx and httpcore, which log each
+    request's URL (a webhook URL, a bot token) at INFO and DEBUG."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        super().__init__()
+        self.secrets = list(secrets)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        cleaned = scrub(text, self.secrets)
+        if cleaned != text:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+_REDACTED_LOGGERS = ("httpx", "httpcore", "httpcore.http11", "httpcore.connection")
+
+
+def _secrets_of(specs: Sequence[Any]) -> list[str]:
+    import os
+
+    return [os.environ.get(n, "") for s in specs for n in s.env_names().values() if n]
+
+
 async def deliver_digest_async(
     settings: Settings,
     store: Store,
@@ -186,6 +211,25 @@ async def deliver_digest_async(
     from deepdaily.fetch.resolve import GuardedTransport
 
     transport = GuardedTransport(allow=None, limits=httpx.Limits(max_connections=16))
+    redact = _Redact(_secrets_of(specs))
+    loggers = [logging.getLogger(name) for name in _REDACTED_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(redact)
+    try:
+        return await _deliver_all(specs, payload, records, transport, force=force)
+    finally:
+        for logger in loggers:
+            logger.removeFilter(redact)
+
+
+async def _deliver_all(
+    specs: Sequence[Any],
+    payload: Payload,
+    records: DeliveryLog,
+    transport: httpx.AsyncBaseTransport,
+    *,
+    force: bool,
+) -> list[DeliveryOutcome]:
     async with httpx.AsyncClient(
         transport=transport,
         follow_redirects=False,
