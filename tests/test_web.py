@@ -430,3 +430,17 @@ def test_serve_token_and_screenshot_variables_are_not_settings(tmp_path: Path) -
     settings = load_settings(None, environ=environ)
     assert settings.profile.items == 3
     assert TOKEN not in settings.model_dump_json()
+
+
+def test_an_edit_while_a_run_holds_the_lock_is_kept_and_said(
+    client: TestClient, store: Store, settings: Settings
+) -> None:
+    item = stored_digest(store).items[0]
+    with Store(settings.store.resolved_url()) as other, other.run_lock(PROFILE):
+        note = post(client, "drop", event_id=item.event_id)
+    assert "the edit is kept, but the draft was not re-rendered" in note
+    assert "another run" in note
+    assert kinds(store) == ["drop"]
+    assert item.event_id in [i.event_id for i in stored_digest(store).items]
+    post(client, "synthesis")  # the next change re-renders with both
+    assert item.event_id not in [i.event_id for i in stored_digest(store).items]

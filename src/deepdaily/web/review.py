@@ -228,9 +228,20 @@ class DayReview:
         """Run the day again from the store with every edit applied; store it as a draft."""
         from deepdaily.pipeline import run_digest
 
-        await run_digest(
-            self.settings, self.store, self.day, fetch=False, offline=self._offline(), review=True
-        )
+        try:
+            await run_digest(
+                self.settings,
+                self.store,
+                self.day,
+                fetch=False,
+                offline=self._offline(),
+                review=True,
+            )
+        except DeepdailyError as exc:  # e.g. a `deepdaily run` of the profile holds the lock
+            raise DeepdailyError(
+                f"the edit is kept, but the draft was not re-rendered: {exc} "
+                "(the next change or run of the day applies it)"
+            ) from exc
 
     # -- helpers ----------------------------------------------------------------------------
 
