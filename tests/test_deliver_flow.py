@@ -230,7 +230,7 @@ def test_only_a_published_digest_is_delivered(tmp_path: Path, server, monkeypatc
 
 
 def test_channels_follow_their_profiles_and_enabled(tmp_path: Path, server, monkeypatch) -> None:
-    settings, store, platforms = setup(tmp_path, server, monkeypatch, ["slack"])
+    _, store, _ = setup(tmp_path, server, monkeypatch, ["slack"])
     other, spec, env = chat_platform(server, "wecom")
     for key, value in env.items():
         monkeypatch.setenv(key, value)
