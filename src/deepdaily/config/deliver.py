@@ -39,8 +39,8 @@ __all__ = [
     "FeishuSpec",
     "SlackSpec",
     "TelegramSpec",
-    "WebhookSpec",
     "WeComSpec",
+    "WebhookSpec",
     "env_names",
 ]
 
@@ -220,6 +220,20 @@ class TelegramSpec(_ChannelSpec):
     def _chat_id_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "expected the Bot API server's http(s) address, e.g. 'https://api.telegram.org'"
+            )
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("the Bot API server's address has no query, fragment or user")
+        return value.strip().rstrip("/")
+
 
 class DiscordSpec(_ChannelSpec):
     """A Discord webhook: the title in ``content``, one embed per item."""
@@ -327,7 +341,7 @@ def _refuse_literal_secrets(value: Any) -> Any:
                 raise _error(
                     (index, key),
                     "secrets are never read from the settings file; put the value in an "
-                    f"environment variable and name it: {instead} = \"NAME\"",
+                    f'environment variable and name it: {instead} = "NAME"',
                 )
             if key not in model.model_fields:
                 raise _error((index, key), unknown_key(key, known_keys(model)))
