@@ -1,6 +1,7 @@
 """Each module registers its commands on :data:`deepdaily.cli.app.app`."""
 
 from deepdaily.cli.commands import (
+    deliver,
     demo,
     digest,
     doctor,
@@ -16,6 +17,7 @@ from deepdaily.cli.commands import (
 )
 
 __all__ = [
+    "deliver",
     "demo",
     "digest",
     "doctor",
