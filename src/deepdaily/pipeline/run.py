@@ -9,13 +9,15 @@ the profile decides the window, the item count and the language. The select stag
 A run holds its profile's run lock (:meth:`deepdaily.store.Store.run_lock`; the CLI takes it
 first, with ``--wait`` if asked), so one profile runs once at a time per store; runs of the
 profile left ``running`` by a killed process are marked ``interrupted`` when the next one
-starts. The render stage stores the digest (``approved``, or a ``draft`` with ``review``) and
-its watch topics in one transaction; then, unless ``review``, the publish stage writes the
-post, feeds, page and JSON atomically (:func:`deepdaily.publish.publish_digest`) and marks the
-digest published, and the run's end is recorded. A kill before the commit leaves the database
-as it was; a kill after it leaves the day approved but unpublished, and the next run (or
-``deepdaily publish``) publishes it, rewriting only what differs. A draft writes no file: it
-waits for ``deepdaily serve`` or ``deepdaily publish --approve DATE``.
+starts. The render stage writes the post and its JSON atomically
+(:func:`deepdaily.fileio.write_atomic`, through :func:`deepdaily.publish.write_post`), and only
+then stores the digest (``approved``) and its watch topics in one transaction: a kill before
+that commit leaves the database as it was and the next run finds the same files; then the
+publish stage (:func:`deepdaily.publish.publish_digest`) adds the HTML page and the feeds,
+marks the digest published, and the run's end is recorded (a kill before that leaves the day
+approved, and the next run or ``deepdaily publish`` finishes it, rewriting only what differs).
+With ``review`` no file is written: the digest is stored as a ``draft`` that waits for
+``deepdaily serve`` or ``deepdaily publish --approve DATE``.
 A run stopped by Ctrl-C or SIGTERM is recorded ``interrupted``, one that raised ``failed``.
 """
 
@@ -50,7 +52,7 @@ from deepdaily.models import (
 from deepdaily.pipeline.choose import choose
 from deepdaily.pipeline.collect import CollectReport, collect
 from deepdaily.pipeline.manifest import Manifest, StageTiming
-from deepdaily.publish import publish_digest, targets_for
+from deepdaily.publish import publish_digest, targets_for, write_post
 from deepdaily.rank import digest_window
 from deepdaily.render import render_json, render_markdown
 from deepdaily.store import Store
@@ -240,7 +242,9 @@ async def _run_locked(
             json_text = render_json(digest)
             path = targets_for(settings, digest).post
             manifest.digest_hash = content_id(markdown, length=64)
-        with store.transaction():  # the digest first; its files are written by publishing it
+            if not review:  # files first, each whole or not at all; the database follows
+                write_post(settings, digest, markdown, json_text)
+        with store.transaction():
             manifest.digest_changed = store.save_digest(
                 digest,
                 run_id=run_id,

@@ -13,7 +13,13 @@ Governed by ``[publish]`` (:mod:`deepdaily.config.publish`): ``site_dir``, ``bas
 
 from __future__ import annotations
 
-from deepdaily.publish.publisher import PublishResult, PublishTargets, publish_digest, targets_for
+from deepdaily.publish.publisher import (
+    PublishResult,
+    PublishTargets,
+    publish_digest,
+    targets_for,
+    write_post,
+)
 from deepdaily.publish.site import SiteInit, init_site
 
 __all__ = [
@@ -23,4 +29,5 @@ __all__ = [
     "init_site",
     "publish_digest",
     "targets_for",
+    "write_post",
 ]

@@ -47,7 +47,14 @@ from deepdaily.publish.tools import build_site, commit_files
 from deepdaily.render import post_filename, render_json, render_markdown
 from deepdaily.store import Store
 
-__all__ = ["PublishResult", "PublishTargets", "publish_digest", "site_title", "targets_for"]
+__all__ = [
+    "PublishResult",
+    "PublishTargets",
+    "publish_digest",
+    "site_title",
+    "targets_for",
+    "write_post",
+]
 
 
 @dataclass
@@ -132,6 +139,17 @@ def _write(path: Path, data: str | bytes, written: list[Path]) -> None:
     except OSError as exc:
         raise PublishError(f"cannot write {path}: {exc.strerror or exc}") from None
     written.append(path)
+
+
+def write_post(settings: Settings, digest: Digest, markdown: str, json_text: str) -> list[Path]:
+    """Write the post and its JSON where :func:`publish_digest` puts them (unless they hold
+    these bytes already); return the paths written. A run calls it before storing the digest,
+    so a crash between the two leaves files the next run finds as they should be."""
+    targets = targets_for(settings, digest)
+    written: list[Path] = []
+    _write(targets.json, json_text, written)
+    _write(targets.post, markdown, written)
+    return written
 
 
 def _load(json_text: str, profile: str, day: str) -> Digest:
@@ -263,8 +281,7 @@ def publish_digest(
         published_at=published_at,
     )
     written = result.written
-    _write(targets.json, json_text, written)
-    _write(targets.post, markdown, written)
+    written += write_post(settings, digest, markdown, json_text)
     page = page_html(
         digest,
         markdown,
