@@ -131,3 +131,14 @@ def test_valid_entries_and_their_defaults(tmp_path: Path) -> None:
     assert email.timeout == 30.0 and email.retries == 3
     assert dingtalk.pace() == 0.5 and dingtalk.profiles == ["en"]
     assert dingtalk.env_names() == {"url_env": "DT_URL", "secret_env": "DT_SEC"}
+
+
+def test_the_readme_delivery_example_loads(tmp_path: Path) -> None:
+    """The README's [[deliver]] example is valid settings: one entry per channel type."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Delivery", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    settings = load(tmp_path, block)
+    assert sorted(spec.type for spec in settings.deliver) == sorted(
+        ["email", "slack", "feishu", "dingtalk", "wecom", "telegram", "discord", "webhook"]
+    )
