@@ -286,3 +286,23 @@ def test_secrets_never_reach_the_store_logs_or_errors(
     for where, text in texts.items():
         for secret in secrets:
             assert secret not in text, f"{secret} found in the {where}"
+
+
+def test_a_lost_answer_is_not_sent_again_on_its_own(tmp_path: Path, server, monkeypatch) -> None:
+    """A platform that takes the message but never answers: the outcome is unknown, so the
+    next deliver reports it and sends nothing; --force sends the digest again."""
+    settings, store, platforms = setup(tmp_path, server, monkeypatch, ["wecom"], timeout=0.5)
+    wecom = platforms["wecom"]
+    server.stall(wecom.path, seconds=5, before_headers=True)
+    with store:
+        (first,) = deliver_digest(settings, store, TARGET)
+        assert first.status == "failed" and "may have arrived" in first.error
+        assert first.attempts == 1  # not retried
+        row = DeliveryLog(store).get(settings.profile.name, DAY, "wecom-team")
+        assert row is not None and row.status == "unknown"
+        server.route(wecom.path, handler=wecom.handle)
+        (second,) = deliver_digest(settings, store, TARGET)
+        assert second.status == "failed" and "--force" in second.error
+        assert wecom.requests == []
+        (forced,) = deliver_digest(settings, store, TARGET, force=True)
+    assert forced.status == "sent" and len(wecom.accepted) == forced.parts_total

@@ -222,16 +222,18 @@ async def post_json(
     params: Mapping[str, str] | None = None,
     check: Check | None = None,
 ) -> str:
-    """POST to ``url`` and return the message id ``check`` reads from the answer."""
+    """POST to ``url`` (within the channel's ``timeout``) and return the message id ``check``
+    reads from the answer."""
     what = host_of(url)
+    timeout = float(getattr(channel.spec, "timeout", 15.0))
     try:
         if content is not None:
             response = await client.post(
-                url, content=content, headers=dict(headers or {}), params=params
+                url, content=content, headers=dict(headers or {}), params=params, timeout=timeout
             )
         else:
             response = await client.post(
-                url, json=json_body, headers=dict(headers or {}), params=params
+                url, json=json_body, headers=dict(headers or {}), params=params, timeout=timeout
             )
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         raise channel.fail(

@@ -8,7 +8,9 @@ delivery stands:
   the platform (their ids in ``message_ids``). A run that stops here (a crash, a refusal after
   some parts) is resumed from the first unconfirmed part by the next ``deliver``;
 - ``sent``: every part confirmed, ``sent_at`` set: never sent again unless forced;
-- ``failed``: the last attempt failed, ``last_error`` says why (secrets scrubbed).
+- ``failed``: the last attempt failed, ``last_error`` says why (secrets scrubbed);
+- ``unknown``: the connection was lost after part ``parts_sent + 1`` went out, so it may have
+  arrived: nothing more is sent unless forced.
 
 ``attempts`` counts requests made for the row over all runs; ``content_hash`` is the SHA-256 of
 the digest JSON that was sent, so a partial send is resumed only for the same content.

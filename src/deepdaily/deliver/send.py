@@ -17,7 +17,9 @@ JSON is read back into a :class:`~deepdaily.models.Digest` and laid out once
    connection is retried up to ``retries`` times after ``backoff * 2**n`` seconds, or what
    ``Retry-After`` asks when it is at most ``max_retry_after`` (longer: the channel fails and
    the next ``deliver`` resumes it);
-5. ends ``sent`` or ``failed`` with the last error, secrets scrubbed.
+5. ends ``sent`` or ``failed`` with the last error, secrets scrubbed; or ``unknown`` when the
+   connection was lost after a message went out (it may have arrived): such a channel is not
+   sent anything again on its own, only with ``force`` (the whole digest again).
 
 Channels run concurrently and independently: one failing never stops another and never
 touches the digest. The outcomes are returned in configuration order.
@@ -259,6 +261,16 @@ async def _deliver_one(
         outcome.parts_sent, outcome.parts_total = row.parts_sent, row.parts_total
         outcome.attempts, outcome.message_ids = row.attempts, list(row.message_ids)
         return outcome
+    if row.status == "unknown" and not force:
+        outcome.parts_sent, outcome.parts_total = row.parts_sent, row.parts_total
+        outcome.attempts, outcome.message_ids = row.attempts, list(row.message_ids)
+        outcome.error = (
+            f"deliver {spec.name!r} ({spec.type}): part {row.parts_sent + 1} of "
+            f"{row.parts_total} may have arrived (the connection was lost after it was sent: "
+            f"{row.last_error}); check the channel, then `deepdaily deliver --force` sends the "
+            "digest again"
+        )
+        return outcome
     secrets: list[str] = []
     try:
         channel = CHANNELS[spec.type].from_spec(spec)
@@ -292,7 +304,8 @@ async def _deliver_one(
             message_id = await _with_retries(channel, client, messages[index], row, records)
         except DeliveryError as exc:
             where = f" (part {index + 1} of {len(messages)})" if len(messages) > 1 else ""
-            return _failed(records, row, outcome, f"{exc}{where}", content_hash, secrets)
+            status = "unknown" if exc.unknown else "failed"
+            return _failed(records, row, outcome, f"{exc}{where}", content_hash, secrets, status)
         row.parts_sent = index + 1
         row.message_ids = [*row.message_ids, message_id]
         records.save(row)
@@ -345,9 +358,10 @@ def _failed(
     error: str,
     content_hash: str,
     secrets: Sequence[str] = (),
+    status: str = "failed",
 ) -> DeliveryOutcome:
     text = scrub(" ".join(error.split()), secrets)
-    row.status, row.last_error = "failed", text
+    row.status, row.last_error = status, text
     if not row.content_hash:
         row.content_hash = content_hash
     records.save(row)
