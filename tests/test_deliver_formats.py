@@ -261,3 +261,15 @@ def test_an_item_longer_than_a_message_is_shortened_with_a_link(
     assert "ITEM-2-END" not in everything
     holder = next(t for t in texts if "2) Org2" in t)
     assert "已节选" in holder and FULL_URL in holder
+
+
+@pytest.mark.parametrize("kind", CHAT_TYPES)
+def test_a_quiet_day_says_so(kind: str, tmp_path: Path, server: FixtureServer, monkeypatch) -> None:
+    """A published digest with no items still reaches the channel, saying it has none."""
+    from deepdaily.analyse.labels import labels_for
+
+    platform, outcomes, _, _ = deliver_to(tmp_path, server, kind, monkeypatch, items=0)
+    assert outcomes[0].status == "sent", outcomes[0].error
+    (message,) = platform.accepted
+    text = visible_text(kind, message)
+    assert labels_for("zh").no_items in text and "趋势一" in text

@@ -143,6 +143,8 @@ def build_content(digest: Digest, url: str) -> Content:
                 entries=entries,
             )
         )
+    if not sections:  # a quiet day: say so where the items would be
+        sections.append(Section(key="no-items", heading="", entries=(Entry("", labels.no_items),)))
     for key, title, rows, empty in (
         ("trends", labels.trends, context["trends"], labels.no_trends),
         ("watch", labels.watch, context["watch"], labels.no_watch),

@@ -51,12 +51,14 @@ class DiscordChannel(Channel):
 
     def embed(self, section: Section, content: Content) -> dict[str, Any]:
         style = discord_style()
-        body = lines(section, content, style)[1:]  # the heading is the embed's title
+        body = lines(section, content, style)
+        if section.heading:
+            body = body[1:]  # the heading is the embed's title
         title = plain(section.heading)
         embed: dict[str, Any] = {}
-        if len(title) <= MAX_TITLE:
+        if title and len(title) <= MAX_TITLE:
             embed["title"] = title
-        else:
+        elif title:
             body.insert(0, style.bold(title))
         if section.sources and section.sources[0].lower().startswith(("http://", "https://")):
             embed["url"] = section.sources[0]

@@ -61,7 +61,9 @@ def _inline(markdown: str) -> Paragraph:
 
 def _paragraphs(section: Section, content: Content) -> list[Paragraph]:
     source, colon = content.labels.get("source", "Source"), content.labels.get("colon", ": ")
-    out: list[Paragraph] = [[{"tag": "text", "text": plain(section.heading), "style": ["bold"]}]]
+    out: list[Paragraph] = []
+    if section.heading:
+        out.append([{"tag": "text", "text": plain(section.heading), "style": ["bold"]}])
     for url in section.sources:
         out.append(
             [{"tag": "text", "text": source + colon}, {"tag": "a", "text": url, "href": url}]

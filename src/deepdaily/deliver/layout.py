@@ -37,7 +37,7 @@ def lines(section: Section, content: Content, style: Style) -> list[str]:
         if style.heading is not None
         else style.bold(plain(section.heading))
     )
-    out = [heading]
+    out = [heading] if section.heading else []
     source, colon = content.labels.get("source", "Source"), content.labels.get("colon", ": ")
     for url in section.sources:
         out.append(f"{style.escape(source + colon)}{style.link(url, url)}")

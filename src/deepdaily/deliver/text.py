@@ -53,8 +53,6 @@ class TextChannel(Channel):
         head = head_lines(content, style, first=index == 1)
         if head:
             blocks.append(self.line_sep.join(head))
-        if index == 1 and not content.items:
-            blocks.append(style.escape(content.labels.get("no_items", "")))
         blocks.extend(self.line_sep.join(lines(s, content, style)) for s in sections)
         if index == total:
             footer = self.footer_line(content)
