@@ -243,7 +243,7 @@ def chat_platform(
     var = f"DD_TEST_{kind.upper()}_URL"
     if kind == "slack":
         platform = Platform(
-            server, "/services/T000/B000/slackhooktoken", lambda r, n: (200, {}, "ok")
+            server, "/services/T000/B000/XkQ9slackHookToken", lambda r, n: (200, {}, "ok")
         )
         env[var] = platform.url
     elif kind == "feishu":

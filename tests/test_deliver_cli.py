@@ -99,7 +99,7 @@ def test_a_failed_channel_exits_1_and_the_unknown_channel_2(
     captured = capsys.readouterr()
     assert "✗ slack-team (slack): failed after 0/1 message(s)" in captured.err
     assert "HTTP 404: no_service" in captured.err
-    assert "slackhooktoken" not in captured.err + captured.out
+    assert "XkQ9slackHookToken" not in captured.err + captured.out
     assert "✓ discord-team (discord): sent" in captured.out
     assert statuses(workdir) == {"slack-team": "failed", "discord-team": "sent"}
     assert main(["deliver", "--date", DAY, "--channel", "nope"]) == 2

@@ -269,7 +269,7 @@ def test_secrets_never_reach_the_store_logs_or_errors(
     assert all(o.status == "failed" for o in outcomes)
     secrets = [
         *SECRETS.values(),
-        "slackhooktoken",
+        "XkQ9slackHookToken",
         "feishu-hook-id-123",
         "dingtalk-access-token-55",
         "wecom-robot-key-0042",
@@ -306,3 +306,15 @@ def test_a_lost_answer_is_not_sent_again_on_its_own(tmp_path: Path, server, monk
         assert wecom.requests == []
         (forced,) = deliver_digest(settings, store, TARGET, force=True)
     assert forced.status == "sent" and len(wecom.accepted) == forced.parts_total
+
+
+def test_scrub_hides_the_tokens_of_a_secret_url_but_not_its_words() -> None:
+    from deepdaily.deliver.base import scrub
+
+    url = "https://hooks.slack.com/services/T01ABCD/B02EFGH99/x9Yz0123abcdEFGH4567ijkl"
+    text = f"posting to {url} failed; token x9Yz0123abcdEFGH4567ijkl; hook B02EFGH99; services ok"
+    cleaned = scrub(text, [url])
+    assert "x9Yz0123abcdEFGH4567ijkl" not in cleaned and "B02EFGH99" not in cleaned
+    assert "hooks.slack.com/services" not in cleaned  # the whole URL went first
+    assert cleaned.endswith("; services ok")  # a plain word of the path is left alone
+    assert scrub("ok, done", ["ok"]) == "ok, done"  # too short to be a secret worth hiding

@@ -129,7 +129,8 @@ class Channel(ABC):
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret, and each path or query part of a secret URL, as ``***``."""
+    """``text`` with every secret, and each token-like path or query part of a secret URL
+    (a hook id, an access token, a key), as ``***``."""
     pieces: set[str] = set()
     for secret in secrets:
         if not secret or len(secret) < 4:
@@ -138,7 +139,9 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
         parts = urlsplit(secret) if "://" in secret else None
         if parts is not None:
             for chunk in re.split(r"[/?&=]", f"{parts.path}?{parts.query}"):
-                if len(chunk) >= 8:
+                # a token, a key, a hook id; a lower-case word ("services") is not one
+                word = chunk.replace("_", "").replace("-", "").isalpha() and chunk.islower()
+                if len(chunk) >= 8 and (len(chunk) >= 20 or not word):
                     pieces.add(chunk)
     for piece in sorted(pieces, key=len, reverse=True):
         text = text.replace(piece, "***")
