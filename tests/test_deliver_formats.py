@@ -273,3 +273,37 @@ def test_a_quiet_day_says_so(kind: str, tmp_path: Path, server: FixtureServer, m
     (message,) = platform.accepted
     text = visible_text(kind, message)
     assert labels_for("zh").no_items in text and "趋势一" in text
+
+
+@pytest.mark.parametrize("kind", CHAT_TYPES)
+def test_many_small_items_respect_the_count_limits(
+    kind: str, tmp_path: Path, server: FixtureServer, monkeypatch
+) -> None:
+    """Sixty one-line items: the count limits bind before the size ones (Slack's 50 blocks,
+    Discord's 10 embeds), the last message's link to the full digest included."""
+    from deepdaily.models import DigestItem
+
+    platform, spec, env = chat_platform(server, kind)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = write_settings(tmp_path, [spec])
+    digest = make_digest(0, profile=settings.profile.name)
+    digest.items = [
+        DigestItem(
+            event_id=f"e{n}",
+            organisation="",
+            title=f"Org{n}：tiny {n}",
+            sources=[],
+            what=f"ITEM-{n}-END",
+        )
+        for n in range(1, 61)
+    ]
+    with Store(settings.store.resolved_url()) as store:
+        store_digest(store, digest)
+        (outcome,) = deliver_digest(settings, store, TARGET)
+    assert outcome.status == "sent", outcome.error
+    assert all(within_limits(kind, m) == [] for m in platform.accepted)
+    texts = [visible_text(kind, m) for m in platform.accepted]
+    markers = [int(n) for t in texts for n in re.findall(r"ITEM-(\d+)-END", t)]
+    assert markers == list(range(1, 61))
+    assert FULL_URL in json.dumps(platform.accepted[-1].json(), ensure_ascii=False)

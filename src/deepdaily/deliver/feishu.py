@@ -120,7 +120,7 @@ class FeishuChannel(Channel):
 
         def fits(sections: Sequence[Section], first: bool) -> bool:
             body = self.post(content, sections, 1 if first else 2, 99)
-            return self.size(body) + 120 <= MAX_BYTES  # + the link and the signature
+            return self.size(body) + 400 <= MAX_BYTES  # + the link and the signature
 
         groups = pack(content, fits)
         total = len(groups)

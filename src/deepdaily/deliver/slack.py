@@ -87,10 +87,17 @@ class SlackChannel(Channel):
                 return None
             out.extend(made)
             out.append({"type": "divider"})
-        if index == total and content.url:
-            link = style.link(content.url, content.full_label)
-            out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": link}]})
+        if index == total:
+            out.extend(self.footer(content))
         return out
+
+    @staticmethod
+    def footer(content: Content) -> list[dict[str, Any]]:
+        """The last message's link to the full digest."""
+        if not content.url:
+            return []
+        link = slack_style().link(content.url, content.full_label)
+        return [{"type": "context", "elements": [{"type": "mrkdwn", "text": link}]}]
 
     @staticmethod
     def fits(blocks: list[dict[str, Any]] | None) -> bool:
@@ -102,7 +109,8 @@ class SlackChannel(Channel):
         content = payload.content
 
         def fits(sections: Sequence[Section], first: bool) -> bool:
-            return self.fits(self.blocks(content, sections, 1 if first else 2, 99))
+            blocks = self.blocks(content, sections, 1 if first else 2, 99)
+            return self.fits(None if blocks is None else [*blocks, *self.footer(content)])
 
         groups = pack(content, fits)
         total = len(groups)
