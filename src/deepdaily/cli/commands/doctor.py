@@ -267,7 +267,8 @@ def doctor(
     permissions.
 
     Exit 1 when a check fails: settings, database (unusable or damaged) or output unusable, an
-    LLM key missing, or a source failing for --days days or more; warnings (a source failing
+    LLM key or a [[deliver]] channel's variable missing, or a source failing for --days days
+    or more; warnings (a source failing
     since its last fetch, or silent for --days days; a stale lock, a recent interrupted run, a
     keys file others can read) keep exit 0.
     """
