@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,6 +68,24 @@ def test_the_site_from_site_init_shows_every_item_and_source(tmp_path: Path) -> 
     archive = read_page(site / "public/posts/index.html")
     assert "/posts/2026-03-05/" in archive.links
     assert (site / "public/css/digest.css").is_file()
+    # the full-content feeds are served where they say they are, and every page links them
+    import feedparser
+
+    served = feedparser.parse((site / "public/feeds/index.xml").read_bytes())
+    assert not served.bozo and len(served.entries) == 2
+    assert served.feed.link.startswith(BASE_URL) and "content" in served.entries[0]
+    assert (site / "public/feeds/atom.xml").read_bytes() == settings_atom(settings)
+    head = (site / "public/index.html").read_text("utf-8")
+    assert (
+        f'type="application/rss+xml" title="AI 技术深度日报" href="{BASE_URL}feeds/index.xml"'
+        in head
+    )
+    assert f'href="{BASE_URL}feeds/atom.xml"' in head
+
+
+def settings_atom(settings: Any) -> bytes:
+    """The Atom feed publish wrote under output_dir."""
+    return (settings.output_dir / "feeds" / "atom.xml").read_bytes()
 
 
 @pytest.fixture

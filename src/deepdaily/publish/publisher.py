@@ -9,7 +9,9 @@ same renderers a run uses, and writes:
 - under ``output_dir``: the JSON beside where the post goes there
   (``content/posts/{date}.json``), the standalone HTML page ``html/{date}.html``, and the RSS
   2.0 and Atom feeds of the profile's published digests, ``feeds/index.xml`` and
-  ``feeds/atom.xml`` (a profile other than the default one: ``feeds/PROFILE/…``).
+  ``feeds/atom.xml`` (a profile other than the default one: ``feeds/PROFILE/…``); when
+  ``site_dir`` is a Hugo site, the feeds go into its ``static/feeds/`` too, so the site serves
+  them at the address they name (``BASE/feeds/index.xml``) and its pages link them.
 
 Every file goes through :func:`deepdaily.fileio.write_atomic`, and only when its bytes change:
 publishing an unchanged digest again rewrites nothing, and its feed entries keep their ids and
@@ -109,6 +111,20 @@ def _feed_dir(settings: Settings) -> Path:
     if settings.profile.name == settings.default_profile.name:
         return base
     return base / settings.profile.name
+
+
+#: The files that make a directory a Hugo site.
+_HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml")
+
+
+def _served_feeds(settings: Settings, targets: PublishTargets) -> tuple[Path, Path] | None:
+    """Where the Hugo site serves the feeds (``static/feeds/…``, so they are at the address
+    the feeds name, ``BASE/feeds/index.xml``), when ``site_dir`` is a Hugo site."""
+    site = settings.site_dir
+    if not any((site / name).is_file() for name in _HUGO_CONFIGS):
+        return None
+    static = site / "static" / targets.rss.parent.relative_to(settings.output_dir)
+    return static / targets.rss.name, static / targets.atom.name
 
 
 def targets_for(settings: Settings, digest: Digest) -> PublishTargets:
@@ -292,8 +308,13 @@ def publish_digest(
     _write(targets.html, page, written)
     entries = _entries(settings, store, digest, published_at, markdown)
     info = _feed_info(settings, targets)
-    _write(targets.rss, rss_feed(info, entries), written)
-    _write(targets.atom, atom_feed(info, entries), written)
+    rss, atom = rss_feed(info, entries), atom_feed(info, entries)
+    _write(targets.rss, rss, written)
+    _write(targets.atom, atom, written)
+    served = _served_feeds(settings, targets)
+    if served is not None:  # the Hugo site serves them at the address the feeds give
+        _write(served[0], rss, written)
+        _write(served[1], atom, written)
     store.mark_published(
         profile, key, markdown=markdown, json_text=json_text, published_at=published_at
     )

@@ -66,6 +66,8 @@ def hugo_config(*, base_url: str, title: str, language: str, description: str) -
         "[params]",
         f"description = {toml_value(description)}",
         f"empty = {toml_value(_EMPTY['zh' if zh else 'en'])}",
+        'feed = "feeds/index.xml"  # the full-content RSS `deepdaily publish` writes to static/',
+        'atom = "feeds/atom.xml"',
         'footer = "deepdaily"',
         "",
         "[markup.goldmark.renderer]",
