@@ -444,3 +444,19 @@ def test_an_edit_while_a_run_holds_the_lock_is_kept_and_said(
     assert item.event_id in [i.event_id for i in stored_digest(store).items]
     post(client, "synthesis")  # the next change re-renders with both
     assert item.event_id not in [i.event_id for i in stored_digest(store).items]
+
+
+@pytest.mark.parametrize("missing", ["uvicorn", "starlette"])
+def test_serve_without_the_web_extra_says_what_to_install(
+    missing: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    for name in [m for m in sys.modules if m.startswith((f"{missing}.", "deepdaily.web."))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, missing, None)  # import fails as if not installed
+    # (a bad date too: were the imports to succeed, the command stops at it, never serving)
+    assert main(["serve", "--port", "0", "--date", "not-a-date"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "pip install 'deepdaily[web]'" in err and missing in err
