@@ -460,3 +460,68 @@ def test_serve_without_the_web_extra_says_what_to_install(
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert "pip install 'deepdaily[web]'" in err and missing in err
+
+
+def test_a_day_without_a_digest_says_how_to_make_one(settings: Settings, store: Store) -> None:
+    from datetime import date
+
+    empty = date(2026, 11, 20)
+    with TestClient(create_app(settings, store, empty), base_url="http://127.0.0.1") as c:
+        page = c.get("/")
+        assert page.status_code == 200
+        assert f"deepdaily run --review --date {empty}" in page.text
+        assert "No run is stored" in c.get("/manifest").text
+    import asyncio
+
+    from deepdaily.web.review import DayReview
+
+    with pytest.raises(UsageError, match="no digest stored"):
+        asyncio.run(DayReview(settings, store, empty).regenerate_synthesis())
+
+
+def test_deepdaily_serve_serves_the_latest_digest(settings: Settings, tmp_path: Path) -> None:
+    """The command itself: lazy imports, uvicorn on 127.0.0.1, the latest stored day."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from web_support import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPDAILY_")}
+    command = [
+        sys.executable,
+        "-m",
+        "deepdaily",
+        "--db",
+        settings.store.resolved_url(),
+        "-o",
+        str(settings.output_dir),
+        "serve",
+        "-p",
+        PROFILE,
+        "--port",
+        str(port),
+    ]
+    process = subprocess.Popen(
+        command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                assert time.monotonic() < deadline, "deepdaily serve did not answer"
+                time.sleep(0.2)
+        assert page.status_code == 200
+        assert f"{PROFILE} · {DAY.isoformat()}" in page.text
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=20)
+    assert f"reviewing {PROFILE} {DAY.isoformat()} at http://127.0.0.1:{port}/" in out.decode()
