@@ -246,9 +246,15 @@ class DayReview:
     # -- helpers ----------------------------------------------------------------------------
 
     def _offline(self) -> bool:
-        """Re-render with the engine the stored digest was made with."""
+        """Re-render with the engine the stored digest was made with: offline when none of
+        its items (a re-analysed one aside, which the edit supplies) came from an LLM."""
         digest = self.digest()
-        return bool(self.settings.llm) and digest is not None and digest.engine == "offline"
+        if not self.settings.llm or digest is None or not digest.items:
+            return False
+        reanalysed = self.state().analyses
+        return not any(
+            item.engine == "llm" for item in digest.items if item.event_id not in reanalysed
+        )
 
     def _candidate(self, event_id: str) -> Selection:
         for sel in self.selections():
