@@ -26,6 +26,7 @@ __all__ = [
     "publish",
     "run",
     "schedule",
+    "serve",
     "site",
     "sources",
     "watch",
