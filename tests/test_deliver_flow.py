@@ -318,3 +318,31 @@ def test_scrub_hides_the_tokens_of_a_secret_url_but_not_its_words() -> None:
     assert "hooks.slack.com/services" not in cleaned  # the whole URL went first
     assert cleaned.endswith("; services ok")  # a plain word of the path is left alone
     assert scrub("ok, done", ["ok"]) == "ok, done"  # too short to be a secret worth hiding
+
+
+def test_platform_errors_inside_a_200_answer(tmp_path: Path, server, monkeypatch) -> None:
+    """Feishu, DingTalk and WeCom answer HTTP 200 with an error code: a rate limit is retried
+    (Feishu 11232), or left for later when its wait is too long (DingTalk 130101, a minute);
+    another code fails the channel at once (WeCom 40058: content too long)."""
+    settings, store, platforms = setup(
+        tmp_path, server, monkeypatch, ["feishu", "dingtalk", "wecom"], max_retry_after=1
+    )
+    platforms["feishu"].script = [json_answer({"code": 11232, "msg": "frequency limited"})]
+    platforms["dingtalk"].script = [json_answer({"errcode": 130101, "errmsg": "send too fast"})]
+    platforms["wecom"].script = [json_answer({"errcode": 40058, "errmsg": "exceed max length"})]
+    with store:
+        feishu, dingtalk, wecom = deliver_digest(settings, store, TARGET)
+    assert feishu.status == "sent" and feishu.attempts == feishu.parts_total + 1
+    assert dingtalk.status == "failed" and "errcode 130101" in dingtalk.error
+    assert "more than max_retry_after = 1" in dingtalk.error
+    assert wecom.status == "failed" and wecom.attempts == 1 and "errcode 40058" in wecom.error
+
+
+async def test_deliver_digest_inside_a_running_event_loop(
+    tmp_path: Path, server, monkeypatch
+) -> None:
+    """Called from async code (a web handler), the synchronous API still delivers."""
+    settings, store, platforms = setup(tmp_path, server, monkeypatch, ["webhook"])
+    with store:
+        (outcome,) = deliver_digest(settings, store, TARGET)
+    assert outcome.status == "sent" and len(platforms["webhook"].accepted) == 1
