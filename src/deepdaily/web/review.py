@@ -9,8 +9,10 @@ synthesis (:mod:`deepdaily.pipeline.edits`) exactly as a later ``deepdaily run -
 does. The result is stored as a draft. So a pin of an event no run has analysed yet needs
 nothing special (the re-run analyses it with the other picks), and the page always shows what
 a re-run of the day would publish. A re-render uses the engine the stored digest was made
-with (an offline digest stays offline even when ``[[llm]]`` entries are configured); LLM
-answers come from the store's cache, so it costs no tokens for unchanged items.
+with (an offline digest stays offline even when ``[[llm]]`` entries are configured, an item
+re-analysed by an LLM aside); LLM answers come from the store's cache, so it costs no tokens
+for unchanged items. On the demo day (29 candidates, offline) a change and its re-render take
+about 0.4 s.
 
 Two changes ask the configured engine for new text first:
 
