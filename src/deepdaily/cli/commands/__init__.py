@@ -1,6 +1,7 @@
 """Each module registers its commands on :data:`deepdaily.cli.app.app`."""
 
 from deepdaily.cli.commands import (
+    db,
     demo,
     digest,
     doctor,
@@ -12,4 +13,4 @@ from deepdaily.cli.commands import (
     watch,
 )
 
-__all__ = ["demo", "digest", "doctor", "eval", "llm", "run", "schedule", "sources", "watch"]
+__all__ = ["db", "demo", "digest", "doctor", "eval", "llm", "run", "schedule", "sources", "watch"]
