@@ -35,6 +35,7 @@ from deepdaily.analyse.factory import Engine, build_engine
 from deepdaily.analyse.llm import analyse_many
 from deepdaily.cluster import cluster_documents
 from deepdaily.config import Settings
+from deepdaily.config.store import EVENT_MEMORY_DAYS
 from deepdaily.errors import DeepdailyError, NothingToPublish
 from deepdaily.fileio import write_atomic
 from deepdaily.models import (
@@ -51,12 +52,13 @@ from deepdaily.pipeline.manifest import Manifest, StageTiming
 from deepdaily.rank import digest_window
 from deepdaily.render import post_filename, render_json, render_markdown
 from deepdaily.store import Store
+from deepdaily.store.retention import prune_after_run
 from deepdaily.watch import open_listed_topics
 
 __all__ = ["Hooks", "RunResult", "run_digest"]
 
 #: How far back a new document may join an event seen earlier.
-EVENT_MEMORY = timedelta(days=14)
+EVENT_MEMORY = timedelta(days=EVENT_MEMORY_DAYS)
 
 
 @dataclass
@@ -238,6 +240,9 @@ async def _run_locked(
             write_atomic(path, markdown)
             manifest.digest_path = str(path)
             manifest.digest_hash = content_id(markdown, length=64)
+        # Retention, before the day's digest is stored: it removes nothing of a recent day.
+        pruned = prune_after_run(store, settings.store.keep_days, start, datetime.now(UTC))
+        manifest.pruned = pruned.deleted if pruned else {}
         with store.transaction():
             manifest.digest_changed = store.save_digest(
                 digest,

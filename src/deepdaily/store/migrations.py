@@ -312,3 +312,16 @@ def m007_deliveries(conn: Connection) -> None:
         CREATE INDEX ix_deliveries_status ON deliveries (status)
         """,
     )
+
+
+@migration
+def m008_retention_indexes(conn: Connection) -> None:
+    """What the retention policy (``[store] keep_days``) finds by age, found by index (the LLM
+    cache has had its index on ``created_at`` since m002)."""
+    _run(
+        conn,
+        """
+        CREATE INDEX ix_fetch_log_at ON fetch_log (at);
+        CREATE INDEX ix_runs_started_at ON runs (started_at)
+        """,
+    )

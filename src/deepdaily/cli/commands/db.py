@@ -1,9 +1,11 @@
-"""``deepdaily db migrate|check|copy``: the store's schema, health and moves between databases.
+"""``deepdaily db migrate|check|prune|copy``: the store's schema, health, retention and moves
+between databases.
 
 The store is the one ``store.url`` names (or ``--db``); SQLite by default, PostgreSQL with the
 ``postgres`` extra (``postgresql://USER@HOST/DATABASE``, psycopg 3). Every other command
 migrates the store when it opens it; ``db migrate`` does only that, ``db check`` changes
-nothing, and ``db copy`` moves a whole store into an empty database (see
+nothing, ``db prune`` applies the retention policy (:mod:`deepdaily.store.retention`) and
+``db copy`` moves a whole store into an empty database (see
 :mod:`deepdaily.store.copy`).
 """
 
@@ -80,6 +82,41 @@ def check() -> None:
                     typer.echo(f"  {table.name:18} {rows:>10,} rows")
     if problems:
         raise typer.Exit(1)
+
+
+@db_app.command("prune")
+def prune_store(
+    keep_days: Annotated[
+        int | None,
+        typer.Option("--keep-days", min=1, help="Override [store] keep_days for this prune."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would go; remove nothing.")
+    ] = False,
+) -> None:
+    """Remove what is older than keep_days and no stored digest stands on (runs do this
+    after every run of a recent day)."""
+    from datetime import UTC, datetime
+
+    from deepdaily.errors import UsageError
+    from deepdaily.store.retention import prune
+
+    settings = state.settings()
+    days = settings.store.keep_days if keep_days is None else keep_days
+    if days == 0:
+        typer.echo("[store] keep_days = 0: everything is kept")
+        return
+    from deepdaily.config.store import EVENT_MEMORY_DAYS
+
+    if days <= EVENT_MEMORY_DAYS:
+        raise UsageError(
+            f"db prune: --keep-days {days} would remove documents of events runs still join "
+            f"new coverage to ({EVENT_MEMORY_DAYS} days); use more than {EVENT_MEMORY_DAYS}"
+        )
+    with state.store(settings) as store:
+        report = prune(store, days, datetime.now(UTC), dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    typer.echo(f"{verb} {report.total:,} rows {report.describe()}")
 
 
 @db_app.command("copy")
