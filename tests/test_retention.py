@@ -14,6 +14,7 @@ from deepdaily.errors import ConfigError
 from deepdaily.models import Document, Event, content_id
 from deepdaily.store import Store, retention
 from deepdaily.store import schema as t
+from deepdaily.store.memory import EventMemory, event_keys
 from deepdaily.store.retention import prune, prune_after_run
 
 NOW = datetime.now(UTC).replace(microsecond=0)  # db prune measures from the clock
@@ -136,6 +137,10 @@ def store(store_url: str) -> Iterator[Store]:
             ],
         )
     _cache(opened, [("old-answer", OLD), ("new-answer", RECENT)])
+    EventMemory(opened).index(
+        {"ev-published": ["k-old"], "ev-forgotten": ["k-old", "k-gone"], "ev-recent": ["k-new"]},
+        {"ev-published": OLD, "ev-forgotten": OLD, "ev-recent": RECENT},
+    )
     yield opened
     opened.close()
 
@@ -185,7 +190,9 @@ def test_old_history_goes_and_what_a_digest_stands_on_stays(store: Store) -> Non
         "fetch_log": 2,
         "runs": 1,
         "llm_cache": 1,
+        "event_keys": 3,  # the memory index serves recent events only
     }
+    assert ids(store, event_keys.c.key) == {"k-new"}
     again = prune(store, 90, NOW)
     assert again.total == 0 and "nothing to remove" in again.describe()
 
@@ -232,10 +239,10 @@ def test_db_prune_reports_what_it_removes(store: Store, capsys: pytest.CaptureFi
     url = store.url
     assert main(["--db", url, "db", "prune", "--dry-run"]) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith("would remove 10 rows before ") and "3 documents" in printed
+    assert printed.startswith("would remove 13 rows before ") and "3 documents" in printed
     assert len(ids(store, t.documents.c.id)) == 6
     assert main(["--db", url, "db", "prune", "--keep-days", "400"]) == 0
     assert "removed 0 rows" in capsys.readouterr().out
     assert main(["--db", url, "db", "prune"]) == 0
-    assert "removed 10 rows" in capsys.readouterr().out
+    assert "removed 13 rows" in capsys.readouterr().out
     assert main(["--db", url, "db", "prune", "--keep-days", "10"]) == 2

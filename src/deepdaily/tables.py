@@ -1,7 +1,7 @@
 """Every table of a store, gathered from the modules that define them.
 
 Most tables live in :mod:`deepdaily.store.schema`; a few are defined beside the one module that
-uses them (the LLM cache, the watch list, the review edits, the deliveries). Whole-store operations
+uses them (the LLM cache, the watch list, the review edits, the deliveries, the event memory). Whole-store operations
 (``deepdaily db copy``) take them from here; ``tests/test_db.py`` checks that this list and the
 tables the migrations create are the same, so a new table cannot be forgotten.
 """
@@ -19,6 +19,7 @@ def store_tables() -> list[Table]:
     from deepdaily.deliver.record import deliveries
     from deepdaily.store import schema
     from deepdaily.store.edits import review_edits
+    from deepdaily.store.memory import event_keys
     from deepdaily.watch.store import watch_topics
 
-    return [*schema.metadata.sorted_tables, llm_cache, watch_topics, review_edits, deliveries]
+    return [*schema.metadata.sorted_tables, llm_cache, watch_topics, review_edits, deliveries, event_keys]

@@ -49,6 +49,7 @@ from deepdaily.models import (
 from deepdaily.pipeline.choose import choose
 from deepdaily.pipeline.collect import CollectReport, collect
 from deepdaily.pipeline.manifest import Manifest, StageTiming
+from deepdaily.pipeline.memory import recall_known, remember
 from deepdaily.rank import digest_window
 from deepdaily.render import post_filename, render_json, render_markdown
 from deepdaily.store import Store
@@ -183,9 +184,11 @@ async def _run_locked(
             manifest.documents_in_window = len(documents)
             if not documents:
                 raise NothingToPublish(_empty_window(manifest, profile.timezone), manifest=manifest)
-            known = store.events_since(start - EVENT_MEMORY)
-            events = cluster_documents(documents, known)
-            store.save_events(events)
+            recall = recall_known(store, documents, start - EVENT_MEMORY)  # not the window
+            events = cluster_documents(documents, recall.known, recall.features_of)
+            with store.transaction():
+                store.save_events(events)
+                remember(store, events, recall)
             readable = _profile_sources(settings)
             window_ids = {d.id for d in documents if readable is None or d.source in readable}
             in_window = (

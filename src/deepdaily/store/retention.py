@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Column, MetaData, String, Table, and_, delete, exists, or_, select
 
 from deepdaily.store import schema as t
+from deepdaily.store.memory import event_keys
 from deepdaily.store.store import Store
 
 __all__ = ["PruneReport", "prune", "prune_after_run"]
@@ -112,6 +113,8 @@ def _prune(store: Store, report: PruneReport) -> None:
     _delete(store, report, t.fetch_log, t.fetch_log.c.id, old_log)
     _delete(store, report, t.runs, t.runs.c.id, t.runs.c.id.in_(old_runs))
     _delete(store, report, _llm_cache, _llm_cache.c.key, _llm_cache.c.created_at < cutoff)
+    # the memory index only serves the last weeks: keys of events not seen since go
+    _delete(store, report, event_keys, event_keys.c.event_id, event_keys.c.last_seen < cutoff)
 
 
 def _delete(store: Store, report: PruneReport, table: Table, key: Any, where: Any) -> None:

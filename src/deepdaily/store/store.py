@@ -839,10 +839,12 @@ class Store:
         with self._tx() as conn:
             return [StoredDigest(row._mapping) for row in conn.execute(query)]
 
-    def published_event_dates(self, profile: str, before: str) -> dict[str, list[str]]:
+    def published_event_dates(
+        self, profile: str, before: str, since: str | None = None
+    ) -> dict[str, list[str]]:
         """Event id -> dates (oldest first) of every digest of ``profile`` before ``before``
-        that carried it. A draft nobody released (``run --review``) does not count: its
-        events were never shown to a reader."""
+        (and from ``since`` on, when given) that carried it. A draft nobody released (``run
+        --review``) does not count: its events were never shown to a reader."""
         released = select(t.digests.c.date).where(
             (t.digests.c.profile == profile) & (t.digests.c.status != "draft")
         )
@@ -852,6 +854,8 @@ class Store:
             .where(t.digest_events.c.date.in_(released))
             .order_by(t.digest_events.c.date)
         )
+        if since is not None:
+            query = query.where(t.digest_events.c.date >= since)
         dates: dict[str, list[str]] = {}
         with self._tx() as conn:
             for row in conn.execute(query):
