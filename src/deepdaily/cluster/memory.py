@@ -23,7 +23,6 @@ cost stays that of the day, however long the history.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from deepdaily.cluster.anchors import anchors
@@ -67,9 +66,9 @@ def memory_keys(doc: Document, features: DocFeatures) -> frozenset[str]:
 def joinable(keys: Iterable[str], postings: Mapping[str, Iterable[str]]) -> set[str]:
     """The events (``postings``: key -> events holding it) sharing weight enough with a
     document holding ``keys`` for the clustering to compare them."""
-    score: Counter[str] = Counter()
+    score: dict[str, float] = {}
     for key in keys:
         weight = WEIGHTS.get(key[:1], 1.0)
         for event_id in postings.get(key, ()):
-            score[event_id] += weight
+            score[event_id] = score.get(event_id, 0.0) + weight
     return {event_id for event_id, total in score.items() if total >= MIN_KEY_SCORE - 1e-9}
