@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from backends import postgres_server, postgres_url, store_url  # noqa: F401 - fixtures
 from deepdaily.config import FetchSettings
 from deepdaily.testing import FixtureServer
 from site_support import serve_site

@@ -45,8 +45,9 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(f"sqlite:///{tmp_path / 'deepdaily.db'}") as db:
+def store(store_url: str) -> Iterator[Store]:
+    """An empty store, on SQLite and on PostgreSQL."""
+    with Store(store_url) as db:
         yield db
 
 

@@ -119,8 +119,9 @@ def test_a_lock_left_by_kill_9_is_stale_and_taken_over(tmp_path: Path) -> None:
             proc.kill()
 
 
-def test_the_store_lock_is_reentrant_and_per_profile(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'dd.db'}"
+def test_the_store_lock_is_reentrant_and_per_profile(store_url: str) -> None:
+    """On SQLite (lock files) and PostgreSQL (advisory locks)."""
+    url = store_url
     with Store(url) as store, Store(url) as other:
         with store.run_lock("zh"), store.run_lock("zh"):  # run_digest inside the CLI's hold
             assert store.holds_run_lock("zh")
@@ -153,6 +154,38 @@ def test_postgresql_advisory_keys_and_holder_names_without_a_server() -> None:
     assert len(name) <= 63  # PostgreSQL cuts application_name there
     assert holder_from_app_name(name) == Holder(pid=4242, since=since)
     assert holder_from_app_name("psql") is None and holder_from_app_name(None) is None
+
+
+PG_HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from deepdaily.store import Store
+    store = Store(sys.argv[1])
+    store.acquire_run_lock("zh")
+    print("held", flush=True)
+    time.sleep(120)
+    """
+)
+
+
+def test_a_postgresql_lock_of_a_killed_process_is_freed_by_the_server(postgres_url: str) -> None:
+    """The advisory lock lives in the holder's session: SIGKILL ends the session, so the next
+    run takes the lock at once, and while it is held the refusal names the holder's pid."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PG_HOLDER, postgres_url], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "held\n"
+        with Store(postgres_url) as store:
+            with pytest.raises(RunInProgress, match=f"pid {proc.pid}"):
+                store.acquire_run_lock("zh")
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            with store.run_lock("zh", wait=True, timeout=10):
+                assert store.holds_run_lock("zh")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
 
 
 # -- deepdaily run, as processes ---------------------------------------------------------------

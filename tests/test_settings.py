@@ -418,7 +418,11 @@ SETTINGS_PROBLEMS = [
     (b'[profile]\ntitle = "D {date} {oops}"\n', None, "unknown placeholder {oops}"),
     (b'post_path = "p/{data}.md"\n', None, "unknown placeholder {data}"),
     (b"# caf\xe9\n", None, "not UTF-8 text (byte 0xe9 on line 1)"),
-    (b"", "postgresql://dd:secret@127.0.0.1/dd", "pip install 'deepdaily[postgres]'"),
+    (
+        b"",
+        "postgresql+pg8000://dd:secret@127.0.0.1/dd",
+        "or use postgresql+psycopg:// after pip install 'deepdaily[postgres]'",
+    ),
     (b"", "mysql://dd@127.0.0.1/dd", "the mysql driver is not installed"),
     (b"", "nosuchdb://127.0.0.1/dd", "unknown database scheme 'nosuchdb'"),
     (b"", "127.0.0.1/dd", "not a database URL"),

@@ -41,8 +41,9 @@ SHANGHAI = PROFILE.tz
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'watch.db'}")
+def store(store_url: str) -> Store:
+    """An empty store, on SQLite and on PostgreSQL."""
+    return Store(store_url)
 
 
 def make_event(key: str, title: str, text: str, day: date = DAY2) -> Event:

@@ -20,12 +20,13 @@ authority, then date. Dates are ``published``, else ``fetched_at``. Nothing here
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from deepdaily.cluster.crosslang import AnchorIndex, cross_language_pairs, merge_cross_pairs
 from deepdaily.cluster.exact import merge_exact_duplicates
-from deepdaily.cluster.features import doc_features
+from deepdaily.cluster.features import DocFeatures, doc_features, doc_shingles
 from deepdaily.cluster.parallel import NearDuplicateJob
 from deepdaily.cluster.stories import merge_story_pairs, story_pairs
 from deepdaily.cluster.unionfind import UnionFind
@@ -72,6 +73,17 @@ def _pool(
     return pool, labels, new_ids
 
 
+def _features(
+    doc: Document, computed: Mapping[str, DocFeatures], with_shingles: bool
+) -> DocFeatures:
+    found = computed.get(doc.id)
+    if found is None:
+        return doc_features(doc, with_shingles=with_shingles)
+    if with_shingles and not len(found.shingles):
+        return replace(found, shingles=doc_shingles(doc))
+    return found
+
+
 def _event(members: list[Document], label: str | None) -> Event:
     earliest = min(members, key=lambda d: (document_time(d), d.id))
     event_id = label or content_id("event", earliest.id)
@@ -87,17 +99,22 @@ def _event(members: list[Document], label: str | None) -> Event:
     )
 
 
-def cluster_documents(documents: Sequence[Document], known: Sequence[Event] = ()) -> list[Event]:
+def cluster_documents(
+    documents: Sequence[Document],
+    known: Sequence[Event] = (),
+    features_of: Mapping[str, DocFeatures] | None = None,
+) -> list[Event]:
     """Group ``documents`` into events, joining ``known`` events where they continue one.
 
-    Returns every event that holds at least one of ``documents`` (with any known documents of
-    that event), ordered by first appearance.
+    ``features_of`` holds features already computed by document id (the run computes those of
+    the day's documents once, for their memory keys). Returns every event that holds at least
+    one of ``documents`` (with any known documents of that event), ordered by first appearance.
     """
     pool, labels, new_ids = _pool(documents, known)
     if not pool:
         return []
     near = NearDuplicateJob(pool)  # in a second process on large batches
-    features = [doc_features(doc, with_shingles=not near.in_background) for doc in pool]
+    features = [_features(doc, features_of or {}, not near.in_background) for doc in pool]
     space = TfidfSpace([f.terms for f in features])
     stories = story_pairs(features, space)
     anchors = AnchorIndex(pool, features)  # empty unless the batch mixes scripts

@@ -4,19 +4,30 @@ A URL whose scheme names no database SQLAlchemy knows, or whose driver is not in
 (``postgresql://…`` without psycopg), is a settings error (exit 2) before anything is fetched,
 with what to install: ``pip install 'deepdaily[postgres]'`` for PostgreSQL. SQLite needs
 nothing (Python ships it), so the default costs no import here.
+
+``postgresql://`` and ``postgres://`` mean psycopg 3 (:func:`engine_url`): SQLAlchemy's own
+default for them is psycopg2, which deepdaily does not use.
 """
 
 from __future__ import annotations
 
 from deepdaily.errors import ConfigError
 
-__all__ = ["check_database_url", "safe_url"]
+__all__ = ["check_database_url", "engine_url", "safe_url"]
 
 #: What to install for a database that is not bundled, by dialect name.
 _INSTALL = {
     "postgresql": "pip install 'deepdaily[postgres]'",
 }
 _EXAMPLES = "sqlite:///PATH/deepdaily.db or postgresql://USER@HOST/DATABASE"
+
+
+def engine_url(url: str) -> str:
+    """``url`` with a bare PostgreSQL scheme given the psycopg 3 driver."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return url
 
 
 def safe_url(url: str) -> str:
@@ -42,7 +53,7 @@ def check_database_url(url: str, origin: str) -> None:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     try:
-        dialect = make_url(url).get_dialect()
+        dialect = make_url(engine_url(url)).get_dialect()
     except NoSuchModuleError:
         raise ConfigError(
             f"{where}: unknown database scheme {scheme.split('+')[0]!r}; use {_EXAMPLES}"

@@ -7,6 +7,9 @@
   expects.
 - ``url`` empty: ``deepdaily.db`` next to the settings file, so unrelated sites never share a
   database; with no settings file, ``deepdaily.db`` in the user data directory (platformdirs).
+- ``keep_days``: the retention policy (:mod:`deepdaily.store.retention`): after each run of a
+  recent day, what is older than this many days and no digest stands on is removed; 0 keeps
+  everything. It must be longer than the event memory (14 days).
 
 :meth:`StoreSettings.describe` says which of these applied, for ``doctor`` and run summaries.
 """
@@ -16,11 +19,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr, field_validator
 
 from deepdaily.config.base import StrictModel
 
-__all__ = ["DATABASE_FILENAME", "StoreSettings", "anchor_sqlite_url", "user_database"]
+__all__ = [
+    "DATABASE_FILENAME",
+    "EVENT_MEMORY_DAYS",
+    "StoreSettings",
+    "anchor_sqlite_url",
+    "user_database",
+]
 
 DATABASE_FILENAME = "deepdaily.db"
 
@@ -45,8 +54,25 @@ def anchor_sqlite_url(url: str, folder: Path) -> str:
     return f"{scheme}:///{(folder / path).resolve()}{query}{params}"
 
 
+#: Days of events a run's clustering joins new documents to (deepdaily.pipeline.run).
+EVENT_MEMORY_DAYS = 14
+
+
 class StoreSettings(StrictModel):
     url: str = ""
+    keep_days: int = Field(default=90, ge=0)  # retention (deepdaily.store.retention); 0: all
+
+    @field_validator("keep_days")
+    @classmethod
+    def _longer_than_memory(cls, value: int) -> int:
+        if 0 < value <= EVENT_MEMORY_DAYS:
+            raise ValueError(
+                f"{value} days would remove documents of events a run still joins new coverage "
+                f"to ({EVENT_MEMORY_DAYS} days); use more than {EVENT_MEMORY_DAYS}, or 0 to keep "
+                "everything"
+            )
+        return value
+
     _settings_file: Path | None = PrivateAttr(default=None)
     _origin: str = PrivateAttr(default="")
 

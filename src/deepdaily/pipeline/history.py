@@ -18,16 +18,17 @@ digests before the day (:meth:`Store.published_event_dates`) and:
   written and cited from what is new, and rendered as an update of the first item
   (:meth:`History.update_fields`: ``DigestItem.update_of`` and ``update_url``).
 
-Re-running a day reads only digests dated before it, so it sees the same history every time,
-and a later day's digest never changes an earlier one. Governed by ``profile`` (the window)
-and ``post_path`` (the earlier digest's URL, see :func:`digest_url`).
+Only digests of the last :data:`NOVELTY_DAYS` days count, so the day's cost does not grow
+with the history. Re-running a day reads only digests dated before it, so it sees the same
+history every time, and a later day's digest never changes an earlier one. Governed by
+``profile`` (the window) and ``post_path`` (the earlier digest's URL, see :func:`digest_url`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
 
 from deepdaily.cluster.events import document_time
@@ -38,7 +39,12 @@ from deepdaily.rank.novelty import Newness, assess_newness
 from deepdaily.render import post_filename
 from deepdaily.store import Store
 
-__all__ = ["History", "Revisit", "digest_url", "later_part", "read_history"]
+#: Days of published digests a day's candidates are checked against. Longer than the event
+#: memory (an event published then is still joined by new coverage), and it bounds the work:
+#: the check reads a month of digests, not the whole history.
+NOVELTY_DAYS = 30
+
+__all__ = ["NOVELTY_DAYS", "History", "Revisit", "digest_url", "later_part", "read_history"]
 
 _CONTENT_DIR = "content"
 _PAGE_NAMES = frozenset({"index", "_index"})
@@ -124,7 +130,8 @@ def _window_end(day: str, profile: Profile) -> datetime:
 def read_history(store: Store, settings: Settings, day: date, events: Sequence[Event]) -> History:
     """The published events before ``day``, and what the day's candidates among them add."""
     profile = settings.profile
-    dates = store.published_event_dates(profile.name, day.isoformat())
+    since = (day - timedelta(days=NOVELTY_DAYS)).isoformat()
+    dates = store.published_event_dates(profile.name, day.isoformat(), since)
     published_on = {event_id: days[-1] for event_id, days in dates.items()}
     published: list[Event] = []
     for event in store.events_by_id(dates):

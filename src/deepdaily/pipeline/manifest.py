@@ -44,6 +44,8 @@ class Manifest(BaseModel):
     errors: list[str] = Field(default_factory=list)
     # The source outcomes came from an earlier run of the same invocation (--all-profiles).
     collected_earlier: bool = False
+    # Rows the retention policy removed after the run ([store] keep_days), by table.
+    pruned: dict[str, int] = Field(default_factory=dict)
     # The editor's edits of the day (deepdaily.pipeline.edits), one line each: those applied,
     # and those kept but not applicable (their event is not in the digest any more).
     edits_applied: list[str] = Field(default_factory=list)

@@ -40,6 +40,7 @@ from deepdaily.analyse.factory import Engine, build_engine
 from deepdaily.analyse.llm import analyse_many
 from deepdaily.cluster import cluster_documents
 from deepdaily.config import Settings
+from deepdaily.config.store import EVENT_MEMORY_DAYS
 from deepdaily.errors import DeepdailyError, NothingToPublish
 from deepdaily.models import (
     Digest,
@@ -52,16 +53,18 @@ from deepdaily.models import (
 from deepdaily.pipeline.choose import choose
 from deepdaily.pipeline.collect import CollectReport, collect
 from deepdaily.pipeline.manifest import Manifest, StageTiming
+from deepdaily.pipeline.memory import recall_known, remember
 from deepdaily.publish import publish_digest, targets_for, write_post
 from deepdaily.rank import digest_window
 from deepdaily.render import render_json, render_markdown
 from deepdaily.store import Store
+from deepdaily.store.retention import prune_after_run
 from deepdaily.watch import open_listed_topics
 
 __all__ = ["Hooks", "RunResult", "run_digest"]
 
 #: How far back a new document may join an event seen earlier.
-EVENT_MEMORY = timedelta(days=14)
+EVENT_MEMORY = timedelta(days=EVENT_MEMORY_DAYS)
 
 
 @dataclass
@@ -190,9 +193,11 @@ async def _run_locked(
             manifest.documents_in_window = len(documents)
             if not documents:
                 raise NothingToPublish(_empty_window(manifest, profile.timezone), manifest=manifest)
-            known = store.events_since(start - EVENT_MEMORY)
-            events = cluster_documents(documents, known)
-            store.save_events(events)
+            recall = recall_known(store, documents, start - EVENT_MEMORY)  # not the window
+            events = cluster_documents(documents, recall.known, recall.features_of)
+            with store.transaction():
+                store.save_events(events)
+                remember(store, events, recall)
             readable = _profile_sources(settings)
             window_ids = {d.id for d in documents if readable is None or d.source in readable}
             in_window = (
@@ -244,6 +249,9 @@ async def _run_locked(
             manifest.digest_hash = content_id(markdown, length=64)
             if not review:  # files first, each whole or not at all; the database follows
                 write_post(settings, digest, markdown, json_text)
+        # Retention, before the day's digest is stored: it removes nothing of a recent day.
+        pruned = prune_after_run(store, settings.store.keep_days, start, datetime.now(UTC))
+        manifest.pruned = pruned.deleted if pruned else {}
         with store.transaction():
             manifest.digest_changed = store.save_digest(
                 digest,

@@ -312,3 +312,35 @@ def m007_deliveries(conn: Connection) -> None:
         CREATE INDEX ix_deliveries_status ON deliveries (status)
         """,
     )
+
+
+@migration
+def m008_retention_indexes(conn: Connection) -> None:
+    """What the retention policy (``[store] keep_days``) finds by age, found by index (the LLM
+    cache has had its index on ``created_at`` since m002)."""
+    _run(
+        conn,
+        """
+        CREATE INDEX ix_fetch_log_at ON fetch_log (at);
+        CREATE INDEX ix_runs_started_at ON runs (started_at)
+        """,
+    )
+
+
+@migration
+def m009_event_keys(conn: Connection) -> None:
+    """The event memory index (:mod:`deepdaily.store.memory`): the keys of each recent event,
+    so a run recalls the events today's documents can join instead of the whole window."""
+    _run(
+        conn,
+        """
+        CREATE TABLE event_keys (
+            key VARCHAR(16) NOT NULL,
+            event_id VARCHAR(32) NOT NULL,
+            last_seen TIMESTAMP WITH TIME ZONE NOT NULL,
+            PRIMARY KEY (key, event_id)
+        );
+        CREATE INDEX ix_event_keys_event_id ON event_keys (event_id);
+        CREATE INDEX ix_event_keys_last_seen ON event_keys (last_seen)
+        """,
+    )

@@ -91,7 +91,7 @@ runs = Table(
     Column("id", String(32), primary_key=True),
     Column("profile", String(100), nullable=False),
     Column("digest_date", String(10), nullable=False),
-    Column("started_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False, index=True),
     Column("finished_at", UTCDateTime),
     Column("status", String(16), nullable=False),
     Column("manifest", JSON, nullable=False),
@@ -111,7 +111,7 @@ fetch_log = Table(
     Column("new_documents", Integer, nullable=False),
     Column("error", Text, nullable=False),
     Column("elapsed_ms", Integer, nullable=False),
-    Column("at", UTCDateTime, nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
 )
 
 documents = Table(

@@ -46,6 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from deepdaily.config import SourceSpec
+from deepdaily.config.dburl import engine_url
 from deepdaily.errors import StoreError
 from deepdaily.models import Digest, Document, Event, Selection, SourceOutcome
 from deepdaily.store import schema as t
@@ -117,7 +118,9 @@ def _create_private(path: Path) -> None:
 class Store:
     """A handle on one database; cheap to create, safe to share within a process."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        """Open the database at ``url`` and apply pending migrations (``migrate=False``: leave
+        them pending, for ``deepdaily db check``; a new SQLite file is still created)."""
         self.url = url
         self._joined: dict[int, Connection] = {}  # thread -> its open transaction()
         self._locks: dict[str, RunLock] = {}  # profile -> run lock held by this handle
@@ -126,10 +129,10 @@ class Store:
             database = sqlite_path(url)
             if database is not None and not str(database).startswith("~"):
                 _create_private(database)  # (SQLite opens "~" literally: no such folder made)
-            self.engine: Engine = create_engine(url, future=True)
+            self.engine: Engine = create_engine(engine_url(url), future=True)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            self.migrations_applied = self._migrate()
+            self.migrations_applied = self._migrate() if migrate else []
         except (SQLAlchemyError, OSError) as exc:
             raise StoreError(
                 f"store.url {_safe(url)}: cannot open database: {_first_line(exc)}"
@@ -155,6 +158,14 @@ class Store:
             applied = apply_migrations(conn)  # reads the applied list again, under the lock
             conn.commit()
             return applied
+
+    def pending_migrations(self) -> list[str]:
+        """The migrations this version of deepdaily knows and the database has not had."""
+        from deepdaily.store.migrations import MIGRATIONS
+
+        with self.engine.connect() as conn:
+            applied = set(applied_migrations(conn, create=False))
+        return [name for name, _ in MIGRATIONS if name not in applied]
 
     def close(self) -> None:
         for profile in list(self._locks):
@@ -828,10 +839,12 @@ class Store:
         with self._tx() as conn:
             return [StoredDigest(row._mapping) for row in conn.execute(query)]
 
-    def published_event_dates(self, profile: str, before: str) -> dict[str, list[str]]:
+    def published_event_dates(
+        self, profile: str, before: str, since: str | None = None
+    ) -> dict[str, list[str]]:
         """Event id -> dates (oldest first) of every digest of ``profile`` before ``before``
-        that carried it. A draft nobody released (``run --review``) does not count: its
-        events were never shown to a reader."""
+        (and from ``since`` on, when given) that carried it. A draft nobody released (``run
+        --review``) does not count: its events were never shown to a reader."""
         released = select(t.digests.c.date).where(
             (t.digests.c.profile == profile) & (t.digests.c.status != "draft")
         )
@@ -841,6 +854,8 @@ class Store:
             .where(t.digest_events.c.date.in_(released))
             .order_by(t.digest_events.c.date)
         )
+        if since is not None:
+            query = query.where(t.digest_events.c.date >= since)
         dates: dict[str, list[str]] = {}
         with self._tx() as conn:
             for row in conn.execute(query):

@@ -1,6 +1,7 @@
 """Each module registers its commands on :data:`deepdaily.cli.app.app`."""
 
 from deepdaily.cli.commands import (
+    db,
     deliver,
     demo,
     digest,
@@ -17,6 +18,7 @@ from deepdaily.cli.commands import (
 )
 
 __all__ = [
+    "db",
     "deliver",
     "demo",
     "digest",
