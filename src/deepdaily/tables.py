@@ -1,9 +1,10 @@
 """Every table of a store, gathered from the modules that define them.
 
-Most tables live in :mod:`deepdaily.store.schema`; a few are defined beside the one module that
-uses them (the LLM cache, the watch list, the review edits, the deliveries, the event memory). Whole-store operations
-(``deepdaily db copy``) take them from here; ``tests/test_db.py`` checks that this list and the
-tables the migrations create are the same, so a new table cannot be forgotten.
+Most tables live in :mod:`deepdaily.store.schema`; a few are defined beside the one module
+that uses them (the LLM cache, the watch list, the review edits, the deliveries, the event
+memory). Whole-store operations (``deepdaily db copy``) take them from here;
+``tests/test_db.py`` checks that this list and the tables the migrations create are the same,
+so a new table cannot be forgotten.
 """
 
 from __future__ import annotations
@@ -22,4 +23,11 @@ def store_tables() -> list[Table]:
     from deepdaily.store.memory import event_keys
     from deepdaily.watch.store import watch_topics
 
-    return [*schema.metadata.sorted_tables, llm_cache, watch_topics, review_edits, deliveries, event_keys]
+    return [
+        *schema.metadata.sorted_tables,
+        llm_cache,
+        watch_topics,
+        review_edits,
+        deliveries,
+        event_keys,
+    ]
