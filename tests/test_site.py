@@ -8,6 +8,7 @@ page lists every digest.
 
 from __future__ import annotations
 
+import html
 import shutil
 from datetime import date
 from pathlib import Path
@@ -65,6 +66,9 @@ def test_the_site_from_site_init_shows_every_item_and_source(tmp_path: Path) -> 
 
     home = read_page(site / "public/index.html")
     assert {"/posts/2026-03-04/", "/posts/2026-03-05/"} <= set(home.links)
+    listing = html.unescape((site / "public/index.html").read_text("utf-8"))
+    for digest in (digest_for(DAY), second):  # the home page lists what each digest holds
+        assert all(item.title in listing for item in digest.items)
     archive = read_page(site / "public/posts/index.html")
     assert "/posts/2026-03-05/" in archive.links
     assert (site / "public/css/digest.css").is_file()
