@@ -158,3 +158,29 @@ def test_the_demo_leaves_feeds_and_pages(tmp_path: Path) -> None:
         parsed = feedparser.parse(feed.read_bytes())
         assert not parsed.bozo and [e.id.rsplit("/", 1)[1] for e in parsed.entries] == dates[::-1]
     assert all(r.manifest.digest_path for r in results)
+
+
+def test_publish_waits_for_a_run_of_the_profile_and_gives_up_with_one_line(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: publish did not take the run lock, so publishing while a run re-rendered
+    the same day could leave the older version on disk."""
+    import threading
+
+    from deepdaily.cli.commands import publish as publish_command
+
+    assert main(["run", "--date", DATE, "--review"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(publish_command, "LOCK_WAIT_S", 0.3)
+    with Store(f"sqlite:///{workdir / 'dd.db'}") as other:
+        other.acquire_run_lock("zh")  # a run in progress
+        assert main(["publish", "--approve", DATE]) == 1
+        err = capsys.readouterr().err
+        assert "waiting for up to 0.3 s: a run of profile zh is in progress" in err
+        assert "another run of profile zh is in progress" in err.strip().splitlines()[-1]
+        assert _status(workdir) == "draft"  # nothing approved or written meanwhile
+        assert _files(workdir) == {}
+        monkeypatch.setattr(publish_command, "LOCK_WAIT_S", 10.0)
+        threading.Timer(0.5, lambda: other.close()).start()  # the run ends
+        assert main(["publish", "--approve", DATE]) == 0
+    assert _status(workdir) == "published"

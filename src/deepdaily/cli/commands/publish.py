@@ -3,20 +3,39 @@
 ``--date D`` (default today in the profile's timezone) publishes the digest stored for D; a
 draft (``run --review``) is refused until released, by ``--approve D`` here (approve, then
 publish) or by the review UI. ``--build/--no-build`` and ``--commit/--no-commit`` override
-``[publish] build`` and ``commit`` for this call. See :mod:`deepdaily.publish`.
+``[publish] build`` and ``commit`` for this call. It holds the profile's run lock, waiting
+up to :data:`LOCK_WAIT_S` for a run in progress, so it never publishes a day while a run is
+re-rendering it. See :mod:`deepdaily.publish`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deepdaily.cli.app import app, console, state
+from deepdaily.cli.app import app, console, err_console, state
 from deepdaily.cli.days import parse_day
 from deepdaily.errors import UsageError
 
+if TYPE_CHECKING:
+    from deepdaily.store.lock import Holder
+
 __all__ = ["publish"]
+
+
+#: Seconds ``publish`` waits for a run of the same profile to finish (it re-renders the day).
+LOCK_WAIT_S = 600.0
+
+
+def _waiting(profile: str, holder: Holder | None) -> None:
+    who = holder.describe() if holder else "(holder unknown)"
+    err_console().print(
+        f"waiting for up to {LOCK_WAIT_S:g} s: a run of profile {profile} is in progress {who}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -69,7 +88,16 @@ def publish(
     )
     if approve is not None and day is not None and parse_day(day, timezone) != target:
         raise UsageError(f"publish: --date {day} and --approve {approve} name different days")
-    with state.store(settings) as store:
+    profile = settings.profile.name
+    with (
+        state.store(settings) as store,
+        store.run_lock(
+            profile,
+            wait=True,
+            timeout=LOCK_WAIT_S,
+            on_wait=lambda holder: _waiting(profile, holder),
+        ),
+    ):
         if approve is not None:
             try:
                 store.approve_digest(settings.profile.name, target.isoformat())
