@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -52,6 +53,9 @@ from deepdaily.rank import digest_window
 from deepdaily.render import post_filename, render_json, render_markdown
 from deepdaily.store import Store
 from deepdaily.watch import open_listed_topics
+
+if TYPE_CHECKING:
+    from deepdaily.distributed.coordinator import Distribution
 
 __all__ = ["Hooks", "RunResult", "run_digest"]
 
@@ -103,6 +107,7 @@ async def run_digest(
     hooks: Hooks | None = None,
     workers: int | None = None,
     collected: CollectReport | None = None,
+    distributed: Distribution | None = None,
 ) -> RunResult:
     """Produce (or re-produce) the digest of ``day`` for the settings' profile.
 
@@ -114,6 +119,9 @@ async def run_digest(
     Raises :class:`~deepdaily.errors.NothingToPublish`, and writes no digest, when every
     source the profile reads failed or no document falls in the window: a broken day must not
     look like a quiet one.
+
+    ``distributed`` hands the fan-out stages (collect per source, analyse per event) to
+    workers (:mod:`deepdaily.distributed`); every other stage runs here as always.
     """
     with store.run_lock(settings.profile.name):  # re-entrant: the CLI may hold it already
         store.mark_interrupted(settings.profile.name)
@@ -128,6 +136,7 @@ async def run_digest(
             hooks=hooks or Hooks(),
             workers=workers,
             collected=collected,
+            distributed=distributed,
         )
 
 
@@ -143,6 +152,7 @@ async def _run_locked(
     hooks: Hooks,
     workers: int | None,
     collected: CollectReport | None,
+    distributed: Distribution | None = None,
 ) -> RunResult:
     profile = settings.profile
     engine = Engine(analyser) if analyser else build_engine(settings, store, offline=offline)
@@ -161,7 +171,7 @@ async def _run_locked(
             if hooks.sources_total:
                 hooks.sources_total(sum(1 for s in settings.sources if s.enabled))
             with _timed(manifest, "collect", hooks):
-                report = await collect(
+                report = await (distributed.collect if distributed else collect)(
                     settings,
                     store,
                     run_id,
@@ -203,7 +213,7 @@ async def _run_locked(
         with _timed(manifest, "analyse", hooks):
             by_id = {ev.id: ev for ev in events}
             chosen_events = [choice.history.to_analyse(by_id[s.event_id]) for s in chosen]
-            analysed = await analyse_many(
+            analysed = await (distributed.analyse if distributed else analyse_many)(
                 engine.analyser, chosen_events, profile, settings.analysis.concurrency
             )
             analysed = choice.review.reanalysed(analysed)  # an editor's re-analysis wins

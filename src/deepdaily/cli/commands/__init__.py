@@ -11,6 +11,19 @@ from deepdaily.cli.commands import (
     schedule,
     sources,
     watch,
+    worker,
 )
 
-__all__ = ["db", "demo", "digest", "doctor", "eval", "llm", "run", "schedule", "sources", "watch"]
+__all__ = [
+    "db",
+    "demo",
+    "digest",
+    "doctor",
+    "eval",
+    "llm",
+    "run",
+    "schedule",
+    "sources",
+    "watch",
+    "worker",
+]

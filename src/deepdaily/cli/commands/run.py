@@ -23,6 +23,7 @@ from deepdaily.errors import ConfigError, DeepdailyError, UsageError
 
 if TYPE_CHECKING:
     from deepdaily.config import Settings
+    from deepdaily.distributed.coordinator import Distribution
     from deepdaily.store import Store
     from deepdaily.store.lock import Holder
 
@@ -101,6 +102,14 @@ def run(
             "(implies --wait).",
         ),
     ] = None,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            "--distributed",
+            help="Hand fetching, extraction and analysis to `deepdaily worker` processes "
+            "([distributed] broker_url) and wait for them, showing each stage's progress.",
+        ),
+    ] = False,
 ) -> None:
     """Collect, group, select, analyse and render one day's digest.
 
@@ -145,6 +154,7 @@ def run(
                 held.enter_context(_locked(store, name, wait=waits, timeout=wait_timeout))
             hooks = held.enter_context(progress_hooks(console()))
             for chosen, target in plans:
+                spread = _distribution(chosen, store, offline) if distributed else None
                 result = asyncio.run(
                     run_digest(
                         chosen,
@@ -154,6 +164,7 @@ def run(
                         offline=offline,
                         hooks=hooks,
                         collected=collected,
+                        distributed=spread,
                     )
                 )
                 collected = result.collected
@@ -208,6 +219,16 @@ def _locked(store: Store, profile: str, *, wait: bool, timeout: float | None) ->
                 soft_wrap=True,
             )
         yield
+
+
+def _distribution(settings: Settings, store: Store, offline: bool) -> Distribution:
+    """The coordinator of a distributed run, printing each stage's done/total."""
+    from deepdaily.distributed.coordinator import Distribution
+
+    def progress(stage: str, done: int, total: int) -> None:
+        console().print(f"  {stage}: {done}/{total} done", highlight=False)
+
+    return Distribution(settings, store, offline=offline, progress=progress)
 
 
 def _warn_about_keys_file() -> None:
