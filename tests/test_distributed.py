@@ -90,6 +90,15 @@ def _ledger(url: str) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in rows]
 
 
+def _free_port() -> int:
+    """A loopback port nothing listens on."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def _distributed_setup(
     tmp_path: Path, feeds: list[str], url: str, prefix: str, *, per_host: int = 4
 ) -> Path:
@@ -108,7 +117,9 @@ def test_a_distributed_run_writes_the_single_machine_digest(
     workers = Workers(config, 2)
     try:
         workers.wait_ready()
+        started = time.monotonic()
         done = deepdaily(config, "run", "--distributed", "--date", DAY.isoformat())
+        print(f"\ndistributed run, 2 workers: {time.monotonic() - started:.1f} s")
     finally:
         workers.stop()
     assert done.returncode == 0, done.stderr + workers.output()
@@ -123,3 +134,159 @@ def test_a_distributed_run_writes_the_single_machine_digest(
     assert all(r["result"] for r in ledger)
     names = {r["worker"] for r in ledger}
     assert len(names) == 2, f"one worker did every task: {names}"  # both took part
+
+
+def test_a_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(
+    corpus: tuple[FixtureServer, list[str]],
+    reference: dict[str, Any],
+    postgres_url: str,
+    prefix: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """SIGKILL one of two workers while it holds a collect task: the broker gives the message
+    to the other worker after the heartbeat timeout, the run completes with the same digest,
+    and every row is there once (documents, events, one fetch log row per source)."""
+    import socket
+
+    _, feeds = corpus
+    config = _distributed_setup(tmp_path, feeds, postgres_url, prefix)
+    workers = Workers(config, 2)
+    victim = workers.procs[0]
+    name = f"{socket.gethostname()}:{victim.pid}"
+    try:
+        workers.wait_ready()
+        started = time.monotonic()
+        coordinator = start_coordinator(config, "--distributed", "--date", DAY.isoformat())
+        killed: dict[str, Any] | None = None
+        deadline = time.monotonic() + 60
+        while killed is None and time.monotonic() < deadline and coordinator.poll() is None:
+            busy = [
+                row
+                for row in _ledger(postgres_url)
+                if row["stage"] == "collect" and row["worker"] == name and row["result"] is None
+            ]
+            if busy:
+                victim.send_signal(signal.SIGKILL)
+                victim.wait()
+                killed = busy[0]
+            time.sleep(0.02)
+        assert killed is not None, "the victim never held a task: nothing was tested"
+        try:
+            out, err = coordinator.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            coordinator.kill()
+            raise AssertionError(f"the run did not finish:\n{workers.output()}") from None
+        print(f"\nrun with a SIGKILL: {time.monotonic() - started:.1f} s")
+    finally:
+        workers.stop()
+    assert coordinator.returncode == 0, err + workers.output()
+    markdown = (config.parent / POST).read_text(encoding="utf-8")
+    assert markdown == reference["markdown"], "the digest differs from the single-machine run"
+    counts = _counts(postgres_url)
+    assert counts == {k: reference[k] for k in counts}  # documents, events, fetch log: once
+    assert counts["documents"] == counts["distinct_urls"] == SOURCES * PER_SOURCE
+    rows = {(r["stage"], r["key"]): r for r in _ledger(postgres_url)}
+    again = rows[("collect", killed["key"])]
+    print(f"\nkilled worker {name} in {killed['key']}: taken again by {again['worker']}")
+    assert again["attempts"] >= 2, "the killed task was not delivered again"
+    assert again["worker"] != name and again["result"]
+    assert len(rows) == SOURCES + 5 and all(r["result"] for r in rows.values())
+
+
+def test_the_per_host_limit_holds_across_workers(
+    postgres_url: str,
+    prefix: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Two workers of three threads each, every source on one host: with ``per_host = 2`` the
+    server never answers more than two requests at once; with ``per_host = 8`` (the control)
+    it does, so the measure can see a breach."""
+    peaks = {}
+    for per_host in (2, 8):
+        server, feeds = serve_corpus(
+            tmp_path / f"corpus-{per_host}", sources=8, per_source=4, delay=(0.08, 0.15)
+        )
+        config = write_config(
+            tmp_path / f"dist-{per_host}",
+            feeds,
+            store_url=f"sqlite:///{tmp_path / f'dd-{per_host}.db'}"
+            if per_host == 8
+            else postgres_url,
+            prefix=f"{prefix}-{per_host}",
+            per_host=per_host,
+        )
+        workers = Workers(config, 2, threads=3)
+        try:
+            workers.wait_ready()
+            done = deepdaily(config, "run", "--distributed", "--date", DAY.isoformat())
+        finally:
+            workers.stop()
+            server.stop()
+        assert done.returncode == 0, done.stderr + workers.output()
+        assert len(server.requests) == 8 * 5  # every feed and page, once
+        peaks[per_host] = max(server.peak.values())
+    print(f"\nbusiest moment per host: per_host=2 -> {peaks[2]}, per_host=8 -> {peaks[8]}")
+    assert peaks[2] == 2, peaks
+    assert peaks[8] > 2, peaks
+
+
+def test_a_distributed_run_without_a_broker_is_one_line(
+    corpus: tuple[FixtureServer, list[str]], tmp_path: Path
+) -> None:
+    server, feeds = corpus
+    port = _free_port()
+    config = write_config(
+        tmp_path,
+        feeds,
+        store_url=f"sqlite:///{tmp_path / 'dd.db'}",
+        broker_url=f"redis://127.0.0.1:{port}/0",
+    )
+    before = len(server.requests)
+    done = deepdaily(config, "run", "--distributed", "--date", DAY.isoformat())
+    worker = deepdaily(config, "worker")
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert f"redis://127.0.0.1:{port}/0: no broker answering" in lines[0]
+    assert "Traceback" not in done.stderr + done.stdout
+    assert len(server.requests) == before  # nothing fetched
+    assert not (tmp_path / POST).exists()
+    assert worker.returncode == 1 and len(worker.stderr.strip().splitlines()) == 1
+
+
+def test_the_llm_budget_is_one_counter_for_every_process(
+    redis_server: str,  # noqa: F811
+    prefix: str,  # noqa: F811
+) -> None:
+    """Budgets of different processes (here: threads with their own clients) sharing a run's
+    key see every charge: the sum is exact under concurrent charges and all of them see it
+    exhausted once the whole run has spent it."""
+    import threading
+
+    import redis
+
+    from deepdaily.analyse.providers.base import Usage
+    from deepdaily.analyse.providers.budget import Budget
+    from deepdaily.distributed.budget import share
+
+    budgets = [Budget(max_tokens=10_000) for _ in range(4)]
+    clients = [redis.Redis.from_url(redis_server) for _ in budgets]
+    for budget, client in zip(budgets, clients, strict=True):
+        share(budget, client, f"{prefix}:budget:run1")
+
+    def spend(budget: Budget) -> None:
+        for _ in range(50):
+            budget.charge(Usage(input_tokens=30, output_tokens=20))
+
+    threads = [threading.Thread(target=spend, args=(b,)) for b in budgets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [b.tokens_used for b in budgets] == [4 * 50 * 50] * 4
+    assert all(b.exhausted for b in budgets)  # 10,000 of 10,000 spent by the four together
+    alone = Budget(max_tokens=10_000)
+    spend(alone)
+    assert alone.tokens_used == 2500 and not alone.exhausted  # what one of them spent
+    for client in clients:
+        client.close()
