@@ -100,9 +100,11 @@ def _free_port() -> int:
 
 
 def _distributed_setup(
-    tmp_path: Path, feeds: list[str], url: str, prefix: str, *, per_host: int = 4
+    tmp_path: Path, feeds: list[str], url: str, namespace: str, *, per_host: int = 4
 ) -> Path:
-    return write_config(tmp_path / "dist", feeds, store_url=url, prefix=prefix, per_host=per_host)
+    return write_config(
+        tmp_path / "dist", feeds, store_url=url, prefix=namespace, per_host=per_host
+    )
 
 
 def test_a_distributed_run_writes_the_single_machine_digest(
@@ -172,7 +174,7 @@ def test_a_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(
             time.sleep(0.02)
         assert killed is not None, "the victim never held a task: nothing was tested"
         try:
-            out, err = coordinator.communicate(timeout=120)
+            _out, err = coordinator.communicate(timeout=120)
         except subprocess.TimeoutExpired:
             coordinator.kill()
             raise AssertionError(f"the run did not finish:\n{workers.output()}") from None
