@@ -292,3 +292,36 @@ def test_the_llm_budget_is_one_counter_for_every_process(
     assert alone.tokens_used == 2500 and not alone.exhausted  # what one of them spent
     for client in clients:
         client.close()
+
+
+def test_a_task_failing_on_its_last_attempt_leaves_a_failed_result(
+    tmp_path: Path,
+    prefix: str,  # noqa: F811
+) -> None:
+    """Regression guard: a task that raises on its last attempt must still write a result,
+    or the coordinator would wait for it until ``stage_timeout_s``. A collect task for a
+    source the run does not have becomes that source's failure, with the worker named."""
+    import json
+
+    from deepdaily.config import Settings
+    from deepdaily.distributed import ledger, tasks
+    from deepdaily.store import Store
+
+    settings = Settings.model_validate(
+        {"distributed": {"queue_prefix": prefix}, "sources": [{"name": "a", "url": "file:///x"}]}
+    )
+    with Store(f"sqlite:///{tmp_path / 'dd.db'}") as store:
+        record = ledger.RunRecord("d1", "r1", settings.model_dump_json(), offline=True)
+        ledger.open_run(store, record)
+        ledger.add_tasks(store, "d1", "collect", [ledger.Task("ghost", "")])
+        tasks.configure(tasks.WorkerContext(settings=settings, store=store, name="w1"))
+        try:
+            tasks.collect_task("d1", "ghost")  # outside a worker: this is its last attempt
+        finally:
+            tasks.configure(None)
+        assert ledger.progress(store, "d1", "collect") == (1, 1)
+        [(key, result)] = ledger.results(store, "d1", "collect")
+    assert result is not None
+    outcome = json.loads(result)["outcome"]
+    assert (key, outcome["ok"]) == ("ghost", False)
+    assert outcome["error"].startswith("worker w1: DistributedError: source 'ghost' is not")

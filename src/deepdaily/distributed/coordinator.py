@@ -133,6 +133,13 @@ class Distribution:
         for task in tasks:
             self.actors.analyse.send(self.dist_id, task.key)
         done = await self._wait("analyse", None)
+        failed = [
+            (key, json.loads(result)) for key, result in done if result.startswith('{"error"')
+        ]
+        if failed:
+            key, why = failed[0]
+            more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+            raise DistributedError(f"analyse: event {key} failed: {why['error']}{more}")
         return [DigestItem.model_validate_json(result) for _key, result in done]
 
     # -- waiting ---------------------------------------------------------------------------

@@ -9,6 +9,11 @@ by content hash and canonical URL, see :meth:`deepdaily.store.Store.add_document
 analyse task writes the same row again. Pages are extracted in the task's own thread
 (``workers=0``): a worker process is the unit of parallelism, and a killed worker leaves no
 extraction process behind.
+
+A task that raises is tried again by Dramatiq (``[distributed] max_retries``, with backoff); on
+its last attempt the failure itself becomes the result, so the coordinator never waits for a
+task that will not come: a collect task's source is then failed with the reason (a broken
+source never stops a run), an analyse task's failure fails the run naming the event.
 """
 
 from __future__ import annotations
@@ -65,13 +70,56 @@ def _ctx() -> WorkerContext:
     return _context
 
 
+def _last_attempt(ctx: WorkerContext) -> bool:
+    """Whether the message being processed will not be retried if it fails now."""
+    from dramatiq.middleware import CurrentMessage
+
+    message = CurrentMessage.get_current_message()
+    if message is None:  # called outside a worker's message (tests): no retry either
+        return True
+    retries = int(message.options.get("retries", 0))
+    return retries >= int(message.options.get("max_retries", ctx.settings.distributed.max_retries))
+
+
+def _reason(ctx: WorkerContext, exc: BaseException) -> str:
+    message = " ".join(str(exc).split())
+    return f"worker {ctx.name}: {type(exc).__name__}" + (f": {message}" if message else "")
+
+
 def collect_task(dist_id: str, source: str) -> None:
     """Collect one source of the run into the store; its outcome goes to the ledger."""
+    ctx = _ctx()
+    try:
+        _collect(ctx, dist_id, source)
+    except Exception as exc:
+        if not _last_attempt(ctx):
+            raise
+        from deepdaily.models import SourceOutcome
+
+        _record, settings = ctx.run(dist_id)
+        url = next((s.url for s in settings.sources if s.name == source), "")
+        outcome = SourceOutcome(source=source, url=url, ok=False, error=_reason(ctx, exc))
+        failed = {
+            "outcome": outcome.model_dump(mode="json"),
+            "etag": None,
+            "last_modified": None,
+            "report": {
+                "entries": 0,
+                "documents_new": 0,
+                "documents_seen": 0,
+                "documents_updated": 0,
+                "extraction_failures": [],
+                "merges": [],
+            },
+        }
+        ledger.finish_task(ctx.store, dist_id, "collect", source, json.dumps(failed))
+
+
+def _collect(ctx: WorkerContext, dist_id: str, source: str) -> None:
     from deepdaily.distributed.gate import RedisHostGate
     from deepdaily.fetch.gate import HOST_GATE
     from deepdaily.pipeline.collect import collect
 
-    ctx = _ctx()
     record, settings = ctx.run(dist_id)
     ledger.start_task(ctx.store, dist_id, "collect", source, ctx.name)
     one = settings.model_copy(update={"sources": [s for s in settings.sources if s.name == source]})
@@ -93,6 +141,8 @@ def collect_task(dist_id: str, source: str) -> None:
             await gate.aclose()
 
     report = asyncio.run(go())
+    if "outcome" not in kept:
+        raise DistributedError(f"source {source!r} is not among the run's enabled sources")
     summary = asdict(report)
     summary.pop("outcomes")
     ledger.finish_task(
@@ -102,12 +152,22 @@ def collect_task(dist_id: str, source: str) -> None:
 
 def analyse_task(dist_id: str, event_id: str) -> None:
     """Analyse one chosen event of the run; the item goes to the ledger."""
+    ctx = _ctx()
+    try:
+        _analyse(ctx, dist_id, event_id)
+    except Exception as exc:
+        if not _last_attempt(ctx):
+            raise
+        failed = json.dumps({"error": _reason(ctx, exc)})
+        ledger.finish_task(ctx.store, dist_id, "analyse", event_id, failed)
+
+
+def _analyse(ctx: WorkerContext, dist_id: str, event_id: str) -> None:
     from deepdaily.analyse.factory import build_engine
     from deepdaily.analyse.llm import analyse_many
     from deepdaily.distributed.budget import shared_budget
     from deepdaily.models import Event
 
-    ctx = _ctx()
     record, settings = ctx.run(dist_id)
     ledger.start_task(ctx.store, dist_id, "analyse", event_id, ctx.name)
     event = Event.model_validate_json(ledger.task_input(ctx.store, dist_id, "analyse", event_id))

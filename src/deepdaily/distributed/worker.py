@@ -74,6 +74,7 @@ def _die_with_parent() -> None:
 
 def _worker_process(settings_json: str, store_url: str, threads: int, child: bool) -> None:
     import dramatiq
+    from dramatiq.middleware import CurrentMessage
 
     from deepdaily.distributed import tasks
     from deepdaily.distributed.broker import declare, make_broker
@@ -85,7 +86,13 @@ def _worker_process(settings_json: str, store_url: str, threads: int, child: boo
     dist = settings.distributed
     store = Store(store_url)
     tasks.configure(tasks.WorkerContext(settings=settings, store=store))
+    # loaded once here rather than by the first tasks (trafilatura, the clustering stack...)
+    import deepdaily.analyse.offline
+    import deepdaily.extract.article
+    import deepdaily.pipeline.collect  # noqa: F401
+
     broker = make_broker(dist)
+    broker.add_middleware(CurrentMessage())  # tasks ask whether they will be retried
     declare(broker, dist)
     worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=250)
     worker.queue_prefetch = threads
