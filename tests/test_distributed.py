@@ -325,3 +325,29 @@ def test_a_task_failing_on_its_last_attempt_leaves_a_failed_result(
     outcome = json.loads(result)["outcome"]
     assert (key, outcome["ok"]) == ("ghost", False)
     assert outcome["error"].startswith("worker w1: DistributedError: source 'ghost' is not")
+
+
+def test_a_task_longer_than_the_heartbeat_timeout_is_not_given_to_another_worker(
+    tmp_path: Path,
+    prefix: str,  # noqa: F811
+) -> None:
+    """Regression guard: Dramatiq's consumer beats only when it fetches, which it stops doing
+    while every thread is busy; without the worker's own heartbeat thread a task longer than
+    ``heartbeat_timeout_s`` (1.5 s here) would be taken from a live worker and done twice."""
+    server, feeds = serve_corpus(tmp_path / "corpus", sources=2, per_source=2, delay=(0.01, 0.02))
+    slow = (tmp_path / "corpus" / "outlet00.xml").read_text(encoding="utf-8")
+    server.route("/outlet00.xml", body=slow, delay=4.0, content_type="application/rss+xml")
+    config = write_config(
+        tmp_path / "dist", feeds, store_url=f"sqlite:///{tmp_path / 'dd.db'}", prefix=prefix
+    )
+    workers = Workers(config, 2, threads=1)
+    try:
+        workers.wait_ready()
+        done = deepdaily(config, "run", "--distributed", "--date", DAY.isoformat())
+    finally:
+        workers.stop()
+        server.stop()
+    assert done.returncode == 0, done.stderr + workers.output()
+    rows = {r["key"]: r for r in _ledger(f"sqlite:///{tmp_path / 'dd.db'}")}
+    assert rows["outlet00"]["attempts"] == 1, rows["outlet00"]
+    assert [p for _m, p, _h in server.requests].count("/outlet00.xml") == 1

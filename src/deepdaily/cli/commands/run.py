@@ -155,6 +155,8 @@ def run(
             hooks = held.enter_context(progress_hooks(console()))
             for chosen, target in plans:
                 spread = _distribution(chosen, store, offline) if distributed else None
+                if spread is not None:
+                    held.callback(spread.close)
                 result = asyncio.run(
                     run_digest(
                         chosen,
