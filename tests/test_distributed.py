@@ -351,3 +351,40 @@ def test_a_task_longer_than_the_heartbeat_timeout_is_not_given_to_another_worker
     rows = {r["key"]: r for r in _ledger(f"sqlite:///{tmp_path / 'dd.db'}")}
     assert rows["outlet00"]["attempts"] == 1, rows["outlet00"]
     assert [p for _m, p, _h in server.requests].count("/outlet00.xml") == 1
+
+
+def test_worker_processes_start_together_and_die_with_their_parent(
+    tmp_path: Path,
+    prefix: str,  # noqa: F811
+) -> None:
+    """``deepdaily worker --processes 2`` starts two worker processes; killing the parent with
+    SIGKILL (which it cannot pass on) still ends them: a worker never outlives its command."""
+    import os
+    import sys
+
+    from dist_support import env
+    from proc_support import live_in_group, wait_for_no_group
+
+    config = write_config(tmp_path, [], store_url=f"sqlite:///{tmp_path / 'dd.db'}", prefix=prefix)
+    log = tmp_path / "worker.log"
+    args = ["--config", str(config), "worker", "--processes", "2", "--threads", "1"]
+    with log.open("wb") as handle:
+        parent = subprocess.Popen(
+            [sys.executable, "-m", "deepdaily", *args],
+            cwd=tmp_path,
+            env=env(),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 60
+    while log.read_text(errors="replace").count(" ready:") < 2:
+        assert parent.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+    ready = [line for line in log.read_text().splitlines() if " ready:" in line]
+    pids = {int(line.split(":")[1].split()[0]) for line in ready}
+    assert len(pids) == 2 and parent.pid not in pids
+    assert len(live_in_group(parent.pid)) >= 3  # the parent and its two workers
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    assert wait_for_no_group(parent.pid, seconds=20.0) == []
