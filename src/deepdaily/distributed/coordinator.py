@@ -150,18 +150,24 @@ class Distribution:
         """Every (key, result) of the stage once all are in, in task order."""
         deadline = time.monotonic() + self.dist.stage_timeout_s
         shown = -1
-        while True:
-            rows = ledger.results(self.store, self.dist_id, stage)
-            finished = [(key, result) for key, result in rows if result is not None]
-            if arrived is not None:
-                for key, result in finished:
-                    arrived(key, result)
-            if len(finished) != shown and self.progress is not None:
-                self.progress(stage, len(finished), len(rows))
-            shown = len(finished)
-            if len(finished) == len(rows):
-                return finished
+        seen: set[str] = set()
+        while True:  # polls counts and new keys only; results are read once each
+            done, total = ledger.progress(self.store, self.dist_id, stage)
+            if arrived is not None and done > len(seen):
+                keys = ledger.done_keys(self.store, self.dist_id, stage)
+                new = [key for key in keys if key not in seen]
+                for key, result in ledger.results(self.store, self.dist_id, stage, new):
+                    if result is not None:
+                        seen.add(key)
+                        arrived(key, result)
+            if done != shown and self.progress is not None:
+                self.progress(stage, done, total)
+            shown = done
+            if done == total:
+                rows = ledger.results(self.store, self.dist_id, stage)
+                return [(key, result) for key, result in rows if result is not None]
             if time.monotonic() > deadline:
+                rows = ledger.results(self.store, self.dist_id, stage)
                 missing = [key for key, result in rows if result is None]
                 names = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
                 raise DistributedError(

@@ -25,6 +25,7 @@ __all__ = [
     "RunRecord",
     "Task",
     "add_tasks",
+    "done_keys",
     "finish_task",
     "open_run",
     "progress",
@@ -152,10 +153,27 @@ def progress(store: Store, dist_id: str, stage: str) -> tuple[int, int]:
     return int(done), int(total)
 
 
-def results(store: Store, dist_id: str, stage: str) -> list[tuple[str, str | None]]:
-    """(key, result or None while not done) of every task of the stage, in task order."""
+def done_keys(store: Store, dist_id: str, stage: str) -> list[str]:
+    """The keys of the stage's tasks that have a result (keys only: cheap to poll)."""
+    row = dist_tasks.c
+    where = (row.dist_id == dist_id) & (row.stage == stage) & row.done_at.is_not(None)
+    with store.begin() as conn:
+        return list(conn.scalars(select(row.key).where(where)))
+
+
+def results(
+    store: Store, dist_id: str, stage: str, keys: Sequence[str] | None = None
+) -> list[tuple[str, str | None]]:
+    """(key, result or None while not done) of every task of the stage (or of ``keys``), in
+    task order."""
     where = (dist_tasks.c.dist_id == dist_id) & (dist_tasks.c.stage == stage)
     query = select(dist_tasks.c.key, dist_tasks.c.result).where(where)
+    query = query.add_columns(dist_tasks.c.position)
+    wanted = [None] if keys is None else list(keys)
+    found: list[tuple[int, str, str | None]] = []
     with store.begin() as conn:
-        rows = conn.execute(query.order_by(dist_tasks.c.position)).all()
-    return [(row.key, row.result) for row in rows]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            part = query if keys is None else query.where(dist_tasks.c.key.in_(chunk))
+            found.extend((r.position, r.key, r.result) for r in conn.execute(part))
+    return [(key, result) for _position, key, result in sorted(found, key=lambda f: f[0])]
