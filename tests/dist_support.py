@@ -94,6 +94,7 @@ def write_config(
     prefix: str = "",
     broker_url: str = REDIS_URL,
     per_host: int = 4,
+    stage_timeout_s: float = 90,
 ) -> Path:
     """A ``deepdaily.toml`` in ``workdir``: the corpus's feeds, English profile, output under
     ``workdir/out``, ``[distributed]`` with short heartbeats so a killed worker's messages come
@@ -119,7 +120,7 @@ def write_config(
         f'queue_prefix = "{prefix or "unused"}"',
         "heartbeat_timeout_s = 1.5",
         "maintenance_share = 1.0",
-        "stage_timeout_s = 90",
+        f"stage_timeout_s = {stage_timeout_s:g}",
         "poll_s = 0.1",
         "host_lease_s = 5",
     ]

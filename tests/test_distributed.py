@@ -388,3 +388,32 @@ def test_worker_processes_start_together_and_die_with_their_parent(
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait()
     assert wait_for_no_group(parent.pid, seconds=20.0) == []
+
+
+def test_a_stage_no_worker_completes_fails_the_run_in_one_line(
+    corpus: tuple[FixtureServer, list[str]],
+    tmp_path: Path,
+    prefix: str,  # noqa: F811
+) -> None:
+    """With no worker running, the coordinator does not wait forever: past
+    ``stage_timeout_s`` the run fails (exit 1, recorded failed) naming the missing tasks."""
+    import sqlite3
+
+    _, feeds = corpus
+    config = write_config(
+        tmp_path,
+        feeds[:3],
+        store_url=f"sqlite:///{tmp_path / 'dd.db'}",
+        prefix=prefix,
+        stage_timeout_s=2,
+    )
+    started = time.monotonic()
+    done = deepdaily(config, "run", "--distributed", "--date", DAY.isoformat())
+    assert done.returncode == 1
+    assert time.monotonic() - started < 30
+    [line] = done.stderr.strip().splitlines()
+    assert "collect: 3 of 3 tasks not done within [distributed] stage_timeout_s = 2 s" in line
+    assert "outlet00, outlet01, outlet02" in line and "deepdaily worker" in line
+    with sqlite3.connect(tmp_path / "dd.db") as conn:
+        assert conn.execute("SELECT status FROM runs").fetchall() == [("failed",)]
+    assert not (tmp_path / POST).exists()
