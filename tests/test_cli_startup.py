@@ -35,11 +35,14 @@ HEAVY_AT_START = (
     "htmldate",
     "openai",
     "anthropic",
+    "dramatiq",
+    "redis",
     "asyncio",
     "deepdaily.config",
     "deepdaily.models",
     "deepdaily.store",
     "deepdaily.pipeline",
+    "deepdaily.distributed",
 )
 #: Never imported by commands that only read settings and the store.
 PIPELINE = (
@@ -100,7 +103,15 @@ def test_importing_the_cli_imports_nothing_heavy(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["-h"], ["run", "--help"], ["sources", "--help"], ["--version"]]
+    "args",
+    [
+        ["--help"],
+        ["-h"],
+        ["run", "--help"],
+        ["worker", "--help"],
+        ["sources", "--help"],
+        ["--version"],
+    ],
 )
 def test_help_and_version_stay_light(args: list[str], tmp_path: Path) -> None:
     assert loaded(imported_by(args, tmp_path), HEAVY_AT_START) == []

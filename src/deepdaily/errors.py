@@ -21,8 +21,9 @@ one-line message that names the source or setting at fault and the problem::
     ├── AnalysisError          an analysis engine failed for one event
     ├── PublishError           a digest could not be published: none stored, still a draft,
     │                          hugo or git missing or failing
-    └── DeliveryError          a delivery channel failed (its platform refused the message,
-                               or the outcome of a send is unknown); the digest stays
+    ├── DeliveryError          a delivery channel failed (its platform refused the message,
+    │                          or the outcome of a send is unknown); the digest stays
+    └── DistributedError       run --distributed: no broker, or a stage's tasks not done
 
 The CLI maps them to exit codes: 0 ok, 1 failure, 2 usage error.
 """
@@ -35,6 +36,7 @@ __all__ = [
     "ConfigError",
     "DeepdailyError",
     "DeliveryError",
+    "DistributedError",
     "FetchError",
     "FetchTimeout",
     "HTTPStatusError",
@@ -165,3 +167,9 @@ class DeliveryError(DeepdailyError):
         self.retry_after = retry_after
         self.unknown = unknown
         self.status = status
+
+
+class DistributedError(DeepdailyError):
+    """A distributed run cannot go on (exit code 1): the broker does not answer, a stage's
+    tasks did not complete in ``[distributed] stage_timeout_s``, or a worker opened another
+    store than the coordinator."""

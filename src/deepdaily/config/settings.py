@@ -62,6 +62,7 @@ from deepdaily.config.base import StrictModel
 from deepdaily.config.dburl import check_database_url
 from deepdaily.config.deliver import DeliverList
 from deepdaily.config.diagnose import SUB_KEY, describe_error, known_keys, unknown_key
+from deepdaily.config.distributed import DistributedSettings
 from deepdaily.config.languages import LANGUAGES
 from deepdaily.config.patterns import (
     check_post_path,
@@ -221,6 +222,7 @@ class Settings(StrictModel):
     publish: PublishSettings = Field(default_factory=PublishSettings)
     # [[deliver]] channels a published digest is sent to (deepdaily.config.deliver).
     deliver: DeliverList = Field(default_factory=list)
+    distributed: DistributedSettings = Field(default_factory=DistributedSettings)  # workers
     # More profiles from the same store: each table overrides the keys of [profile] it sets.
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
     config_path: Path | None = Field(default=None, exclude=True)

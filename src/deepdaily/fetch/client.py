@@ -68,6 +68,7 @@ from deepdaily.errors import (
 from deepdaily.fetch.deadline import Deadline, earliest, within
 from deepdaily.fetch.deadline import current as current_deadline
 from deepdaily.fetch.decode import Decoded, charset_of, decode_body
+from deepdaily.fetch.gate import host_slot
 from deepdaily.fetch.guard import AllowList, Target, check_url, shown
 from deepdaily.fetch.local import read_local
 from deepdaily.fetch.resolve import GuardedTransport, Resolver
@@ -449,7 +450,7 @@ class Fetcher:
         enclosing = current_deadline()
         call.limit, call.waiting, call.received = enclosing, True, 0
         async with asyncio.timeout(_seconds_left(enclosing)) as scope:
-            async with host_limit, self._global:
+            async with host_limit, self._global, host_slot(target.origin):  # fetch/gate.py
                 call.waiting = False
                 if call.own is None:
                     call.own = Deadline.starting_now(call.budget, call.what)

@@ -48,6 +48,8 @@ __all__ = ["CollectReport", "collect", "failure_reason"]
 log = logging.getLogger(__name__)
 
 Progress = Callable[[SourceOutcome], None]
+#: Records one source's outcome and validators (default: :meth:`Store.record_fetch`).
+Recorder = Callable[..., None]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Refused entries listed one by one per source in the run's extraction failures.
@@ -151,8 +153,12 @@ async def collect(
     transport: httpx.AsyncBaseTransport | None = None,
     on_source: Progress | None = None,
     workers: int | None = None,
+    record: Recorder | None = None,
 ) -> CollectReport:
-    """Fetch, parse and extract every enabled source; store new documents."""
+    """Fetch, parse and extract every enabled source; store new documents.
+
+    ``record`` replaces :meth:`Store.record_fetch` (a distributed task hands the outcome to its
+    coordinator, which logs it once however often the task ran)."""
     specs = [spec for spec in settings.sources if spec.enabled]
     store.sync_sources(settings.sources)
     states = store.source_states()
@@ -226,7 +232,9 @@ async def collect(
             update={"elapsed_ms": int((time.perf_counter() - started) * 1000)}
         )
         async with lock:
-            store.record_fetch(run_id, outcome, etag=etag, last_modified=last_modified)
+            (record or store.record_fetch)(
+                run_id, outcome, etag=etag, last_modified=last_modified
+            )
             report.outcomes.append(outcome)
             report.entries += outcome.entries
             report.documents_new += outcome.new_documents

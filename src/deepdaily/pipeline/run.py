@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -60,6 +61,9 @@ from deepdaily.render import render_json, render_markdown
 from deepdaily.store import Store
 from deepdaily.store.retention import prune_after_run
 from deepdaily.watch import open_listed_topics
+
+if TYPE_CHECKING:
+    from deepdaily.distributed.coordinator import Distribution
 
 __all__ = ["Hooks", "RunResult", "run_digest"]
 
@@ -112,6 +116,7 @@ async def run_digest(
     workers: int | None = None,
     collected: CollectReport | None = None,
     review: bool = False,
+    distributed: Distribution | None = None,
 ) -> RunResult:
     """Produce (or re-produce) the digest of ``day`` for the settings' profile, and publish it.
 
@@ -124,6 +129,9 @@ async def run_digest(
     source the profile reads failed or no document falls in the window: a broken day must not
     look like a quiet one. ``review`` stores the digest as a draft and publishes nothing
     (``result.path`` is where the post will go once released).
+
+    ``distributed`` hands the fan-out stages (collect per source, analyse per event) to
+    workers (:mod:`deepdaily.distributed`); every other stage runs here as always.
     """
     with store.run_lock(settings.profile.name):  # re-entrant: the CLI may hold it already
         store.mark_interrupted(settings.profile.name)
@@ -139,6 +147,7 @@ async def run_digest(
             workers=workers,
             collected=collected,
             review=review,
+            distributed=distributed,
         )
 
 
@@ -155,6 +164,7 @@ async def _run_locked(
     workers: int | None,
     collected: CollectReport | None,
     review: bool = False,
+    distributed: Distribution | None = None,
 ) -> RunResult:
     profile = settings.profile
     engine = Engine(analyser) if analyser else build_engine(settings, store, offline=offline)
@@ -173,7 +183,7 @@ async def _run_locked(
             if hooks.sources_total:
                 hooks.sources_total(sum(1 for s in settings.sources if s.enabled))
             with _timed(manifest, "collect", hooks):
-                report = await collect(
+                report = await (distributed.collect if distributed else collect)(
                     settings,
                     store,
                     run_id,
@@ -217,7 +227,7 @@ async def _run_locked(
         with _timed(manifest, "analyse", hooks):
             by_id = {ev.id: ev for ev in events}
             chosen_events = [choice.history.to_analyse(by_id[s.event_id]) for s in chosen]
-            analysed = await analyse_many(
+            analysed = await (distributed.analyse if distributed else analyse_many)(
                 engine.analyser, chosen_events, profile, settings.analysis.concurrency
             )
             analysed = choice.review.reanalysed(analysed)  # an editor's re-analysis wins

@@ -344,3 +344,36 @@ def m009_event_keys(conn: Connection) -> None:
         CREATE INDEX ix_event_keys_last_seen ON event_keys (last_seen)
         """,
     )
+
+
+@migration
+def m010_distributed_tasks(conn: Connection) -> None:
+    """The ledger of distributed runs (:mod:`deepdaily.distributed.ledger`): one row per run
+    handed to workers (the settings they use), one per task keyed by (run, stage, key) with its
+    input, attempts, the worker that last took it and its result, so a task done twice
+    overwrites its own row."""
+    _run(
+        conn,
+        """
+        CREATE TABLE dist_runs (
+            dist_id VARCHAR(32) PRIMARY KEY,
+            run_id VARCHAR(32) NOT NULL,
+            settings TEXT NOT NULL,
+            offline BOOLEAN NOT NULL,
+            created_at TIMESTAMP WITH TIME ZONE NOT NULL
+        );
+        CREATE TABLE dist_tasks (
+            dist_id VARCHAR(32) NOT NULL,
+            stage VARCHAR(16) NOT NULL,
+            key VARCHAR(300) NOT NULL,
+            position INTEGER NOT NULL,
+            input TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            worker VARCHAR(200) NOT NULL DEFAULT '',
+            result TEXT,
+            started_at TIMESTAMP WITH TIME ZONE,
+            done_at TIMESTAMP WITH TIME ZONE,
+            PRIMARY KEY (dist_id, stage, key)
+        )
+        """,
+    )

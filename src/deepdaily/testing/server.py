@@ -7,7 +7,9 @@ for size limits, stalled responses for timeouts, bodies dripped a byte at a time
 written as they are (a lying ``Content-Length``, a garbage status line) and connections reset
 mid-answer. It binds an ephemeral port on a loopback address only (``127.0.0.1`` unless another
 ``127.x.y.z`` is asked for), so tests never leave the machine. Every request is recorded in
-:attr:`FixtureServer.requests` as ``(method, path, headers)`` with lower-case header names.
+:attr:`FixtureServer.requests` as ``(method, path, headers)`` with lower-case header names, and
+the most requests it ever answered at once per ``Host`` header in :attr:`FixtureServer.peak`
+(politeness limits are checked against it).
 
 :class:`SilentServer` is lower still: a loopback TCP listener that accepts connections and never
 answers, for clients that must give up on their own.
@@ -114,6 +116,8 @@ class FixtureServer:
         self.delay = delay
         self.host = _loopback(host)
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.in_flight: dict[str, int] = {}  # Host header -> requests being answered now
+        self.peak: dict[str, int] = {}  # Host header -> the most ever answered at once
         self._routes: dict[str, _Route] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -281,6 +285,15 @@ class FixtureServer:
         with self._lock:
             self.requests.append((method, raw_path, headers))
 
+    def _enter(self, host: str) -> None:
+        with self._lock:
+            now = self.in_flight[host] = self.in_flight.get(host, 0) + 1
+            self.peak[host] = max(self.peak.get(host, 0), now)
+
+    def _leave(self, host: str) -> None:
+        with self._lock:
+            self.in_flight[host] -= 1
+
     def _sleep(self, seconds: float) -> bool:
         """Wait; False when the server is stopping."""
         return not self._stopping.wait(seconds) if seconds > 0 else True
@@ -395,12 +408,16 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 headers=headers,
                 body=self.rfile.read(length) if length else b"",
             )
-            if server.delay is not None and not server._sleep(random.uniform(*server.delay)):
-                return
+            host = headers.get("host", "")
+            server._enter(host)
             try:
+                if server.delay is not None and not server._sleep(random.uniform(*server.delay)):
+                    return
                 self._answer(request)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
+            finally:
+                server._leave(host)
 
         def _answer(self, request: Request) -> None:
             route = server._find_route(self.path)

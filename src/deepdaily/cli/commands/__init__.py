@@ -15,6 +15,7 @@ from deepdaily.cli.commands import (
     site,
     sources,
     watch,
+    worker,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "site",
     "sources",
     "watch",
+    "worker",
 ]

@@ -23,6 +23,7 @@ from deepdaily.errors import ConfigError, DeepdailyError, UsageError
 
 if TYPE_CHECKING:
     from deepdaily.config import Settings
+    from deepdaily.distributed.coordinator import Distribution
     from deepdaily.store import Store
     from deepdaily.store.lock import Holder
 
@@ -117,6 +118,14 @@ def run(
             "failed channel exits 1; the digest stays).",
         ),
     ] = False,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            "--distributed",
+            help="Hand fetching, extraction and analysis to `deepdaily worker` processes "
+            "([distributed] broker_url) and wait for them, showing each stage's progress.",
+        ),
+    ] = False,
 ) -> None:
     """Collect, group, select, analyse, render and publish one day's digest.
 
@@ -163,6 +172,9 @@ def run(
                 held.enter_context(_locked(store, name, wait=waits, timeout=wait_timeout))
             hooks = held.enter_context(progress_hooks(console()))
             for chosen, target in plans:
+                spread = _distribution(chosen, store, offline) if distributed else None
+                if spread is not None:
+                    held.callback(spread.close)
                 result = asyncio.run(
                     run_digest(
                         chosen,
@@ -173,6 +185,7 @@ def run(
                         hooks=hooks,
                         collected=collected,
                         review=review,
+                        distributed=spread,
                     )
                 )
                 collected = result.collected
@@ -246,6 +259,16 @@ def _locked(store: Store, profile: str, *, wait: bool, timeout: float | None) ->
                 soft_wrap=True,
             )
         yield
+
+
+def _distribution(settings: Settings, store: Store, offline: bool) -> Distribution:
+    """The coordinator of a distributed run, printing each stage's done/total."""
+    from deepdaily.distributed.coordinator import Distribution
+
+    def progress(stage: str, done: int, total: int) -> None:
+        console().print(f"  {stage}: {done}/{total} done", highlight=False)
+
+    return Distribution(settings, store, offline=offline, progress=progress)
 
 
 def _warn_about_keys_file() -> None:
