@@ -24,6 +24,7 @@ from deepdaily.config.dburl import engine_url
 from deepdaily.testing import FixtureServer
 from dist_support import (
     DAY,
+    REDIS_URL,
     Workers,
     deepdaily,
     prefix,  # noqa: F401 - fixture
@@ -417,3 +418,47 @@ def test_a_stage_no_worker_completes_fails_the_run_in_one_line(
     with sqlite3.connect(tmp_path / "dd.db") as conn:
         assert conn.execute("SELECT status FROM runs").fetchall() == [("failed",)]
     assert not (tmp_path / POST).exists()
+
+
+def test_the_llm_budget_holds_across_worker_processes(
+    corpus: tuple[FixtureServer, list[str]],
+    tmp_path: Path,
+    prefix: str,  # noqa: F811
+) -> None:
+    """Two worker processes analyse a run's events with an LLM (a scripted loopback server
+    charging 4,000 tokens a call) under ``budget_tokens = 12000``: together they make at most
+    one call past the third (the one already under way when the budget ran out), where two
+    budgets of their own would have allowed three calls each and the coordinator's synthesis a
+    seventh. The run's Redis counter holds exactly what the server charged."""
+    import redis
+
+    from deepdaily.testing.llm_server import ScriptedLLMServer, answer
+
+    _, feeds = corpus
+    with ScriptedLLMServer(default=answer({}, input_tokens=3000, output_tokens=1000)) as llm:
+        config = write_config(
+            tmp_path, feeds, store_url=f"sqlite:///{tmp_path / 'dd.db'}", prefix=prefix
+        )
+        config.write_text(
+            config.read_text(encoding="utf-8")
+            + "[analysis]\nbudget_tokens = 12000\nrevision_rounds = 0\n"
+            "judge_relevance = false\nconcurrency = 1\n"
+            f'[[llm]]\nname = "scripted"\nbase_url = "{llm.openai_url}"\n'
+            'model = "m"\ntimeout = 5.0\nmax_retries = 0\n',
+            encoding="utf-8",
+        )
+        workers = Workers(config, 2, threads=1)
+        try:
+            workers.wait_ready()
+            done = deepdaily(config, "run", "--distributed", "--date", DAY.isoformat())
+        finally:
+            workers.stop()
+        calls = len(llm.requests)
+        charged = llm.tokens_in + llm.tokens_out
+    assert done.returncode == 0, done.stderr + workers.output()
+    print(f"\nLLM calls under a shared budget of 12,000 tokens: {calls} ({charged} tokens)")
+    assert 3 <= calls <= 4, calls
+    client = redis.Redis.from_url(REDIS_URL)
+    [key] = list(client.scan_iter(f"{prefix}:budget:*:tokens"))
+    assert int(client.get(key) or 0) == charged
+    client.close()

@@ -232,9 +232,7 @@ async def collect(
             update={"elapsed_ms": int((time.perf_counter() - started) * 1000)}
         )
         async with lock:
-            (record or store.record_fetch)(
-                run_id, outcome, etag=etag, last_modified=last_modified
-            )
+            (record or store.record_fetch)(run_id, outcome, etag=etag, last_modified=last_modified)
             report.outcomes.append(outcome)
             report.entries += outcome.entries
             report.documents_new += outcome.new_documents
