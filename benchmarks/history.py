@@ -97,27 +97,22 @@ def _measure(history: int, per_day: int, today_index: int, seed: int) -> Row:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--days", default=",".join(map(str, DEFAULT_DAYS)))
-    parser.add_argument("--per-day", type=int, default=500, help="about this many documents a day")
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    histories = sorted({int(d) for d in args.days.split(",") if d.strip()})
+def measure(histories: list[int], per_day: int, seed: int = 11, log: Any = print) -> Row:
+    """Every history length measured in this process (after a warm-up run), with ratios."""
+    histories = sorted(set(histories))
     today = max(histories) - 1
     load = os.getloadavg()[0]
-    print("warming up (imports, dictionaries) ...", file=sys.stderr, flush=True)
-    _measure(2, max(args.per_day // 10, 20), 1, args.seed + 1)  # the first run pays them
+    log("warming up (imports, dictionaries) ...")
+    _measure(2, max(per_day // 10, 20), 1, seed + 1)  # the first run pays them
     rows = []
     for history in histories:
-        print(f"history {history} days ...", file=sys.stderr, flush=True)
-        rows.append(_measure(history, args.per_day, today, args.seed))
+        log(f"history {history} days ...")
+        rows.append(_measure(history, per_day, today, seed))
     first = rows[0]
     for row in rows:
         for key in ("run_s", "cluster_s", "baseline_cluster_s"):
             row[f"{key}_ratio"] = row[key] / first[key] if first[key] else 0.0
-    report = {
+    return {
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
@@ -128,16 +123,19 @@ def main(argv: list[str] | None = None) -> int:
         "target": f"{max(histories)} days <= {TARGET_RATIO}x one day",
         "met": rows[-1]["run_s_ratio"] <= TARGET_RATIO,
     }
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    print(f"load {load:.2f} -> {report['machine']['load_end']:.2f}, {os.cpu_count()} cpus")
-    print(
+
+
+def table(report: Row) -> str:
+    """The report as a text table."""
+    machine = report["machine"]
+    lines = [
+        f"history: load {machine['load_start']:.2f} -> {machine['load_end']:.2f}, "
+        f"{machine['cpus']} cpus",
         f"{'history':>8} {'today':>6} {'stored':>8} {'run s':>7} {'x':>5} {'cluster s':>10} "
-        f"{'x':>5} {'recalled':>8} | {'window events':>13} {'reload+cluster s':>17} {'x':>5}"
-    )
-    for row in rows:
-        print(
+        f"{'x':>5} {'recalled':>8} | {'window events':>13} {'reload+cluster s':>17} {'x':>5}",
+    ]
+    for row in report["rows"]:
+        lines.append(
             f"{row['history_days']:>8} {row['documents_today']:>6} {row['documents_stored']:>8} "
             f"{row['run_s']:>7.2f} {row['run_s_ratio']:>5.2f} {row['cluster_s']:>10.2f} "
             f"{row['cluster_s_ratio']:>5.2f} {row['recalled_events']:>8} | "
@@ -145,8 +143,25 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['baseline_cluster_s']:>17.2f} {row['baseline_cluster_s_ratio']:>5.2f}"
         )
     verdict = "met" if report["met"] else "NOT met"
-    print(f"target {report['target']}: {verdict}")
+    lines.append(f"target {report['target']}: {verdict}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--days", default=",".join(map(str, DEFAULT_DAYS)))
+    parser.add_argument("--per-day", type=int, default=500, help="about this many documents a day")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    histories = [int(d) for d in args.days.split(",") if d.strip()]
+    report = measure(histories, args.per_day, args.seed, log=_stderr)
+    print(json.dumps(report, indent=2) if args.json else table(report))
     return 0
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The scale benchmark, part one: ingest throughput of distributed runs against one machine.
+"""The scale benchmark: ingest throughput of distributed runs against one machine (part one),
+and the cost of one day's digest against the history the store holds (part two).
 
 A generated loopback web (:mod:`benchmarks.corpus`: RSS feeds whose entries link to 30-80 KB
 article pages, served by :class:`benchmarks.corpus.Web` on 127.0.0.1 with a random delay per
@@ -12,11 +13,15 @@ b. distributed mode with 1, 2 and 4 ``deepdaily worker`` processes (``--threads`
 
 Each client being timed (the single-machine collect, the coordinator) runs in a fresh process,
 and the workers are started and ready before the clock starts, so the figures are the stage's
-own. Ratios are pages per second against single-machine mode. Part two of ``scale.py`` (the
-cost of one day's digest against 1, 10 and 90 days of history) is not written yet.
+own. Ratios are pages per second against single-machine mode.
+
+Part two is :mod:`benchmarks.history`: the same day's digest built on stores holding 1, 10 and
+90 days of generated history, beside the reload-and-recluster approach the event memory index
+replaced; ratios to the one-day store (target: 90 days <= 1.5x one day).
 
 Run ``python -m benchmarks.scale`` (the issue's size: 2,000 feeds x 10 pages, long on 2 cores),
-``--feeds 200`` for a shorter run, ``--help`` for the flags. Needs Redis on 127.0.0.1
+``--feeds 200`` for a shorter run, ``--skip-ingest`` or ``--skip-history`` for one part,
+``--help`` for the flags. Needs Redis on 127.0.0.1
 (``bash tools/services``) and the ``distributed`` extra.
 """
 
@@ -273,14 +278,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--timeout", type=float, default=7200)
+    parser.add_argument("--history-days", default="1,10,90", help="part two's store histories")
+    parser.add_argument("--per-day", type=int, default=500, help="part two: documents a day")
+    parser.add_argument("--skip-ingest", action="store_true", help="part two only")
+    parser.add_argument("--skip-history", action="store_true", help="part one only")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    results = run(args, log)
-    print(json.dumps(results, indent=2) if args.json else table(results))
+    from benchmarks import history
+
+    results: dict[str, Any] = {}
+    if not args.skip_ingest:
+        results["ingest"] = run(args, log)
+    if not args.skip_history:
+        days = [int(d) for d in args.history_days.split(",") if d.strip()]
+        results["history"] = history.measure(days, args.per_day, log=log)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    parts = []
+    if "ingest" in results:
+        parts.append(table(results["ingest"]))
+    if "history" in results:
+        parts.append(history.table(results["history"]))
+    print("\n\n".join(parts))
     return 0
 
 

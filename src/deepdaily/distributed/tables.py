@@ -1,4 +1,4 @@
-"""The tables of the distributed runs' ledger (created by migration ``m008``)."""
+"""The tables of the distributed runs' ledger (created by migration ``m010``)."""
 
 from __future__ import annotations
 
