@@ -117,14 +117,14 @@ def task_input(store: Store, dist_id: str, stage: str, key: str) -> str:
 
 def start_task(store: Store, dist_id: str, stage: str, key: str, worker: str) -> int:
     """Count one more attempt of the task by ``worker``; return the attempts so far."""
-    where = _key(dist_id, stage, key)
-    with store.begin() as conn:
-        conn.execute(
+    with store.begin() as conn:  # one statement: two workers never read the same count
+        counted = conn.scalar(
             dist_tasks.update()
-            .where(where)
+            .where(_key(dist_id, stage, key))
             .values(attempts=dist_tasks.c.attempts + 1, worker=worker, started_at=_now())
+            .returning(dist_tasks.c.attempts)
         )
-        return int(conn.scalar(select(dist_tasks.c.attempts).where(where)) or 0)
+        return int(counted or 0)
 
 
 def finish_task(store: Store, dist_id: str, stage: str, key: str, result: str) -> None:
