@@ -8,6 +8,7 @@ The idf is fitted on the batch being compared: a word every report of the day us
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -23,20 +24,26 @@ class TfidfSpace:
 
     def __init__(self, term_lists: Sequence[Iterable[str]]) -> None:
         vocabulary: dict[str, int] = {}
-        indptr = [0]
-        indices: list[int] = []
-        values: list[float] = []
+        # Machine-typed buffers, not Python lists: a list holds one int object per stored
+        # entry (tens of bytes each, millions of entries on a large batch).
+        indptr = array("q", [0])
+        indices = array("q")
+        values = array("d")
         for terms in term_lists:
             counts = Counter(terms)
-            for term, count in counts.items():
-                indices.append(vocabulary.setdefault(term, len(vocabulary)))
-                values.append(count)
+            indices.extend([vocabulary.setdefault(term, len(vocabulary)) for term in counts])
+            values.extend(counts.values())
             indptr.append(len(indices))
         n_rows, n_terms = len(indptr) - 1, len(vocabulary)
         matrix = sparse.csr_matrix(
-            (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
+            (
+                np.frombuffer(values, dtype=np.float64),
+                np.frombuffer(indices, dtype=np.int64),
+                np.frombuffer(indptr, dtype=np.int64),
+            ),
             shape=(n_rows, n_terms),
         )
+        del values, indices, indptr
         df = np.bincount(matrix.indices, minlength=n_terms)
         self.idf = 1.0 + np.log((1.0 + n_rows) / (1.0 + df))
         matrix.data = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
