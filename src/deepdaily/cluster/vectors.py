@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,7 +22,8 @@ __all__ = ["TfidfSpace"]
 class TfidfSpace:
     """Rows of L2-normalised TF-IDF vectors, one per term list."""
 
-    def __init__(self, term_lists: Sequence[Iterable[str]]) -> None:
+    def __init__(self, term_lists: Iterable[Iterable[str]]) -> None:
+        """Build the space from ``term_lists``, read once, in order (a generator is fine)."""
         vocabulary: dict[str, int] = {}
         # Machine-typed buffers, not Python lists: a list holds one int object per stored
         # entry (tens of bytes each, millions of entries on a large batch).
@@ -56,9 +57,10 @@ class TfidfSpace:
         return int(self.matrix.shape[0])
 
     def pair_cosines(
-        self, left: NDArray[np.int64], right: NDArray[np.int64], chunk: int = 200_000
+        self, left: NDArray[np.int64], right: NDArray[np.int64], chunk: int = 20_000
     ) -> NDArray[np.float64]:
-        """Cosine of rows ``left[k]`` and ``right[k]`` for every k."""
+        """Cosine of rows ``left[k]`` and ``right[k]`` for every k, ``chunk`` pairs at a time
+        (each chunk copies both rows of its pairs)."""
         out = np.empty(len(left), dtype=np.float64)
         for start in range(0, len(left), chunk):
             a = self.matrix[left[start : start + chunk]]
