@@ -42,7 +42,7 @@ NUM_PERM = 64  # signature length: enough for a 0.55 threshold, cheap for 100k d
 # Extra candidates cost one exact check each.
 LSH_BANDS = (16, 4)
 MIN_SHINGLES = 8  # shorter texts (bare headlines) are left to the story stage
-CHUNK_SHINGLES = 1 << 18  # shingles hashed per vectorised batch (bounds the temporary matrix)
+CHUNK_SHINGLES = 1 << 16  # shingles hashed per vectorised batch (its temporary matrix: 16 MB)
 _SEED = 1  # datasketch's default MinHash seed
 
 # The MurmurHash3 32-bit finalizer, applied to each shingle before the affine permutations

@@ -255,20 +255,22 @@ class _Centroids:
         self._space = space
         self._sums: dict[int, dict[int, float]] = {}
         self._norm2: dict[int, float] = {}
-        for group in uf.groups():  # groups already formed by the duplicate stages
-            if len(group) > 1:
-                total: dict[int, float] = {}
-                for member in group:
-                    for term, weight in space.row_dict(member).items():
-                        total[term] = total.get(term, 0.0) + weight
-                root = uf.find(group[0])
-                self._sums[root] = total
-                self._norm2[root] = sum(w * w for w in total.values())
+        # Groups already formed by the duplicate stages, by root: their sums are computed when
+        # a story pair first reaches them (most never are), not all up front.
+        self._members = {uf.find(g[0]): g for g in uf.groups() if len(g) > 1}
 
     def _get(self, root: int) -> dict[int, float]:
         if root not in self._sums:
-            self._sums[root] = self._space.row_dict(root)
-            self._norm2[root] = sum(w * w for w in self._sums[root].values())
+            members = self._members.pop(root, None)
+            if members is None:
+                total = self._space.row_dict(root)
+            else:
+                total = {}
+                for member in members:
+                    for term, weight in self._space.row_dict(member).items():
+                        total[term] = total.get(term, 0.0) + weight
+            self._sums[root] = total
+            self._norm2[root] = sum(w * w for w in total.values())
         return self._sums[root]
 
     def _dot(self, ra: int, rb: int) -> float:
