@@ -20,7 +20,7 @@ authority, then date. Dates are ``published``, else ``fetched_at``. Nothing here
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -34,6 +34,8 @@ from deepdaily.cluster.vectors import TfidfSpace
 from deepdaily.models import Document, Event, content_id
 
 __all__ = ["cluster_documents", "document_time"]
+
+_NO_TERMS: list[str] = []  # shared by features whose terms are spent (never mutated)
 
 
 def document_time(doc: Document) -> datetime:
@@ -84,6 +86,23 @@ def _features(
     return found
 
 
+def _terms_then_keep(
+    pool: Sequence[Document],
+    computed: Mapping[str, DocFeatures],
+    with_shingles: bool,
+    kept: list[DocFeatures],
+) -> Iterator[list[str]]:
+    """Each document's terms, for the TF-IDF space; its features go to ``kept`` meanwhile.
+
+    Term lists feed the space and nothing after it, so those computed here are dropped as
+    soon as the space has read them (features the caller computed are kept whole).
+    """
+    for doc in pool:
+        feat = _features(doc, computed, with_shingles)
+        yield feat.terms
+        kept.append(feat if doc.id in computed else replace(feat, terms=_NO_TERMS))
+
+
 def _event(members: list[Document], label: str | None) -> Event:
     earliest = min(members, key=lambda d: (document_time(d), d.id))
     event_id = label or content_id("event", earliest.id)
@@ -114,8 +133,8 @@ def cluster_documents(
     if not pool:
         return []
     near = NearDuplicateJob(pool)  # in a second process on large batches
-    features = [_features(doc, features_of or {}, not near.in_background) for doc in pool]
-    space = TfidfSpace([f.terms for f in features])
+    features: list[DocFeatures] = []
+    space = TfidfSpace(_terms_then_keep(pool, features_of or {}, not near.in_background, features))
     stories = story_pairs(features, space)
     anchors = AnchorIndex(pool, features)  # empty unless the batch mixes scripts
     across = cross_language_pairs(anchors)
@@ -125,6 +144,9 @@ def cluster_documents(
         uf.union(i, j)
     merge_story_pairs(stories, space, uf)
     merge_cross_pairs(across, anchors, uf)
+    # The documents are copied into the events next: free what the merging held first, so
+    # the copies reuse its memory instead of adding to the peak.
+    del features, space, stories, anchors, across, near
     events = [
         _event([pool[i] for i in group], uf.label(group[0]))
         for group in uf.groups()

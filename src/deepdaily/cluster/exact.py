@@ -21,17 +21,17 @@ def merge_exact_duplicates(
     documents: Sequence[Document], features: Sequence[DocFeatures], uf: UnionFind
 ) -> int:
     """Join, in ``uf``, documents with the same id, canonical URL or text; returns merges."""
-    first_seen: dict[str, int] = {}
+    # One table per kind of key (id, URL, text fingerprint), holding the documents' own
+    # strings: no key string is built per document.
+    first_seen: tuple[dict[str, int], dict[str, int], dict[str, int]] = ({}, {}, {})
     merges = 0
     for index, (doc, feat) in enumerate(zip(documents, features, strict=True)):
-        keys = [f"id:{doc.id}"]
         url = (doc.canonical_url or doc.url).strip().rstrip("/")
-        if url:
-            keys.append(f"url:{url}")
-        if feat.fingerprint:
-            keys.append(f"text:{feat.fingerprint}")
-        for key in keys:
-            other = first_seen.setdefault(key, index)
+        keys = (doc.id, url, feat.fingerprint)
+        for kind, (table, key) in enumerate(zip(first_seen, keys, strict=True)):
+            if kind and not key:
+                continue  # no URL, or a text too short to fingerprint (an id always counts)
+            other = table.setdefault(key, index)
             if other != index and uf.union(other, index):
                 merges += 1
     return merges

@@ -1,11 +1,12 @@
 """Run the near-duplicate stage in a second process while the main one does the rest.
 
 On a large batch (at least :data:`PARALLEL_MIN` documents) on a platform with the ``fork``
-start method (Linux), one worker process computes shingles and MinHash/LSH pairs while the
-main process extracts the other features, builds the TF-IDF space and scores story pairs; the
-two meet before merging. The worker inherits the documents (nothing is pickled on the way in)
-and sends back only index pairs. Anywhere else (macOS, Windows, inside a daemonic process), or
-if the worker fails, the same work runs in-process: the result is identical either way.
+start method (Linux), one worker process computes shingles and MinHash/LSH pairs (``near.py``,
+held in a few numpy arrays) while the main process extracts the other features, builds the
+TF-IDF space and scores story pairs; the two meet before merging. The worker inherits the
+documents (nothing is pickled on the way in) and sends back only index pairs. Anywhere else
+(macOS, Windows, inside a daemonic process), or if the worker fails, the same work runs
+in-process: the result is identical either way.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def _can_fork() -> bool:
 
 def _work(documents: Sequence[Document], conn: Connection) -> None:
     try:
-        conn.send(near_duplicate_pairs([doc_shingles(doc) for doc in documents]))
+        conn.send(near_duplicate_pairs(doc_shingles(doc) for doc in documents))
     finally:
         conn.close()
 
@@ -76,8 +77,6 @@ class NearDuplicateJob:
             if pairs is not None:
                 return pairs
         return near_duplicate_pairs(
-            [
-                f.shingles if len(f.shingles) else doc_shingles(doc)
-                for f, doc in zip(features, self._documents, strict=True)
-            ]
+            f.shingles if len(f.shingles) else doc_shingles(doc)
+            for f, doc in zip(features, self._documents, strict=True)
         )

@@ -28,6 +28,7 @@ mentions three stories cannot chain them into one.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -64,7 +65,10 @@ MIN_SHARED = 2
 CENTROID_MIN = 0.20
 MAX_POSTINGS = 64
 MIN_KEY_SCORE = 2.0  # shared-key score a pair needs to be compared at all
-PAIR_CHUNK = 200_000  # candidate pairs scored per vectorised batch (bounds memory)
+SCORE_ROWS = 5_000  # documents whose shared-key scores are computed per sparse product
+# Candidate pairs scored per vectorised batch: each batch copies both rows of every pair out
+# of the TF-IDF matrix (about 2 KB a pair), so this bounds that copy to some 40 MB.
+PAIR_CHUNK = 20_000
 RARE_SHARE = 0.03  # a plain name held by at most this share of documents is distinctive...
 RARE_MAX = 50  # ...and by at most this many
 COMMON_SHARE = 0.06  # a model name, figure or multi-word name held by more is not...
@@ -168,30 +172,51 @@ def _candidate_pairs(features: Sequence[DocFeatures]) -> tuple[np.ndarray, np.nd
     A link or a versioned name, figure or multi-word name counts 2, a single name or title
     word 1; pairs scoring below :data:`MIN_KEY_SCORE` cannot meet the entity rule anyway.
     """
-    keys_per_doc = [
-        {f"e:{e.key}": 1.0 if e.kind == "name" else 2.0 for e in f.entities}
-        | {f"t:{t}": 1.0 for t in f.title_terms}
-        | {f"l:{link}": 2.0 for link in f.links}
-        for f in features
-    ]
-    df = Counter(key for keys in keys_per_doc for key in keys)
-    key_ids: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
-    for keys in keys_per_doc:
-        for key, weight in keys.items():
-            if 2 <= df[key] <= MAX_POSTINGS:
-                indices.append(key_ids.setdefault(key, len(key_ids)))
-                data.append(weight)
-        indptr.append(len(indices))
-    if not key_ids:
+    # Keys are numbered in three tables (entity keys, title words, links: their own
+    # namespaces) holding the features' own strings, and each document's keys go straight into
+    # typed buffers: no per-document dict or key string is built.
+    tables: tuple[dict[str, int], dict[str, int], dict[str, int]] = ({}, {}, {})
+    entity_ids, title_ids, link_ids = tables
+    number = 0
+    lengths, indices, data = array("q"), array("q"), array("d")
+    for f in features:
+        row: dict[int, float] = {}
+        for e in f.entities:  # one key may come as two kinds ("70b"): the last one counts
+            key_id = entity_ids.setdefault(e.key, number)
+            number += key_id == number
+            row[key_id] = 1.0 if e.kind == "name" else 2.0
+        for table, items, weight in ((title_ids, f.title_terms, 1.0), (link_ids, f.links, 2.0)):
+            for item in items:
+                key_id = table.setdefault(item, number)
+                number += key_id == number
+                row[key_id] = weight
+        indices.extend(row)
+        data.extend(row.values())
+        lengths.append(len(row))
+    del tables, entity_ids, title_ids, link_ids
+    columns = np.frombuffer(indices, dtype=np.int64)
+    df = np.bincount(columns, minlength=number)
+    kept = (df[columns] >= 2) & (df[columns] <= MAX_POSTINGS)
+    if not kept.any():
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
+    row_of = np.repeat(np.arange(len(features)), np.frombuffer(lengths, dtype=np.int64))
     incidence = sparse.csr_matrix(
-        (np.sqrt(np.asarray(data)), indices, indptr), shape=(len(features), len(key_ids))
+        (np.sqrt(np.frombuffer(data, dtype=np.float64)[kept]), (row_of[kept], columns[kept])),
+        shape=(len(features), number),
     )
-    shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
-    keep = shared.data >= MIN_KEY_SCORE - 1e-9
-    return shared.row[keep].astype(np.int64), shared.col[keep].astype(np.int64)
+    del indices, data, lengths, columns, row_of, kept
+    # The pair scores are the upper triangle of incidence @ incidence.T, computed a block of
+    # rows at a time so the full product (every pair sharing any key) never exists at once.
+    transposed = sparse.csr_matrix(incidence.T)
+    lefts, rights = [], []
+    for start in range(0, len(features), SCORE_ROWS):
+        block = (incidence[start : start + SCORE_ROWS] @ transposed).tocoo()
+        rows = block.row.astype(np.int64) + start
+        keep = (block.col > rows) & (block.data >= MIN_KEY_SCORE - 1e-9)
+        lefts.append(rows[keep])
+        rights.append(block.col[keep].astype(np.int64))
+    return np.concatenate(lefts), np.concatenate(rights)
 
 
 class _PairFilter:
@@ -230,20 +255,22 @@ class _Centroids:
         self._space = space
         self._sums: dict[int, dict[int, float]] = {}
         self._norm2: dict[int, float] = {}
-        for group in uf.groups():  # groups already formed by the duplicate stages
-            if len(group) > 1:
-                total: dict[int, float] = {}
-                for member in group:
-                    for term, weight in space.row_dict(member).items():
-                        total[term] = total.get(term, 0.0) + weight
-                root = uf.find(group[0])
-                self._sums[root] = total
-                self._norm2[root] = sum(w * w for w in total.values())
+        # Groups already formed by the duplicate stages, by root: their sums are computed when
+        # a story pair first reaches them (most never are), not all up front.
+        self._members = {uf.find(g[0]): g for g in uf.groups() if len(g) > 1}
 
     def _get(self, root: int) -> dict[int, float]:
         if root not in self._sums:
-            self._sums[root] = self._space.row_dict(root)
-            self._norm2[root] = sum(w * w for w in self._sums[root].values())
+            members = self._members.pop(root, None)
+            if members is None:
+                total = self._space.row_dict(root)
+            else:
+                total = {}
+                for member in members:
+                    for term, weight in self._space.row_dict(member).items():
+                        total[term] = total.get(term, 0.0) + weight
+            self._sums[root] = total
+            self._norm2[root] = sum(w * w for w in total.values())
         return self._sums[root]
 
     def _dot(self, ra: int, rb: int) -> float:

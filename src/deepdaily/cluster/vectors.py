@@ -8,8 +8,9 @@ The idf is fitted on the batch being compared: a word every report of the day us
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,22 +22,29 @@ __all__ = ["TfidfSpace"]
 class TfidfSpace:
     """Rows of L2-normalised TF-IDF vectors, one per term list."""
 
-    def __init__(self, term_lists: Sequence[Iterable[str]]) -> None:
+    def __init__(self, term_lists: Iterable[Iterable[str]]) -> None:
+        """Build the space from ``term_lists``, read once, in order (a generator is fine)."""
         vocabulary: dict[str, int] = {}
-        indptr = [0]
-        indices: list[int] = []
-        values: list[float] = []
+        # Machine-typed buffers, not Python lists: a list holds one int object per stored
+        # entry (tens of bytes each, millions of entries on a large batch).
+        indptr = array("q", [0])
+        indices = array("q")
+        values = array("d")
         for terms in term_lists:
             counts = Counter(terms)
-            for term, count in counts.items():
-                indices.append(vocabulary.setdefault(term, len(vocabulary)))
-                values.append(count)
+            indices.extend([vocabulary.setdefault(term, len(vocabulary)) for term in counts])
+            values.extend(counts.values())
             indptr.append(len(indices))
         n_rows, n_terms = len(indptr) - 1, len(vocabulary)
         matrix = sparse.csr_matrix(
-            (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
+            (
+                np.frombuffer(values, dtype=np.float64),
+                np.frombuffer(indices, dtype=np.int64),
+                np.frombuffer(indptr, dtype=np.int64),
+            ),
             shape=(n_rows, n_terms),
         )
+        del values, indices, indptr
         df = np.bincount(matrix.indices, minlength=n_terms)
         self.idf = 1.0 + np.log((1.0 + n_rows) / (1.0 + df))
         matrix.data = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
@@ -49,9 +57,10 @@ class TfidfSpace:
         return int(self.matrix.shape[0])
 
     def pair_cosines(
-        self, left: NDArray[np.int64], right: NDArray[np.int64], chunk: int = 200_000
+        self, left: NDArray[np.int64], right: NDArray[np.int64], chunk: int = 20_000
     ) -> NDArray[np.float64]:
-        """Cosine of rows ``left[k]`` and ``right[k]`` for every k."""
+        """Cosine of rows ``left[k]`` and ``right[k]`` for every k, ``chunk`` pairs at a time
+        (each chunk copies both rows of its pairs)."""
         out = np.empty(len(left), dtype=np.float64)
         for start in range(0, len(left), chunk):
             a = self.matrix[left[start : start + chunk]]
