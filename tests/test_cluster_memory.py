@@ -9,7 +9,6 @@ the straightforward one it replaced, on inputs where they could differ.
 from __future__ import annotations
 
 import random
-import tracemalloc
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +17,7 @@ import pytest
 from datasketch import MinHash, MinHashLSH
 from scipy import sparse
 
-from deepdaily.cluster import cluster_documents, stories
+from deepdaily.cluster import stories
 from deepdaily.cluster.features import DocFeatures, doc_features
 from deepdaily.cluster.near import (
     LSH_BANDS,
@@ -202,20 +201,3 @@ def test_tfidf_space_reads_a_generator_as_it_reads_a_list() -> None:
     assert (listed.matrix != streamed.matrix).nnz == 0
     norms = np.sqrt(np.asarray(streamed.matrix.multiply(streamed.matrix).sum(axis=1)).ravel())
     assert np.allclose(norms, 1.0)  # every row has terms, so every row is a unit vector
-
-
-def test_clustering_holds_no_term_lists_and_stays_within_its_memory_budget() -> None:
-    """Guards against holding per-document objects beyond need: the traced peak of clustering
-    this batch stays under 40 KB a document (29 KB now; 62 KB with datasketch's objects, a key
-    string per document and key, and every term list kept to the end)."""
-    docs = _batch(3000)
-    doc_features(docs[0])  # imports and first-use tables, outside the measurement
-    tracemalloc.start()
-    try:
-        events = cluster_documents(docs)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert sum(len(e.documents) for e in events) == len(docs)
-    assert any(len(e.documents) > 1 for e in events)
-    assert peak / len(docs) < 40_000, f"{peak / len(docs):.0f} bytes a document"
