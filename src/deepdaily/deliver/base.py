@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -47,6 +47,7 @@ __all__ = [
     "Message",
     "Payload",
     "classify_response",
+    "errcode_check",
     "host_of",
     "post_json",
     "register",
@@ -264,3 +265,24 @@ def json_of(channel: Channel, response: httpx.Response) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise channel.fail(f"{host_of(str(response.url))} answered with no JSON object")
     return data
+
+
+def errcode_check(
+    channel: Channel, platform: str, rate_limited: Collection[int]
+) -> Callable[[httpx.Response], str]:
+    """The check of platforms that answer HTTP 200 with an ``errcode`` (DingTalk, WeCom): 0 is
+    sent; a code in ``rate_limited`` is retried after a minute; any other is refused."""
+
+    def check(response: httpx.Response) -> str:
+        data = json_of(channel, response)
+        code = data.get("errcode", 0)
+        if code != 0:
+            limited = code in rate_limited
+            raise channel.fail(
+                f"{platform} refused the message (errcode {code}: {data.get('errmsg', '')})",
+                retryable=limited,
+                retry_after=60.0 if limited else None,
+            )
+        return ""
+
+    return check

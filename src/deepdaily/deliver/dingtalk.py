@@ -21,7 +21,7 @@ from urllib.parse import quote_plus
 
 import httpx
 
-from deepdaily.deliver.base import Message, json_of, post_json, register
+from deepdaily.deliver.base import Message, errcode_check, post_json, register
 from deepdaily.deliver.inline import plain, simple_markdown
 from deepdaily.deliver.layout import Style
 from deepdaily.deliver.text import TextChannel
@@ -80,16 +80,5 @@ class DingTalkChannel(TextChannel):
         return f"{url}{separator}timestamp={stamp}&sign={dingtalk_sign(secret, stamp)}"
 
     async def send(self, client: httpx.AsyncClient, message: Message) -> str:
-        def check(response: httpx.Response) -> str:
-            data = json_of(self, response)
-            code = data.get("errcode", 0)
-            if code != 0:
-                limited = code in _RATE_LIMITED
-                raise self.fail(
-                    f"DingTalk refused the message (errcode {code}: {data.get('errmsg', '')})",
-                    retryable=limited,
-                    retry_after=60.0 if limited else None,
-                )
-            return ""
-
+        check = errcode_check(self, "DingTalk", _RATE_LIMITED)
         return await post_json(self, client, self.signed_url(), json_body=message.body, check=check)

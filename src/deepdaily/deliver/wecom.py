@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import httpx
 
-from deepdaily.deliver.base import Message, json_of, post_json, register
+from deepdaily.deliver.base import Message, errcode_check, post_json, register
 from deepdaily.deliver.dingtalk import markdown_style
 from deepdaily.deliver.layout import Style
 from deepdaily.deliver.text import TextChannel
@@ -36,17 +36,6 @@ class WeComChannel(TextChannel):
         return {"msgtype": "markdown", "markdown": {"content": text}}
 
     async def send(self, client: httpx.AsyncClient, message: Message) -> str:
-        def check(response: httpx.Response) -> str:
-            data = json_of(self, response)
-            code = data.get("errcode", 0)
-            if code != 0:
-                limited = code in _RATE_LIMITED
-                raise self.fail(
-                    f"WeCom refused the message (errcode {code}: {data.get('errmsg', '')})",
-                    retryable=limited,
-                    retry_after=60.0 if limited else None,
-                )
-            return ""
-
+        check = errcode_check(self, "WeCom", _RATE_LIMITED)
         url = self.secrets["url_env"]
         return await post_json(self, client, url, json_body=message.body, check=check)

@@ -47,13 +47,7 @@ class SharedBudget(Budget):
         pass
 
     def charge(self, usage: Any, spec: Any = None, *, cost: float | None = None) -> float:
-        if cost is None:
-            if isinstance(spec, str):
-                cost = self.prices.cost(usage, spec)
-            elif spec is not None:
-                cost = self.prices.cost(usage, spec.model, spec)
-            else:
-                cost = 0.0
+        cost = self.price(usage, spec) if cost is None else cost
         with self._redis.pipeline() as pipe:
             pipe.incrby(f"{self._key}:tokens", int(usage.total))
             pipe.incrbyfloat(f"{self._key}:cost", float(cost))

@@ -124,17 +124,19 @@ class Budget:
     def from_settings(cls, analysis: AnalysisSettings, prices: PriceTable | None = None) -> Budget:
         return cls(analysis.budget_tokens, analysis.budget_cost, prices=prices)
 
+    def price(self, usage: Usage, spec: LLMSpec | str | None = None) -> float:
+        """What ``usage`` costs, priced by ``spec`` or a model name (0 without either)."""
+        if isinstance(spec, str):
+            return self.prices.cost(usage, spec)
+        if spec is not None:
+            return self.prices.cost(usage, spec.model, spec)
+        return 0.0
+
     def charge(
         self, usage: Usage, spec: LLMSpec | str | None = None, *, cost: float | None = None
     ) -> float:
         """Count ``usage`` (priced by ``spec``, or a model name) and return its cost."""
-        if cost is None:
-            if isinstance(spec, str):
-                cost = self.prices.cost(usage, spec)
-            elif spec is not None:
-                cost = self.prices.cost(usage, spec.model, spec)
-            else:
-                cost = 0.0
+        cost = self.price(usage, spec) if cost is None else cost
         self.tokens_used += usage.total
         self.cost_used += cost
         return cost
