@@ -13,34 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from deepdaily.config.distributed import DistributedSettings
+from deepdaily.distributed.connection import redis_client, safe_broker
 from deepdaily.errors import DistributedError
 
-__all__ = ["Actors", "check_broker", "declare", "make_broker", "redis_client", "safe_broker"]
+__all__ = ["Actors", "check_broker", "declare", "make_broker"]
 
 #: Dramatiq counts maintenance chances per million broker calls.
 _MILLION = 1_000_000
-
-
-def safe_broker(url: str) -> str:
-    """The broker URL without its password, for messages."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password:
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-        user = f"{parts.username}:***@" if parts.username else ":***@"
-        parts = parts._replace(netloc=f"{user}{host}{port}")
-    return urlunsplit(parts)
-
-
-def redis_client(settings: DistributedSettings) -> Any:
-    """A blocking Redis client for ``broker_url`` (short connect timeout)."""
-    import redis
-
-    return redis.Redis.from_url(
-        settings.broker_url, socket_connect_timeout=3.0, socket_timeout=30.0
-    )
 
 
 def check_broker(settings: DistributedSettings) -> None:

@@ -86,7 +86,7 @@ def shared_budget(engine: Any, settings: DistributedSettings, dist_id: str) -> I
     if budget is None:
         yield
         return
-    from deepdaily.distributed.broker import redis_client
+    from deepdaily.distributed.connection import redis_client
 
     client = redis_client(settings)
     try:

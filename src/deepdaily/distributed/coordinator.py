@@ -24,8 +24,9 @@ import httpx
 from deepdaily.analyse.base import Analyser
 from deepdaily.config import Profile, Settings
 from deepdaily.distributed import ledger
-from deepdaily.distributed.broker import check_broker, declare, make_broker, redis_client
+from deepdaily.distributed.broker import check_broker, declare, make_broker
 from deepdaily.distributed.budget import budget_key, budget_of, share
+from deepdaily.distributed.connection import redis_client
 from deepdaily.errors import DistributedError, UsageError
 from deepdaily.models import DigestItem, Event, SourceOutcome
 from deepdaily.pipeline.collect import CollectReport
