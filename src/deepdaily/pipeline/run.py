@@ -260,8 +260,10 @@ async def _run_locked(
             if not review:  # files first, each whole or not at all; the database follows
                 write_post(settings, digest, markdown, json_text)
         # Retention, before the day's digest is stored: it removes nothing of a recent day.
-        pruned = prune_after_run(store, settings.store.keep_days, start, datetime.now(UTC))
-        manifest.pruned = pruned.deleted if pruned else {}
+        # A review re-render (every edit in `deepdaily serve`) leaves it to the daily run.
+        if not review:
+            pruned = prune_after_run(store, settings.store.keep_days, start, datetime.now(UTC))
+            manifest.pruned = pruned.deleted if pruned else {}
         with store.transaction():
             manifest.digest_changed = store.save_digest(
                 digest,
