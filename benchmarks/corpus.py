@@ -498,6 +498,8 @@ class Corpus:
     bytes_feeds: int = 0
     bytes_pages: int = 0
     words: int = 0  # article-body words over all pages
+    truth: list[list[str]] = field(default_factory=list)  # each page's body blocks, same order
+    titles: list[str] = field(default_factory=list)  # each page's headline, same order
 
     def page_sizes(self) -> list[int]:
         return [path.stat().st_size for path in self.page_files]
@@ -633,8 +635,8 @@ def _js(rng: random.Random, target: int) -> str:
 
 def render_page(
     seed: int, article: Article, siblings: list[Article], base_url: str
-) -> tuple[str, int]:
-    """One article page and its body word count."""
+) -> tuple[str, int, list[str]]:
+    """One article page, its body word count and its body's text blocks (:func:`truth_blocks`)."""
     rng = _rng(seed, "page", article.site, article.index)
     prose = Prose(rng)
     esc = html.escape
@@ -692,7 +694,17 @@ def render_page(
         parts.append(
             f'<pre><code class="language-python">{esc(prose.code(rng.randint(6, 18)))}</code></pre>'
         )
+    # Most pages are plainly marked up; some carry boilerplate inside the article body (promos,
+    # "Related:" lines, an advertisement), some are div soup with short paragraphs and no
+    # <main>/<article>. Drawn from a generator of their own, so the prose stays the same.
+    lay = _rng(seed, "layout", article.site, article.index)
+    layout = lay.choices(LAYOUTS, weights=(6, 2, 2))[0]
+    if layout == "divs":
+        parts = _as_divs(lay, parts)
     article_html = "\n".join(parts)
+    truth = truth_blocks(article_html)  # before any boilerplate goes in
+    if layout == "promos":
+        article_html = "\n".join(_with_promos(lay, parts, siblings, home))
 
     nav = "".join(
         f'<li class="site-nav__item"><a href="{home}section/{_slugify(s)}/">{esc(s)}</a>'
@@ -833,7 +845,72 @@ def render_page(
     page = assemble(
         _css(rng, int(padding * style_share)), _js(rng, int(padding * (1 - style_share)))
     )
-    return page, words
+    if layout == "divs":  # no landmarks: the content is found by its text alone
+        for landmark, div in (
+            ('<main id="main">', '<div id="main">'),
+            ("</main>", "</div>"),
+            ('<article class="post">', '<div class="post">'),
+            ("</article>", "</div>"),
+        ):
+            page = page.replace(landmark, div, 1)
+    return page, words, truth
+
+
+#: Page layouts: plain markup, boilerplate inside the body, div soup.
+LAYOUTS = ("plain", "promos", "divs")
+
+
+def _as_divs(rng: random.Random, parts: list[str]) -> list[str]:
+    """Paragraphs as ``<div class="para">``, and a few one-sentence paragraphs among them."""
+    prose = Prose(rng)
+    out = []
+    for part in parts:
+        if part.startswith("<p") and part.endswith("</p>"):
+            part = '<div class="para">' + part[part.index(">") + 1 : -len("</p>")] + "</div>"
+        out.append(part)
+        if rng.random() < 0.15:
+            out.append(f'<div class="para">{html.escape(prose.sentence())}</div>')
+    return out
+
+
+def _with_promos(
+    rng: random.Random, parts: list[str], siblings: list[Article], home: str
+) -> list[str]:
+    """``parts`` with two to four boilerplate blocks put between them (never first)."""
+    prose = Prose(rng)
+    esc = html.escape
+    other = rng.choice(siblings)
+    promos = [
+        '<div class="promo promo--newsletter"><p>Enjoying this post? One email a week with the '
+        f'posts that mattered.</p><a class="btn" href="{home}subscribe">Subscribe</a></div>',
+        f'<p class="related-inline"><strong>Related:</strong> <a href="{esc(other.url)}">'
+        f"{esc(other.title)}</a></p>",
+        '<div class="ad" aria-label="Advertisement"><span>Advertisement</span>'
+        f"<p>Sponsored. {esc(prose.sentence())}</p></div>",
+        f'<div class="promo promo--event"><p>Join us live: {esc(prose.title())}</p>'
+        f'<a href="{home}events">Register</a></div>',
+    ]
+    out = list(parts)
+    for promo in rng.sample(promos, rng.randint(2, 4)):
+        out.insert(rng.randint(1, len(out)), promo)
+    return out
+
+
+def truth_blocks(article_html: str) -> list[str]:
+    """The plain text of an article body, one block per paragraph, heading, list item or line of
+    code, whitespace collapsed: what a main-text extractor should return, and nothing else."""
+    import lxml.html
+
+    blocks: list[str] = []
+    for element in lxml.html.fragments_fromstring(article_html):
+        if element.tag in ("ul", "ol"):
+            pieces = [item.text_content() for item in element.iter("li")]
+        elif element.tag == "pre":
+            pieces = element.text_content().split("\n")
+        else:
+            pieces = [element.text_content()]
+        blocks.extend(" ".join(piece.split()) for piece in pieces)
+    return [block for block in blocks if block]
 
 
 def _icon(rng: random.Random) -> str:
@@ -881,7 +958,7 @@ def generate(
         corpus.bytes_feeds += len(feed)
         for article in articles:
             siblings = [a for a in articles if a is not article] or [article]
-            page, words = render_page(seed, article, siblings, base)
+            page, words, truth = render_page(seed, article, siblings, base)
             data = page.encode("utf-8")
             path = site_dir / "posts" / f"{article.slug}.html"
             path.write_bytes(data)
@@ -889,6 +966,8 @@ def generate(
             corpus.page_files.append(path)
             corpus.bytes_pages += len(data)
             corpus.words += words
+            corpus.truth.append(truth)
+            corpus.titles.append(article.title)
     return corpus
 
 

@@ -9,7 +9,17 @@ a. ``deepdaily.pipeline.collect.collect`` with one ``feed`` source per feed and 
 b. a naive baseline: sequential ``httpx.get`` + ``feedparser.parse``, then ``httpx.get`` and
    ``trafilatura.extract`` for every entry;
 c. the extraction floor: ``trafilatura.extract`` over the pre-downloaded pages in one process,
-   and the same split over two worker processes.
+   and the same split over two worker processes;
+d. deepdaily's own ``extract_article`` in one process: once per extraction mode (``[fetch]
+   extraction``: fast, standard, precision, recall) as collect calls it when the feed gave the
+   title and date, and once with the metadata pass (title, author, the page's date found in the
+   same parse) beside the way it was done before, a second parse of the page for htmldate.
+
+Every extraction is also scored against the page's true body (the corpus knows each article's
+paragraphs, headings, list items and code lines): *recall* is the share of the body's words in
+blocks found whole in the extracted text, *precision* the share of the extracted words on lines
+that belong to the body (the headline counts as neither). The default mode is the cheapest one
+keeping recall at or above :data:`TARGET_RECALL`.
 
 Each measurement runs in its own fresh process (started by a ``forkserver``), while the servers
 stay in this one, so the client being timed never shares an interpreter with the server and
@@ -44,7 +54,10 @@ from benchmarks.corpus import Corpus, Web, generate
 
 RUN_DATE = "2026-01-01"
 TARGET_SPEEDUP = 5.0  # baseline / deepdaily, at least
-TARGET_FLOOR = 1.5  # deepdaily / one-process extraction floor, at most (on 2 cores)
+TARGET_FLOOR = 1.5  # deepdaily / one-process extraction floor, wall, at most (on 2 cores)
+TARGET_CPU = 1.2  # deepdaily / one-process extraction floor, CPU seconds, at most
+TARGET_RECALL = 0.95  # main-text recall the default extraction mode keeps, at least
+MODES = ("fast", "standard", "precision", "recall")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,8 +82,10 @@ class Meter:
         self.rss_start_kb = 0
         self.children_start_kb = 0
         self.cpu = 0.0
+        self.cpu_self = 0.0  # this process alone (the rest: its workers)
         self._t0 = 0.0
         self._cpu0 = 0.0
+        self._self0 = 0.0
         self._live0: dict[int, float] = {}
 
     def start(self) -> None:
@@ -82,12 +97,14 @@ class Meter:
             tracemalloc.start()
         self._live0 = {pid: _cpu_of(pid) for pid in _descendants()}
         self._cpu0 = _rusage_cpu()
+        self._self0 = _rusage_cpu(self_only=True)
         self._t0 = time.perf_counter()
 
     def stop(self) -> None:
         self.wall = time.perf_counter() - self._t0
         live = {pid: _cpu_of(pid) - self._live0.get(pid, 0.0) for pid in _descendants()}
         self.cpu = _rusage_cpu() - self._cpu0 + sum(live.values())
+        self.cpu_self = _rusage_cpu(self_only=True) - self._self0
         # Worker processes still alive (a pool kept for reuse, possibly under a forkserver,
         # so grandchildren) are not in RUSAGE_CHILDREN: read their high-water marks now.
         self.workers_hwm_kb = [
@@ -100,10 +117,13 @@ class Meter:
             tracemalloc.stop()
 
 
-def _rusage_cpu() -> float:
-    """User + system seconds of this process and its reaped children."""
+def _rusage_cpu(*, self_only: bool = False) -> float:
+    """User + system seconds of this process and (unless ``self_only``) its reaped children."""
     total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+    whom = (
+        (resource.RUSAGE_SELF,) if self_only else (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    for who in whom:
         usage = resource.getrusage(who)
         total += usage.ru_utime + usage.ru_stime
     return total
@@ -158,6 +178,7 @@ def _measure(name: str, params: dict[str, Any], conn: Any) -> None:
         result.update(
             wall=meter.wall,
             cpu=meter.cpu,
+            cpu_self=meter.cpu_self,
             # ru_maxrss is in KiB on Linux: the peak resident set of this process...
             rss_self_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             rss_at_start_mb=meter.rss_start_kb / 1024,
@@ -253,6 +274,41 @@ def _read_pages(params: dict[str, Any]) -> list[str]:
     return [Path(path).read_bytes().decode("utf-8") for path in params["page_files"]]
 
 
+def score_page(text: str, truth: list[str], title: str) -> tuple[int, int, int, int]:
+    """Words of the body found, words of the body, extracted words on body lines, extracted
+    words: the counts behind recall and precision (see the module docstring)."""
+    flat = " ".join(text.split())
+    found = sum(len(block.split()) for block in truth if block in flat)
+    total = sum(len(block.split()) for block in truth)
+    body = extracted = 0
+    for raw in text.split("\n"):
+        line = " ".join(raw.split()).removeprefix("- ")
+        if not line or line == title:
+            continue
+        words = len(line.split())
+        extracted += words
+        if any(line in block for block in truth):
+            body += words
+    return found, total, body, extracted
+
+
+def _quality(params: dict[str, Any], texts: list[str]) -> dict[str, Any]:
+    """Recall and precision of ``texts`` (one per page) against the corpus's true bodies."""
+    truth = json.loads(Path(params["truth_file"]).read_text(encoding="utf-8"))
+    sums = [0, 0, 0, 0]
+    low = 0
+    for text, blocks, title in zip(texts, truth["blocks"], truth["titles"], strict=True):
+        counts = score_page(text, blocks, title)
+        sums = [a + b for a, b in zip(sums, counts, strict=True)]
+        low += counts[1] > 0 and counts[0] / counts[1] < TARGET_RECALL
+    found, total, body, extracted = sums
+    return {
+        "recall": found / total if total else 0.0,
+        "precision": body / extracted if extracted else 0.0,
+        "pages_low_recall": low,
+    }
+
+
 def _extract_chars(html: str) -> int:
     import trafilatura
 
@@ -265,9 +321,13 @@ def _floor(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
     pages = _read_pages(params)
     trafilatura.extract(pages[0])  # warm up (lazy imports, compiled expressions)
     meter.start()
-    sizes = [len(trafilatura.extract(page) or "") for page in pages]
+    texts = [trafilatura.extract(page) or "" for page in pages]
     meter.stop()
-    return {"documents": sum(1 for n in sizes if n), "chars": sum(sizes)}
+    return {
+        "documents": sum(1 for text in texts if text),
+        "chars": sum(map(len, texts)),
+        **_quality(params, texts),
+    }
 
 
 def _floor_pool(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
@@ -285,17 +345,53 @@ def _floor_pool(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
     return {"documents": sum(1 for n in sizes if n), "chars": sum(sizes), "workers": workers}
 
 
-def _article_floor(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
-    """deepdaily's own per-page extraction (``extract_article``) in one process."""
+def _article(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
+    """deepdaily's own per-page extraction (``extract_article``) in one process, in the mode
+    ``params["mode"]``, with or without the metadata pass."""
     from deepdaily.extract.article import extract_article
 
     pages = _read_pages(params)
     urls = params["pages"]
-    extract_article(pages[0], urls[0])
+    mode, metadata = params["mode"], bool(params.get("metadata"))
+    extract_article(pages[0], urls[0], metadata=metadata, mode=mode)
     meter.start()
-    done = [extract_article(page, url) for page, url in zip(pages, urls, strict=True)]
+    done = [
+        extract_article(page, url, metadata=metadata, mode=mode)
+        for page, url in zip(pages, urls, strict=True)
+    ]
     meter.stop()
-    return {"documents": sum(1 for a in done if a is not None and a.text)}
+    texts = [a.text if a is not None else "" for a in done]
+    return {
+        "documents": sum(1 for text in texts if text),
+        "dated": sum(1 for a in done if a is not None and a.published is not None),
+        **_quality(params, texts),
+    }
+
+
+def _two_parses(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
+    """The metadata pass as deepdaily did it before: the page's date searched again by
+    htmldate in a second parse of the page, after the extraction (here the current one)."""
+    from htmldate import find_date
+
+    from deepdaily.extract.article import extract_article
+
+    pages = _read_pages(params)
+    urls = params["pages"]
+    mode = params["mode"]
+    options = {"extensive_search": False, "original_date": True}
+
+    def one(page: str, url: str) -> tuple[str, str | None]:
+        article = extract_article(page, url, metadata=True, mode=mode)
+        return (article.text if article else ""), find_date(page, url=url, **options)
+
+    one(pages[0], urls[0])
+    meter.start()
+    done = [one(page, url) for page, url in zip(pages, urls, strict=True)]
+    meter.stop()
+    return {
+        "documents": sum(1 for text, _ in done if text),
+        "dated": sum(1 for _, date in done if date),
+    }
 
 
 MEASUREMENTS: dict[str, Callable[[dict[str, Any], Meter], dict[str, Any]]] = {
@@ -303,7 +399,8 @@ MEASUREMENTS: dict[str, Callable[[dict[str, Any], Meter], dict[str, Any]]] = {
     "baseline": _baseline,
     "floor": _floor,
     "floor_pool": _floor_pool,
-    "article_floor": _article_floor,
+    "article": _article,
+    "two_parses": _two_parses,
 }
 
 
@@ -404,6 +501,13 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def default_mode() -> str:
+    """deepdaily's default ``[fetch] extraction`` mode."""
+    from deepdaily.config import FetchSettings
+
+    return FetchSettings().extraction
+
+
 def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     delay = (args.delay[0] / 1000, args.delay[1] / 1000)
     results: dict[str, Any] = {
@@ -416,6 +520,7 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
             "cpus": os.cpu_count(),
             "versions": _versions(),
             "loadavg_start": _loadavg(),
+            "default_mode": default_mode(),
         },
         "measurements": {},
         "failures": {},
@@ -440,7 +545,15 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
             )
             common = {"tracemalloc": args.tracemalloc}
             db = f"sqlite:///{Path(tmp) / 'bench.db'}"
-            pages = {"page_files": [str(p) for p in corpus.page_files], "pages": corpus.pages}
+            truth_file = Path(tmp) / "truth.json"
+            truth_file.write_text(
+                json.dumps({"blocks": corpus.truth, "titles": corpus.titles}), encoding="utf-8"
+            )
+            pages = {
+                "page_files": [str(p) for p in corpus.page_files],
+                "pages": corpus.pages,
+                "truth_file": str(truth_file),
+            }
 
             def measure(key: str, name: str, params: dict[str, Any]) -> None:
                 log(f"running {key} ...")
@@ -463,11 +576,25 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
                 "deepdaily",
                 {"db": db, "feeds": corpus.feeds, "run_id": "bench-2"},
             )
+            fast_db = f"sqlite:///{Path(tmp) / 'bench-fast.db'}"
+            measure(
+                "deepdaily_fast",
+                "deepdaily",
+                {
+                    "db": fast_db,
+                    "feeds": corpus.feeds,
+                    "run_id": "bench-3",
+                    "fetch": {"extraction": "fast"},
+                },
+            )
             if not args.skip_baseline:
                 measure("baseline", "baseline", {"feeds": corpus.feeds})
             measure("floor", "floor", pages)
             measure("floor_2proc", "floor_pool", {**pages, "workers": 2})
-            measure("article_floor", "article_floor", pages)
+            for mode in MODES:
+                measure(f"mode_{mode}", "article", {**pages, "mode": mode})
+            measure("metadata", "article", {**pages, "mode": default_mode(), "metadata": True})
+            measure("metadata_two_parses", "two_parses", {**pages, "mode": default_mode()})
     results["config"]["loadavg_end"] = _loadavg()
     results["summary"] = _summary(results)
     return results
@@ -516,6 +643,18 @@ def _summary(results: dict[str, Any]) -> dict[str, Any]:
         out["deepdaily_over_floor_2proc"] = wall / m["floor_2proc"]["wall"]
     if "floor" in m:
         out["deepdaily_cpu_over_floor_cpu"] = dd["cpu"] / m["floor"]["cpu"]
+        out["cpu_target_met"] = out["deepdaily_cpu_over_floor_cpu"] <= TARGET_CPU
+        if "deepdaily_fast" in m:
+            out["fast_cpu_over_floor_cpu"] = m["deepdaily_fast"]["cpu"] / m["floor"]["cpu"]
+    modes = {mode: m[f"mode_{mode}"] for mode in MODES if f"mode_{mode}" in m}
+    keeping = sorted(
+        (fig["cpu"], mode) for mode, fig in modes.items() if fig["recall"] >= TARGET_RECALL
+    )
+    if keeping:
+        out["cheapest_mode_keeping_recall"] = keeping[0][1]
+        out["default_mode_is_cheapest"] = keeping[0][1] == results["config"]["default_mode"]
+    if "metadata" in m and "metadata_two_parses" in m:
+        out["metadata_two_parses_over_one"] = m["metadata_two_parses"]["cpu"] / m["metadata"]["cpu"]
     rerun = m.get("deepdaily_rerun")
     if rerun is not None:
         out["rerun_seconds"] = rerun["wall"]
@@ -536,11 +675,47 @@ def _mb(value: float | None) -> str:
 _ROWS = [
     ("deepdaily", "deepdaily collect(), fresh store"),
     ("deepdaily_rerun", "deepdaily collect(), 2nd run, same store"),
+    ("deepdaily_fast", "deepdaily collect(), fresh store, fast mode"),
     ("baseline", "naive sequential httpx+feedparser+trafilatura"),
     ("floor", "trafilatura.extract floor, 1 process"),
     ("floor_2proc", "trafilatura.extract floor, 2 worker procs"),
-    ("article_floor", "deepdaily extract_article floor, 1 process"),
+    *((f"mode_{mode}", f"deepdaily extract_article, {mode}, 1 process") for mode in MODES),
+    ("metadata", "  ... default mode + metadata, date in the same parse"),
+    ("metadata_two_parses", "  ... as before: + htmldate's own parse for the date"),
 ]
+
+
+def _quality_table(results: dict[str, Any]) -> list[str]:
+    """Cost and main-text quality of each extraction mode, the floor's for reference."""
+    m, s = results["measurements"], results["summary"]
+    floor = m.get("floor")
+    rows = [(f"deepdaily {mode}", m.get(f"mode_{mode}")) for mode in MODES]
+    rows.append(("trafilatura.extract (floor, comments on)", floor))
+    if not any(fig for _, fig in rows):
+        return []
+    default = results["config"]["default_mode"]
+    header = f"{'extraction mode':<42}{'CPU s':>8}{'x floor':>9}{'recall':>8}{'precision':>11}"
+    header += f"{'pages < ' + format(TARGET_RECALL, 'g'):>14}"
+    lines = ["", header, "-" * len(header)]
+    for label, fig in rows:
+        if fig is None:
+            continue
+        ratio = f"{fig['cpu'] / floor['cpu']:.2f}" if floor else "-"
+        mark = "  (default)" if label == f"deepdaily {default}" else ""
+        lines.append(
+            f"{label:<42}{fig['cpu']:>8.2f}{ratio:>9}{fig['recall']:>8.3f}"
+            f"{fig['precision']:>11.3f}{fig['pages_low_recall']:>14}{mark}"
+        )
+    best = s.get("cheapest_mode_keeping_recall")
+    if best is None:
+        lines.append(f"no mode keeps recall >= {TARGET_RECALL:g}")
+    else:
+        verdict = "the default" if s["default_mode_is_cheapest"] else f"NOT the default {default}"
+        lines.append(
+            f"cheapest mode keeping recall >= {TARGET_RECALL:g}: {best} ({verdict}); "
+            "recall/precision: words of the true body found / extracted words on body lines"
+        )
+    return lines
 
 
 def render_table(results: dict[str, Any]) -> str:
@@ -608,9 +783,33 @@ def render_table(results: dict[str, Any]) -> str:
             "   (reference)"
         )
     if "deepdaily_cpu_over_floor_cpu" in s:
+        met = "met" if s["cpu_target_met"] else "MISSED"
         lines.append(
             f"CPU: deepdaily / floor (1 proc)   {s['deepdaily_cpu_over_floor_cpu']:6.2f}x"
-            "   (CPU seconds, all processes; insensitive to other load)"
+            f"   target <= {TARGET_CPU:g}x: {met} (CPU seconds, all processes; steady "
+            "under load)"
+        )
+    if dd:
+        lines.append(
+            f"deepdaily CPU split               {dd['cpu_self']:.2f} s in the run's own process "
+            f"(fetching, feeds, storing), {dd['cpu'] - dd['cpu_self']:.2f} s in its extraction "
+            "workers"
+        )
+    default = m.get(f"mode_{cfg['default_mode']}")
+    if default and "metadata" in m:
+        lines.append(
+            f"metadata pass                     {m['metadata']['cpu'] / default['cpu'] - 1:6.1%}"
+            "   more CPU per page; skipped where the feed gave the title and a trusted date"
+        )
+    if "fast_cpu_over_floor_cpu" in s:
+        lines.append(
+            f"CPU: ... in fast mode / floor     {s['fast_cpu_over_floor_cpu']:6.2f}x"
+            '   ([fetch] extraction = "fast": cheaper, lower recall, see below)'
+        )
+    if "metadata_two_parses_over_one" in s:
+        lines.append(
+            f"metadata pass: two parses / one   {s['metadata_two_parses_over_one']:6.2f}x"
+            "   (CPU; the page's date searched in trafilatura's tree, not a second parse)"
         )
     if dd:
         lines.append(
@@ -635,7 +834,8 @@ def render_table(results: dict[str, Any]) -> str:
             f"trafilatura.extract, {b['wall'] - b['extract_seconds']:.2f} s fetching "
             "and parsing"
         )
-    for key in ("deepdaily", "deepdaily_rerun"):
+    lines += _quality_table(results)
+    for key in ("deepdaily", "deepdaily_rerun", "deepdaily_fast"):
         if key in m:
             for error in m[key]["errors"] + m[key]["extraction_failure_sample"]:
                 lines.append(f"  {key}: {error}")

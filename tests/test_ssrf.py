@@ -14,13 +14,11 @@ No test here opens a connection to anything but 127.0.0.1, even if the guard wer
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-import httpcore
 import httpx
 import pytest
 from hypothesis import given, settings
@@ -39,6 +37,7 @@ from deepdaily.fetch.guard import (
 )
 from deepdaily.sources import Validators, collect_source
 from deepdaily.testing import FixtureServer
+from network_support import Tripwire
 
 NEWS = "https://news.example/feed.xml"  # a public page links were found in (never fetched)
 
@@ -56,39 +55,6 @@ class FakeDNS:
         if host not in self.answers:
             raise socket.gaierror(socket.EAI_NONAME, f"{host} is not in the fake DNS")
         return self.answers[host]
-
-
-class Tripwire(httpcore.AsyncNetworkBackend):
-    """Opens TCP connections to loopback IP literals only; records every request to connect."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, int]] = []
-        self.inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[object] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        self.calls.append((host, port))
-        try:
-            loopback = ipaddress.ip_address(host).is_loopback
-        except ValueError:  # a name: the guard must never hand one down to be resolved again
-            loopback = False
-        if not loopback:
-            raise httpcore.ConnectError(f"tripwire: no connection to {host}")
-        return await self.inner.connect_tcp(host, port, timeout=timeout)
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: object = None
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("tripwire: no unix sockets")
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
 
 
 def _settings(fast_fetch: FetchSettings, allow: list[str] | None = None) -> FetchSettings:

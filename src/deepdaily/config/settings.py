@@ -125,6 +125,10 @@ class FetchSettings(StrictModel):
     per_host: int = Field(default=4, ge=1)
     user_agent: str = "deepdaily/0.1"
     fetch_pages: bool = True
+    # How pages' main text is extracted (deepdaily.extract.article.EXTRACTION_MODES):
+    # "standard" (with trafilatura's fallback extractors), "fast" (without: cheaper, but it
+    # misses paragraphs of pages without clear markup), "precision" or "recall".
+    extraction: Literal["fast", "standard", "precision", "recall"] = "standard"
     # Private networks and hosts that links found in fetched content (and redirects) may reach
     # anyway: networks ("10.0.0.0/8"), hosts ("intranet.example"), domains ("*.corp.example").
     allow_private: list[str] = Field(default_factory=list)

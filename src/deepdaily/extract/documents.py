@@ -13,7 +13,11 @@ main text of the page, fetched when ``fetch_pages`` is on (the ``[fetch] fetch_p
 setting) through the fetcher with the SSRF guard armed and decoded by
 :func:`~deepdaily.fetch.decode_body` (what it had to guess or replace becomes a warning); when
 that fails the entry's summary stands in. An entry with no text at all is a failure, never an
-empty document. The date is the entry's, else the page's own (htmldate).
+empty document. The date is the entry's when it can be trusted, else the page's own (htmldate,
+in the same parse as the text), else the entry's: a feed date in the future, or one stamp on
+three or more entries of a source (the feed's build time), makes the page's date win. A page
+whose feed gave its title and a trusted date skips the metadata pass altogether. ``[fetch]
+extraction`` picks the main-text mode (:data:`~deepdaily.extract.article.EXTRACTION_MODES`).
 
 Extraction is CPU-bound, so it runs in a process pool of ``workers`` processes (default: one
 per CPU), created on first use and reused; page fetches overlap with it. ``workers=0`` extracts
@@ -35,15 +39,22 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from deepdaily.errors import SourceError
-from deepdaily.extract.article import Article, extract_article, html_to_text
+from deepdaily.extract.article import (
+    DEFAULT_MODE,
+    Article,
+    ExtractionMode,
+    extract_article,
+    html_to_text,
+)
 from deepdaily.extract.identity import Merge, Planned, StoredEntry, plan_entries
 from deepdaily.extract.urls import links_in_html
 from deepdaily.fetch import Fetcher
@@ -54,6 +65,11 @@ __all__ = ["ToDocumentsResult", "normalise_text", "shutdown_workers", "to_docume
 _HTML_TYPES = ("", "text/html", "application/xhtml+xml", "text/plain")
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 _FULL_PAGE = re.compile(r"<(?:html|body|head)\b|<!doctype html", re.IGNORECASE)
+#: A feed date this far ahead of the clock is a mistake, not a publication time.
+_CLOCK_SKEW = timedelta(hours=1)
+#: One date stamped on this many entries of a source is the feed's build time (or a day
+#: without a time), not each entry's own.
+_SHARED_STAMP = 3
 
 
 @dataclass
@@ -135,6 +151,10 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     if pool is None:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if context.get_start_method() == "forkserver":
+            # The fork server imports the extraction code once and every worker is forked
+            # from it warm (without this, each worker pays the imports, ~0.3 s of CPU).
+            context.set_forkserver_preload([extract_article.__module__])
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -158,15 +178,16 @@ atexit.register(shutdown_workers)
 class _Extractor:
     """Runs :func:`extract_article` off the event loop, a bounded number at a time."""
 
-    def __init__(self, workers: int | None) -> None:
+    def __init__(self, workers: int | None, mode: ExtractionMode = DEFAULT_MODE) -> None:
         self.workers = (os.cpu_count() or 1) if workers is None else max(0, workers)
+        self.mode = mode
         # Fetched pages wait here rather than pile up in the pool's queue.
         self._slots = asyncio.Semaphore(max(2, 2 * self.workers))
 
     async def __call__(self, html: str, url: str, *, metadata: bool = True) -> Article | None:
         if not _FULL_PAGE.search(html[:4096]):
             return _fragment_article(html, url)
-        work = partial(extract_article, html, url, metadata=metadata)
+        work = partial(extract_article, html, url, metadata=metadata, mode=self.mode)
         async with self._slots:
             try:
                 if self.workers == 0:
@@ -190,10 +211,26 @@ def _fragment_article(html: str, url: str) -> Article | None:
     return Article(title="", text=text, links=tuple(links_in_html(html, url)))
 
 
+def _shared_stamps(entries: Sequence[Entry]) -> Counter[tuple[str, datetime]]:
+    """How many entries of each source carry each date."""
+    return Counter((e.source, e.published) for e in entries if e.published is not None)
+
+
+def _date_trusted(entry: Entry, stamps: Counter[tuple[str, datetime]], now: datetime) -> bool:
+    """Whether the entry's feed date can stand for the page's own: present, not in the future,
+    and not a stamp shared by :data:`_SHARED_STAMP` or more entries of its source."""
+    return (
+        entry.published is not None
+        and entry.published <= now + _CLOCK_SKEW
+        and stamps[(entry.source, entry.published)] < _SHARED_STAMP
+    )
+
+
 @dataclass
 class _Job:
     planned: Planned
     discovered_from: str
+    date_trusted: bool = False  # the feed's date stands: no search for the page's own
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -214,9 +251,9 @@ async def _page_article(
     decoded = response.decoded
     if decoded.warning:
         job.warnings.append(f"{job.entry.url}: {decoded.warning}")
-    # The feed's title and date win over the page's, so don't extract what would be dropped
-    # (the page's author is lost then; the digest never shows authors).
-    needs_metadata = not (job.entry.title and job.entry.published)
+    # The feed's title and a trustworthy feed date win over the page's, so don't extract what
+    # would be dropped (the page's author is lost then; the digest never shows authors).
+    needs_metadata = not (job.entry.title and job.date_trusted)
     article = await extract(decoded.text, response.final_url, metadata=needs_metadata)
     if article is None:
         return None, f"{job.entry.url}: no main text found in the page"
@@ -251,6 +288,9 @@ async def _document(
             return reason
         why = "no content or summary" + ("" if fetch_pages else " and page fetching is off")
         return f"{entry.url}: {why}"
+    published = entry.published
+    if not job.date_trusted and article is not None and article.published is not None:
+        published = article.published  # the page's own date beats a doubtful feed date
     language = article.language if article else ""
     if not language:
         language = next((t.removeprefix("lang:") for t in entry.tags if t.startswith("lang:")), "")
@@ -262,7 +302,7 @@ async def _document(
         title=entry.title or (article.title if article else "") or entry.url,
         text=text,
         summary=entry.summary,
-        published=entry.published or (article.published if article else None),
+        published=published,
         fetched_at=datetime.now(UTC),
         author=entry.author or (article.author if article else ""),
         language=language,
@@ -281,6 +321,7 @@ async def to_documents(
     fetch_pages: bool = True,
     workers: int | None = None,
     source_urls: Mapping[str, str] | None = None,
+    mode: ExtractionMode = DEFAULT_MODE,
 ) -> ToDocumentsResult:
     """Documents for the new and changed entries, in entry order.
 
@@ -290,14 +331,20 @@ async def to_documents(
     source names to the URL each entry list was read from: page fetches then count as
     discovered there, so the SSRF guard refuses an entry that points from a public feed into a
     private network. Without it an entry's own URL is used, which checks schemes only.
+    ``mode`` is the page extraction mode (``[fetch] extraction``).
     """
     plan = plan_entries(entries, stored)
     result = ToDocumentsResult(skipped_known=plan.known, merges=plan.merges)
+    stamps, now = _shared_stamps(entries), datetime.now(UTC)
     jobs = [
-        _Job(planned, (source_urls or {}).get(planned.entry.source, planned.entry.url))
+        _Job(
+            planned,
+            (source_urls or {}).get(planned.entry.source, planned.entry.url),
+            date_trusted=_date_trusted(planned.entry, stamps, now),
+        )
         for planned in plan.jobs
     ]
-    extract = _Extractor(workers)
+    extract = _Extractor(workers, mode)
     outcomes = await asyncio.gather(
         *(
             _document(

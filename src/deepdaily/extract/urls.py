@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -92,9 +93,11 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=65536)
 def canonical_url(url: str) -> str:
     """The canonical form of ``url`` used as a document's identity; never raises (a URL it
-    cannot read is returned stripped, as given)."""
+    cannot read is returned stripped, as given). Remembered: the same links recur across the
+    pages of a site and the entries of a feed."""
     url = url.strip()
     try:
         parts = urlsplit(url)

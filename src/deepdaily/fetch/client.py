@@ -86,6 +86,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEADLINE_FACTOR = 4
 _ATTEMPT = "attempt"  # the name of an attempt's own time limit
+_SITES_PER_SLOT = 4  # sites whose idle connections stay open, per concurrency slot
 
 
 @dataclass(frozen=True)
@@ -242,14 +243,15 @@ class Fetcher:
         client = self._clients.get(key)
         if client is None:
             s = self.settings
-            limits = httpx.Limits(
-                max_connections=s.concurrency, max_keepalive_connections=s.concurrency
-            )
+            # A pool per site (see deepdaily.fetch.resolve.SitePools), the idle connections of
+            # a few sites per concurrency slot kept open for their next request.
+            limits = httpx.Limits(max_connections=s.per_host, max_keepalive_connections=s.per_host)
             transport = self._transport or GuardedTransport(
                 allow=None if trusted else self.allow,
                 limits=limits,
                 resolver=self._resolver,
                 inner=self._network,
+                sites=s.concurrency * _SITES_PER_SLOT,
             )
             client = httpx.AsyncClient(
                 transport=transport,

@@ -31,7 +31,9 @@ for a trusted request is never reused by a discovered one. Proxies from the envi
 not used: through a proxy the address connected to would be the proxy's, and no check could
 hold (certificate settings from the environment, ``SSL_CERT_FILE``/``SSL_CERT_DIR``, still
 apply). The ``[fetch] allow_private`` list (:class:`~deepdaily.fetch.guard.AllowList`) governs
-what a guarded pool accepts; ``[fetch] concurrency`` sizes the pools.
+what a guarded pool accepts. The fetcher's transports keep one small pool per site
+(:class:`SitePools`, ``[fetch] per_host`` connections each), so a site's next request reuses
+its kept-alive connection.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
 
 import anyio
 import anyio.to_thread
@@ -49,7 +51,7 @@ from httpcore import AsyncNetworkBackend, AsyncNetworkStream
 
 from deepdaily.fetch.guard import AllowList, check_addresses, ip_literal
 
-__all__ = ["GuardedBackend", "GuardedTransport", "Resolver", "system_resolver"]
+__all__ = ["GuardedBackend", "GuardedTransport", "Resolver", "SitePools", "system_resolver"]
 
 Resolver = Callable[[str, int], Sequence[str]]
 """Resolve ``(host, port)`` to IP address strings; blocking (run in a worker thread)."""
@@ -152,7 +154,11 @@ class GuardedBackend(AsyncNetworkBackend):
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
-    """An httpx transport whose connections are made by a :class:`GuardedBackend`."""
+    """An httpx transport whose connections are made by a :class:`GuardedBackend`.
+
+    With ``sites`` set, each site (scheme, host, port) gets a pool of its own sized by
+    ``limits`` (:class:`SitePools`), and the idle pools of at most ``sites`` sites stay open.
+    """
 
     def __init__(
         self,
@@ -161,15 +167,104 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         limits: httpx.Limits,
         resolver: Resolver | None = None,
         inner: AsyncNetworkBackend | None = None,
+        sites: int | None = None,
     ) -> None:
         super().__init__(limits=limits)
         if not isinstance(self._pool, httpcore.AsyncConnectionPool):  # httpx changed: fail loudly
             raise RuntimeError("httpx.AsyncHTTPTransport no longer keeps an httpcore pool")
         self.backend = GuardedBackend(allow=allow, resolver=resolver, inner=inner)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),  # SSL_CERT_FILE/SSL_CERT_DIR apply
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=self.backend,
-        )
+        ssl_context = httpx.create_ssl_context()  # SSL_CERT_FILE/SSL_CERT_DIR apply
+
+        def pool() -> httpcore.AsyncConnectionPool:
+            return httpcore.AsyncConnectionPool(
+                ssl_context=ssl_context,
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                network_backend=self.backend,
+            )
+
+        # httpx only calls the pool's handle_async_request and aclose (and the context hooks).
+        self._pool = pool() if sites is None else SitePools(pool, sites)  # type: ignore[assignment]
+
+
+class SitePools:
+    """httpcore connection pools, one per site (scheme, host, port), the least recently used
+    idle ones closed beyond ``keep``.
+
+    One pool for every site, capped at the fetcher's concurrency, closes an idle connection
+    of one site to open one to another whenever there are more sites than slots, so nearly
+    every request paid a new connection (on the ingest benchmark, connecting and closing were
+    half the run's own CPU); one pool with room for every site's idle connections scans them
+    all on each request and gets slower than that. A pool per site keeps each site's
+    connections for its next request and each scan short; in-flight requests are bounded by
+    the fetcher's semaphores, not here.
+    """
+
+    def __init__(self, make: Callable[[], httpcore.AsyncConnectionPool], keep: int) -> None:
+        self._make = make
+        self._keep = max(1, keep)
+        self._pools: dict[tuple[bytes, bytes, int | None], httpcore.AsyncConnectionPool] = {}
+        self._busy: dict[tuple[bytes, bytes, int | None], int] = {}
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        url = request.url
+        key = (url.scheme, url.host, url.port)
+        pool = self._pools.pop(key, None) or self._make()
+        self._pools[key] = pool  # the most recently used last
+        self._busy[key] = self._busy.get(key, 0) + 1
+        try:
+            if len(self._pools) > self._keep:
+                await self._trim()
+            response = await pool.handle_async_request(request)
+        except BaseException:
+            self._done(key)
+            raise
+        response.stream = _Tracked(response.stream, lambda: self._done(key))
+        return response
+
+    def _done(self, key: tuple[bytes, bytes, int | None]) -> None:
+        self._busy[key] -= 1
+        if not self._busy[key]:
+            del self._busy[key]
+
+    async def _trim(self) -> None:
+        """Close the pools of the least recently used sites with nothing in flight."""
+        excess = len(self._pools) - self._keep
+        idle = [key for key in self._pools if key not in self._busy][:excess]
+        for key in idle:
+            await self._pools.pop(key).aclose()
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            await pool.aclose()
+
+    async def __aenter__(self) -> SitePools:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class _Tracked:
+    """A response body stream that reports when it is closed (its request is then over)."""
+
+    def __init__(self, stream: Iterable[bytes] | AsyncIterable[bytes], done: Callable[[], None]):
+        self._stream = stream
+        self._done: Callable[[], None] | None = done
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._stream, AsyncIterable)
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            close = getattr(self._stream, "aclose", None)
+            if close is not None:
+                await close()
+        finally:
+            done, self._done = self._done, None
+            if done is not None:
+                done()

@@ -187,6 +187,7 @@ async def collect(
                     fetch_pages=settings.fetch.fetch_pages,
                     workers=workers,
                     source_urls=source_urls,
+                    mode=settings.fetch.extraction,
                 )
                 warnings.extend(result.warnings)
             new = updated = 0
