@@ -223,8 +223,18 @@ def _deepdaily(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
     store = Store(settings.store.resolved_url())
     run_id = params["run_id"]
     store.start_run(run_id, "bench", RUN_DATE)
+    profiler = None
+    if params.get("profile"):
+        import cProfile
+
+        # CPU time of this thread, the event loop's: time spent waiting is not counted.
+        profiler = cProfile.Profile(time.thread_time)
     meter.start()
+    if profiler is not None:
+        profiler.enable()
     report = asyncio.run(collect(settings, store, run_id))
+    if profiler is not None:
+        profiler.disable()
     meter.stop()
     store.finish_run(run_id, "ok", {"benchmark": "ingest"})
     failed = [o for o in report.outcomes if not o.ok]
@@ -241,8 +251,48 @@ def _deepdaily(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
         "extraction_failure_sample": report.extraction_failures[:3],
         "fetch": {"concurrency": settings.fetch.concurrency, "per_host": settings.fetch.per_host},
     }
+    if profiler is not None:
+        result["profile"] = profile_shares(profiler)
     store.close()
     return result
+
+
+#: What each part of the run's own process is, by where its code lives (first match wins).
+_PARTS = (
+    ("HTTP client (httpx, httpcore, h11, anyio)", ("/httpx/", "/httpcore/", "/h11/", "/anyio/")),
+    ("deepdaily fetch (guard, deadlines, decoding)", ("/deepdaily/fetch/",)),
+    ("feed parsing (feedparser, deepdaily.sources)", ("/feedparser/", "/deepdaily/sources/")),
+    ("store (SQLAlchemy, sqlite3)", ("/sqlalchemy/", "/deepdaily/store/", "sqlite3")),
+    ("extraction hand-off (process pool)", ("/concurrent/futures/", "/multiprocessing/")),
+    ("deepdaily extract (URLs, plans, documents)", ("/deepdaily/extract/", "/deepdaily/models")),
+    ("event loop (asyncio, selectors)", ("/asyncio/", "selectors", "select.epoll")),
+    ("sockets", ("socket", "/ssl.py", "_ssl.")),
+    ("collect (pipeline, SourceOutcome models)", ("/deepdaily/pipeline/", "/pydantic")),
+)
+
+
+def profile_shares(profiler: Any) -> list[tuple[str, float]]:
+    """Own CPU time of the profiled thread (the run's event loop) by part of the code,
+    largest first: cProfile's per-function own times added up by :data:`_PARTS`. A function
+    of no part (a builtin, a stdlib helper) counts for the parts of its callers, in
+    proportion to the time it spent for each."""
+    import pstats
+
+    def part_of(path: str, name: str) -> str | None:
+        where = f"{path} {name}"
+        return next((label for label, keys in _PARTS if any(k in where for k in keys)), None)
+
+    totals: dict[str, float] = {}
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    for (path, _line, name), (_cc, _nc, own, _cum, callers) in stats.items():
+        part = part_of(path, name)
+        if part is not None or not callers:
+            totals[part or "other"] = totals.get(part or "other", 0.0) + own
+            continue
+        for (caller_path, _l, caller_name), timing in callers.items():
+            label = part_of(caller_path, caller_name) or "other"
+            totals[label] = totals.get(label, 0.0) + timing[2]
+    return sorted(totals.items(), key=lambda item: -item[1])
 
 
 def _baseline(params: dict[str, Any], meter: Meter) -> dict[str, Any]:
@@ -471,6 +521,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="uniform per-response delay in ms (default 20 200)",
     )
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also run deepdaily's collect under cProfile and print where its own process "
+        "spends CPU (the profiler slows it: those timings are not the table's)",
+    )
+    parser.add_argument(
         "--tracemalloc",
         action="store_true",
         help="also report tracemalloc peaks (slows allocation-heavy code)",
@@ -576,6 +632,17 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
                 "deepdaily",
                 {"db": db, "feeds": corpus.feeds, "run_id": "bench-2"},
             )
+            if args.profile:
+                measure(
+                    "deepdaily_profiled",
+                    "deepdaily",
+                    {
+                        "db": f"sqlite:///{Path(tmp) / 'bench-profiled.db'}",
+                        "feeds": corpus.feeds,
+                        "run_id": "bench-p",
+                        "profile": True,
+                    },
+                )
             fast_db = f"sqlite:///{Path(tmp) / 'bench-fast.db'}"
             measure(
                 "deepdaily_fast",
@@ -680,9 +747,30 @@ _ROWS = [
     ("floor", "trafilatura.extract floor, 1 process"),
     ("floor_2proc", "trafilatura.extract floor, 2 worker procs"),
     *((f"mode_{mode}", f"deepdaily extract_article, {mode}, 1 process") for mode in MODES),
-    ("metadata", "  ... default mode + metadata, date in the same parse"),
-    ("metadata_two_parses", "  ... as before: + htmldate's own parse for the date"),
+    ("metadata", "  ... default + metadata, date in that parse"),
+    ("metadata_two_parses", "  ... as before, htmldate parsing it again"),
 ]
+
+
+def _profile_table(results: dict[str, Any]) -> list[str]:
+    """Where deepdaily's own process spent its CPU (``--profile``)."""
+    fig = results["measurements"].get("deepdaily_profiled")
+    if not fig or not fig.get("profile"):
+        return []
+    parts = fig["profile"]
+    total = sum(seconds for _, seconds in parts) or 1.0
+    pages = results["corpus"]["pages"]
+    lines = [
+        "",
+        f"deepdaily's own process under cProfile (event-loop thread; {fig['cpu_self']:.2f} CPU s "
+        "profiled, the feed parser's thread and the extraction workers not included):",
+    ]
+    for label, seconds in parts:
+        lines.append(
+            f"  {label:<48}{seconds:>7.2f} s {seconds / total:>6.1%}"
+            f"  {seconds / pages * 1000:>6.2f} ms/page"
+        )
+    return lines
 
 
 def _quality_table(results: dict[str, Any]) -> list[str]:
@@ -835,6 +923,7 @@ def render_table(results: dict[str, Any]) -> str:
             "and parsing"
         )
     lines += _quality_table(results)
+    lines += _profile_table(results)
     for key in ("deepdaily", "deepdaily_rerun", "deepdaily_fast"):
         if key in m:
             for error in m[key]["errors"] + m[key]["extraction_failure_sample"]:
