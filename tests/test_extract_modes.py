@@ -6,6 +6,7 @@ connections (:class:`Tripwire`) wraps httpcore's own, so every request is a real
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
@@ -205,3 +206,21 @@ async def test_the_least_recently_used_idle_sites_are_closed(
         assert len(wire.calls) == 5
         await fetcher.get(sites[0].url("feed.xml"))  # closed as the least recently used
         assert len(wire.calls) == 6
+
+
+async def test_many_sites_at_once_with_few_kept(fast_fetch: FetchSettings) -> None:
+    """Pools are closed while other sites' requests are in flight: every request still gets
+    its answer, and no site's pool is closed under a request."""
+    with ExitStack() as stack:
+        servers = [stack.enter_context(FixtureServer()) for _ in range(14)]
+        for server in servers:
+            server.route("/feed.xml", body="<rss/>", content_type="application/rss+xml", delay=0.02)
+        wire = Tripwire()
+        settings = fast_fetch.model_copy(update={"concurrency": 2, "per_host": 1})  # 8 kept
+        async with Fetcher(settings, network=wire) as fetcher:
+            for _ in range(2):
+                answers = await asyncio.gather(
+                    *(fetcher.get(server.url("feed.xml")) for server in servers)
+                )
+                assert [answer.body for answer in answers] == [b"<rss/>"] * len(servers)
+        assert len(servers) <= len(wire.calls) <= 2 * len(servers)

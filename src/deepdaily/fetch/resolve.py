@@ -233,7 +233,11 @@ class SitePools:
         excess = len(self._pools) - self._keep
         idle = [key for key in self._pools if key not in self._busy][:excess]
         for key in idle:
-            await self._pools.pop(key).aclose()
+            # Another request may have taken the site up, or another trim closed it, while
+            # this one awaited an earlier close.
+            pool = None if key in self._busy else self._pools.pop(key, None)
+            if pool is not None:
+                await pool.aclose()
 
     async def aclose(self) -> None:
         pools, self._pools = list(self._pools.values()), {}
