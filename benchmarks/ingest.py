@@ -887,7 +887,7 @@ def render_table(results: dict[str, Any]) -> str:
     if default and "metadata" in m:
         lines.append(
             f"metadata pass                     {m['metadata']['cpu'] / default['cpu'] - 1:6.1%}"
-            "   more CPU per page; skipped where the feed gave the title and a trusted date"
+            "   more CPU per page; skipped where the feed gave the title and a sound date"
         )
     if "fast_cpu_over_floor_cpu" in s:
         lines.append(

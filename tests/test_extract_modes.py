@@ -143,16 +143,18 @@ def _page_day(published: datetime | None) -> int | None:
     return None if published is None else published.day
 
 
-async def test_a_doubtful_feed_date_gives_way_to_the_page_date(fast_fetch: FetchSettings) -> None:
-    """A stamp shared by three entries of a feed is its build time, and a date in the future is
-    a mistake: the page's own date wins. Distinct, past dates stand (and skip the search)."""
-    build = datetime(2026, 2, 14, 23, 0, tzinfo=UTC)
+async def test_a_future_feed_date_gives_way_to_the_page_date(fast_fetch: FetchSettings) -> None:
+    """A feed date in the future is a mistake: the page's own date wins. Past dates stand, a
+    stamp shared by several entries too (for a batch such as an arXiv announcement it is the
+    day the items became news, which the pages' submission dates are not); an entry without
+    a date takes the page's."""
+    batch = datetime(2026, 2, 14, 23, 0, tzinfo=UTC)
     future = datetime.now(UTC) + timedelta(days=30)
+    own = datetime(2026, 2, 9, 7, 0, tzinfo=UTC)
+    dates = [batch, batch, batch, future, own, None]
     with FixtureServer() as server:
         for day in range(1, 7):
             server.route(f"/p/{day}.html", body=_dated_page(day), content_type="text/html")
-        own = [datetime(2026, 2, 9, 7, 0, tzinfo=UTC), datetime(2026, 2, 8, 7, 0, tzinfo=UTC)]
-        dates = [build, build, build, future, *own]
         entries = [
             Entry(source="blog", url=server.url(f"p/{day}.html"), title=f"T{day}", published=when)
             for day, when in zip(range(1, 7), dates, strict=True)
@@ -161,8 +163,10 @@ async def test_a_doubtful_feed_date_gives_way_to_the_page_date(fast_fetch: Fetch
             result = await to_documents(entries, fetcher=fetcher, authority={}, workers=0)
     assert result.failures == []
     published = {doc.url.rsplit("/", 1)[1]: doc.published for doc in result.documents}
-    assert [_page_day(published[f"{day}.html"]) for day in (1, 2, 3, 4)] == [1, 2, 3, 4]
-    assert published["5.html"] == dates[4] and published["6.html"] == dates[5]
+    assert [published[f"{day}.html"] for day in (1, 2, 3)] == [batch] * 3
+    assert _page_day(published["4.html"]) == 4 and published["4.html"] != future
+    assert published["5.html"] == own
+    assert _page_day(published["6.html"]) == 6
 
 
 # a connection pool per site -------------------------------------------------------------------

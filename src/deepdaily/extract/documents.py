@@ -13,10 +13,9 @@ main text of the page, fetched when ``fetch_pages`` is on (the ``[fetch] fetch_p
 setting) through the fetcher with the SSRF guard armed and decoded by
 :func:`~deepdaily.fetch.decode_body` (what it had to guess or replace becomes a warning); when
 that fails the entry's summary stands in. An entry with no text at all is a failure, never an
-empty document. The date is the entry's when it can be trusted, else the page's own (htmldate,
-in the same parse as the text), else the entry's: a feed date in the future, or one stamp on
-three or more entries of a source (the feed's build time), makes the page's date win. A page
-whose feed gave its title and a trusted date skips the metadata pass altogether. ``[fetch]
+empty document. The date is the entry's; where it has none, or one in the future, the page's
+own (htmldate, in the same parse as the text) wins when there is one. A page whose feed gave
+its title and a date that is not in the future skips the metadata pass altogether. ``[fetch]
 extraction`` picks the main-text mode (:data:`~deepdaily.extract.article.EXTRACTION_MODES`).
 
 Extraction is CPU-bound, so it runs in a process pool of ``workers`` processes (default: one
@@ -39,7 +38,6 @@ import signal
 import sys
 import threading
 import time
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -67,9 +65,6 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 _FULL_PAGE = re.compile(r"<(?:html|body|head)\b|<!doctype html", re.IGNORECASE)
 #: A feed date this far ahead of the clock is a mistake, not a publication time.
 _CLOCK_SKEW = timedelta(hours=1)
-#: One date stamped on this many entries of a source is the feed's build time (or a day
-#: without a time), not each entry's own.
-_SHARED_STAMP = 3
 
 
 @dataclass
@@ -211,19 +206,12 @@ def _fragment_article(html: str, url: str) -> Article | None:
     return Article(title="", text=text, links=tuple(links_in_html(html, url)))
 
 
-def _shared_stamps(entries: Sequence[Entry]) -> Counter[tuple[str, datetime]]:
-    """How many entries of each source carry each date."""
-    return Counter((e.source, e.published) for e in entries if e.published is not None)
-
-
-def _date_trusted(entry: Entry, stamps: Counter[tuple[str, datetime]], now: datetime) -> bool:
-    """Whether the entry's feed date can stand for the page's own: present, not in the future,
-    and not a stamp shared by :data:`_SHARED_STAMP` or more entries of its source."""
-    return (
-        entry.published is not None
-        and entry.published <= now + _CLOCK_SKEW
-        and stamps[(entry.source, entry.published)] < _SHARED_STAMP
-    )
+def _date_trusted(entry: Entry, now: datetime) -> bool:
+    """Whether the entry's feed date can stand for the page's own: present and not in the
+    future. (A date shared by many entries of a feed stands too: it may be a build time, but
+    for a batch such as an arXiv announcement it is the day the items became news, which the
+    pages' older submission dates are not.)"""
+    return entry.published is not None and entry.published <= now + _CLOCK_SKEW
 
 
 @dataclass
@@ -335,12 +323,12 @@ async def to_documents(
     """
     plan = plan_entries(entries, stored)
     result = ToDocumentsResult(skipped_known=plan.known, merges=plan.merges)
-    stamps, now = _shared_stamps(entries), datetime.now(UTC)
+    now = datetime.now(UTC)
     jobs = [
         _Job(
             planned,
             (source_urls or {}).get(planned.entry.source, planned.entry.url),
-            date_trusted=_date_trusted(planned.entry, stamps, now),
+            date_trusted=_date_trusted(planned.entry, now),
         )
         for planned in plan.jobs
     ]
