@@ -42,6 +42,7 @@ The load average is printed at the start and end: on a busy machine every figure
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import multiprocessing as mp
 import os
@@ -148,6 +149,18 @@ def make_documents(n: int, seed: int = 7) -> tuple[list[Any], int]:
     return docs, len(real)
 
 
+def events_hash(events: list[Any]) -> str:
+    """A short hash of the clustering's result (each event's id, title, dates and documents in
+    order), so two versions of the code can be compared on the same seed."""
+    digest = hashlib.sha256()
+    for event in events:
+        ids = ",".join(f"{d.id}={d.event_id}" for d in event.documents)
+        digest.update(
+            f"{event.id}|{event.title}|{event.first_seen}|{event.last_seen}|{ids}\n".encode()
+        )
+    return digest.hexdigest()[:12]
+
+
 def _max_rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
@@ -183,6 +196,7 @@ def _measure(size: int, seed: int, traced: bool, conn: Connection) -> None:
                 worker_mb=_max_rss_mb(resource.RUSAGE_CHILDREN),
                 events=len(events),
                 multi=sum(1 for e in events if len(e.documents) > 1),
+                events_hash=events_hash(events),
             )
         conn.send(row)
     except BaseException as exc:  # report, never hang the parent
@@ -257,7 +271,7 @@ def table(report: dict[str, Any]) -> str:
         f"documents: generated + shared headlines and arXiv abstracts ({report['corpus']})",
         f"{'size':>7} {'real':>5} {'events':>7} {'multi':>6} {'features s':>10} "
         f"{'cluster s':>9} {'cpu s':>6} {'RSS MB':>7} {'+RSS MB':>7} {'worker MB':>9} "
-        f"{'py peak MB':>10} {'traced s':>8}",
+        f"{'py peak MB':>10} {'traced s':>8} {'result':>12}",
     ]
     for row in report["rows"]:
         if "error" in row:
@@ -268,7 +282,8 @@ def table(report: dict[str, Any]) -> str:
             f"{_cell(row, 'features_s', '10.2f')} {_cell(row, 'cluster_s', '9.2f')} "
             f"{_cell(row, 'cpu_s', '6.1f')} {_cell(row, 'rss_mb', '7.0f')} "
             f"{_cell(row, 'rss_growth_mb', '7.0f')} {_cell(row, 'worker_mb', '9.0f')} "
-            f"{_cell(row, 'py_peak_mb', '10.0f')} {_cell(row, 'traced_s', '8.2f')}"
+            f"{_cell(row, 'py_peak_mb', '10.0f')} {_cell(row, 'traced_s', '8.2f')} "
+            f"{row.get('events_hash', '-'):>12}"
         )
     growth, targets = report["growth_10k_100k"], report["targets"]
     if growth is not None:

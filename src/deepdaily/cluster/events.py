@@ -24,9 +24,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from deepdaily.cluster.columns import FeatureColumns
 from deepdaily.cluster.crosslang import AnchorIndex, cross_language_pairs, merge_cross_pairs
 from deepdaily.cluster.exact import merge_exact_duplicates
-from deepdaily.cluster.features import DocFeatures, doc_features, doc_shingles
+from deepdaily.cluster.features import DocFeatures, doc_features, doc_shingles, release_memos
 from deepdaily.cluster.parallel import NearDuplicateJob
 from deepdaily.cluster.stories import merge_story_pairs, story_pairs
 from deepdaily.cluster.unionfind import UnionFind
@@ -34,8 +35,6 @@ from deepdaily.cluster.vectors import TfidfSpace
 from deepdaily.models import Document, Event, content_id
 
 __all__ = ["cluster_documents", "document_time"]
-
-_NO_TERMS: list[str] = []  # shared by features whose terms are spent (never mutated)
 
 
 def document_time(doc: Document) -> datetime:
@@ -90,17 +89,15 @@ def _terms_then_keep(
     pool: Sequence[Document],
     computed: Mapping[str, DocFeatures],
     with_shingles: bool,
-    kept: list[DocFeatures],
+    kept: FeatureColumns,
 ) -> Iterator[list[str]]:
-    """Each document's terms, for the TF-IDF space; its features go to ``kept`` meanwhile.
-
-    Term lists feed the space and nothing after it, so those computed here are dropped as
-    soon as the space has read them (features the caller computed are kept whole).
-    """
+    """Each document's terms, for the TF-IDF space; the rest of its features go to ``kept``
+    meanwhile, as columns: nothing per document outlives this pass but numbers (and the
+    features the caller computed, which the caller holds)."""
     for doc in pool:
         feat = _features(doc, computed, with_shingles)
         yield feat.terms
-        kept.append(feat if doc.id in computed else replace(feat, terms=_NO_TERMS))
+        kept.append(feat)
 
 
 def _event(members: list[Document], label: str | None) -> Event:
@@ -133,14 +130,15 @@ def cluster_documents(
     if not pool:
         return []
     near = NearDuplicateJob(pool)  # in a second process on large batches
-    features: list[DocFeatures] = []
+    features = FeatureColumns(keep_shingles=not near.in_background)
     space = TfidfSpace(_terms_then_keep(pool, features_of or {}, not near.in_background, features))
+    release_memos()  # the tokeniser's tables serve the feature pass only
     stories = story_pairs(features, space)
     anchors = AnchorIndex(pool, features)  # empty unless the batch mixes scripts
     across = cross_language_pairs(anchors)
     uf = UnionFind(len(pool), labels)
-    merge_exact_duplicates(pool, features, uf)
-    for i, j, _ in near.result(features):
+    merge_exact_duplicates(pool, features.fingerprints, uf)
+    for i, j, _ in near.result(features.shingles):
         uf.union(i, j)
     merge_story_pairs(stories, space, uf)
     merge_cross_pairs(across, anchors, uf)

@@ -26,31 +26,38 @@ class TfidfSpace:
         """Build the space from ``term_lists``, read once, in order (a generator is fine)."""
         vocabulary: dict[str, int] = {}
         # Machine-typed buffers, not Python lists: a list holds one int object per stored
-        # entry (tens of bytes each, millions of entries on a large batch).
+        # entry (tens of bytes each, millions of entries on a large batch). Each row is stored
+        # back to front: that is the order in which scipy's product with a diagonal matrix
+        # (how the rows used to be normalised) left them, and the cosines read them in it.
         indptr = array("q", [0])
-        indices = array("q")
-        values = array("d")
+        indices = array("i")
+        counts = array("I")
         for terms in term_lists:
-            counts = Counter(terms)
-            indices.extend([vocabulary.setdefault(term, len(vocabulary)) for term in counts])
-            values.extend(counts.values())
+            tf = Counter(terms)
+            row = [vocabulary.setdefault(term, len(vocabulary)) for term in tf]
+            row.reverse()
+            indices.extend(row)
+            counts.extend(reversed(tf.values()))
             indptr.append(len(indices))
         n_rows, n_terms = len(indptr) - 1, len(vocabulary)
-        matrix = sparse.csr_matrix(
-            (
-                np.frombuffer(values, dtype=np.float64),
-                np.frombuffer(indices, dtype=np.int64),
-                np.frombuffer(indptr, dtype=np.int64),
-            ),
-            shape=(n_rows, n_terms),
-        )
-        del values, indices, indptr
-        df = np.bincount(matrix.indices, minlength=n_terms)
+        cols = np.frombuffer(indices, dtype=np.int32)
+        offsets = np.frombuffer(indptr, dtype=np.int64)
+        data = np.frombuffer(counts, dtype=np.uint32).astype(np.float64)
+        del counts
+        # Weighted and normalised in place, one row-sized temporary at a time: the same
+        # arithmetic, in the same order, as (1 + log tf) * idf, a row norm from the sum of
+        # squares and a product with the diagonal of inverse norms, without their copies.
+        df = np.bincount(cols, minlength=n_terms)
         self.idf = 1.0 + np.log((1.0 + n_rows) / (1.0 + df))
-        matrix.data = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        np.log(data, out=data)
+        data += 1.0
+        data *= self.idf[cols]
+        norms = np.sqrt(_row_sums_of_squares(data, cols, offsets))
         norms[norms == 0] = 1.0
-        self.matrix: sparse.csr_matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+        data *= np.repeat(1.0 / norms, np.diff(offsets))
+        self.matrix: sparse.csr_matrix = sparse.csr_matrix(
+            (data, cols, offsets), shape=(n_rows, n_terms)
+        )
         self.vocabulary = vocabulary
 
     def __len__(self) -> int:
@@ -82,3 +89,23 @@ class TfidfSpace:
     def cosine_to_all(self, vector: sparse.csr_matrix) -> NDArray[np.float64]:
         """Cosine of one (normalised) row vector against every row."""
         return np.asarray((self.matrix @ vector.T).todense()).ravel()
+
+
+def _row_sums_of_squares(
+    data: NDArray[np.float64], cols: NDArray[np.int32], offsets: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Each row's sum of squared values, added in the order scipy's element-wise product
+    would add them: as stored, unless every row's columns ascend (stored descending here),
+    when scipy keeps them ascending."""
+    squares = data * data
+    lengths = np.diff(offsets)
+    inner = np.ones(len(cols), dtype=bool)
+    inner[offsets[1:][lengths > 0] - 1] = False  # a row's last entry has no successor in it
+    if len(cols) and np.all(np.diff(cols)[inner[:-1]] < 0):
+        row_of = np.repeat(np.arange(len(lengths)), lengths)
+        squares = squares[offsets[row_of] + offsets[row_of + 1] - 1 - np.arange(len(cols))]
+    sums = np.zeros(len(lengths), dtype=np.float64)
+    filled = np.flatnonzero(lengths)
+    if len(filled):
+        sums[filled] = np.add.reduceat(squares, offsets[filled])
+    return sums
