@@ -29,6 +29,7 @@ __all__ = ["FeatureColumns", "as_columns"]
 # A candidate key's weight (stories.py): a link or a versioned name, figure or multi-word name
 # counts 2, a single name or title word 1.
 NAME_KEY_WEIGHT, KEY_WEIGHT = 1, 2
+_BLOCK = 1 << 18  # entity mentions counted per block (a few MB of temporaries)
 
 
 def _ints(buffer: array[int]) -> NDArray[np.int64]:
@@ -163,8 +164,16 @@ def entity_key_counts(columns: FeatureColumns) -> tuple[int, dict[str, int]]:
         dtype=np.int64,
         count=len(columns.entity_of),
     )
-    rows = np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
-    pairs = np.unique(rows * len(key_ids) + key_of_entity[ids])  # (document, key), once each
-    df = np.bincount(pairs % len(key_ids), minlength=len(key_ids))
+    df = np.zeros(len(key_ids), dtype=np.int64)
+    n_docs, first = len(ptr) - 1, 0
+    while first < n_docs:  # a block of documents at a time, so the temporaries stay small
+        last = min(
+            max(int(np.searchsorted(ptr, ptr[first] + _BLOCK, side="right")) - 1, first + 1), n_docs
+        )
+        lo, hi = int(ptr[first]), int(ptr[last])
+        rows = np.repeat(np.arange(first, last, dtype=np.int64), np.diff(ptr[first : last + 1]))
+        held = np.unique(rows * len(key_ids) + key_of_entity[ids[lo:hi]])  # (document, key)
+        df += np.bincount(held % len(key_ids), minlength=len(key_ids))
+        first = last
     keys = sorted(key_ids, key=key_ids.__getitem__)
     return len(columns), {key: int(count) for key, count in zip(keys, df.tolist(), strict=True)}

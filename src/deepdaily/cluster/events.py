@@ -20,6 +20,8 @@ authority, then date. Dates are ``published``, else ``fetched_at``. Nothing here
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -100,6 +102,22 @@ def _terms_then_keep(
         kept.append(feat)
 
 
+def _return_free_heap() -> None:
+    """Hand the heap the stages freed back to the system, where the C library keeps it.
+
+    glibc keeps freed blocks below its (self-raising) mmap threshold for reuse by ``malloc``,
+    but the events are Python objects, which take their memory from Python's own arenas; at
+    100k documents some 60 MB would stay resident for nothing. Elsewhere this does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, ...)
+        return
+    trim(0)
+
+
 def _event(members: list[Document], label: str | None) -> Event:
     earliest = min(members, key=lambda d: (document_time(d), d.id))
     event_id = label or content_id("event", earliest.id)
@@ -145,6 +163,7 @@ def cluster_documents(
     # The documents are copied into the events next: free what the merging held first, so
     # the copies reuse its memory instead of adding to the peak.
     del features, space, stories, anchors, across, near
+    _return_free_heap()
     events = [
         _event([pool[i] for i in group], uf.label(group[0]))
         for group in uf.groups()

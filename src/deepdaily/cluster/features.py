@@ -85,7 +85,8 @@ def specific_links(doc: Document) -> frozenset[str]:
 # its strings per mention would cost more than the rest of a document's features.
 _ENTITIES: dict[Entity, Entity] = {}
 _ENTITY_TERMS: dict[str, str] = {}
-_MEMO_LIMIT = 500_000  # the tables stop growing here, so memory stays bounded
+# The tables stop growing here: later entities are equal, only not shared (text.py measures).
+_MEMO_LIMIT = 20_000
 
 
 def _shared_entity(entity: Entity) -> Entity:

@@ -66,10 +66,10 @@ MIN_SHARED = 2
 CENTROID_MIN = 0.20
 MAX_POSTINGS = 64
 MIN_KEY_SCORE = 2.0  # shared-key score a pair needs to be compared at all
-SCORE_ROWS = 5_000  # documents whose shared-key scores are computed per sparse product
+SCORE_ROWS = 1_000  # documents whose shared-key scores are computed per sparse product
 # Candidate pairs scored per vectorised batch: each batch copies both rows of every pair out
 # of the TF-IDF matrix (about 2 KB a pair), so this bounds that copy to some 40 MB.
-PAIR_CHUNK = 20_000
+PAIR_CHUNK = 5_000
 RARE_SHARE = 0.03  # a plain name held by at most this share of documents is distinctive...
 RARE_MAX = 50  # ...and by at most this many
 COMMON_SHARE = 0.06  # a model name, figure or multi-word name held by more is not...
@@ -174,8 +174,11 @@ def evidence(
 
 
 def _incidence(cols: NDArray[np.int32], ptr: NDArray[np.int64], n_cols: int) -> sparse.csr_matrix:
-    """Rows of ones at ``cols[ptr[k]:ptr[k + 1]]``, in that order (CSR from the columns)."""
-    data = np.ones(len(cols), dtype=np.float64)
+    """Rows of ones at ``cols[ptr[k]:ptr[k + 1]]``, in that order (CSR from the columns).
+
+    The ones are bytes: products with float weights come out as floats, equal to the weights.
+    """
+    data = np.ones(len(cols), dtype=np.int8)
     return sparse.csr_matrix((data, cols, ptr), shape=(len(ptr) - 1, n_cols))
 
 
@@ -193,16 +196,21 @@ def _candidate_pairs(
     keys, weights, ptr = columns.key_rows()
     n_docs, number = len(columns), columns.n_keys
     df = np.bincount(keys, minlength=number)
-    kept = (df[keys] >= 2) & (df[keys] <= MAX_POSTINGS)
+    kept = ((df >= 2) & (df <= MAX_POSTINGS))[keys]
+    del df
     if not kept.any():
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    row_of = np.repeat(np.arange(n_docs), np.diff(ptr))
+    # Built as CSR straight from the kept entries (a document holds a key once).
+    kept_before = np.zeros(len(keys) + 1, dtype=np.int32)
+    np.cumsum(kept, out=kept_before[1:])
+    kept_ptr = kept_before[ptr]
+    del kept_before
     incidence = sparse.csr_matrix(
-        (np.sqrt(weights[kept].astype(np.float64)), (row_of[kept], keys[kept])),
+        (np.sqrt(weights[kept].astype(np.float64)), keys[kept], kept_ptr),
         shape=(n_docs, number),
     )
-    del df, kept, row_of
+    del kept, kept_ptr
     # The pair scores are the upper triangle of incidence @ incidence.T, computed a block of
     # rows at a time so the full product (every pair sharing any key) never exists at once.
     transposed = sparse.csr_matrix(incidence.T)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
 __all__ = ["TfidfSpace"]
+
+_CHUNK = 1 << 20  # stored values per temporary while weighting (8 MB of float64)
 
 
 class TfidfSpace:
@@ -31,32 +33,37 @@ class TfidfSpace:
         # (how the rows used to be normalised) left them, and the cosines read them in it.
         indptr = array("q", [0])
         indices = array("i")
-        counts = array("I")
+        data = array("d")  # term counts, then (in place) their weights
         for terms in term_lists:
             tf = Counter(terms)
             row = [vocabulary.setdefault(term, len(vocabulary)) for term in tf]
             row.reverse()
             indices.extend(row)
-            counts.extend(reversed(tf.values()))
+            data.extend(reversed(tf.values()))
             indptr.append(len(indices))
         n_rows, n_terms = len(indptr) - 1, len(vocabulary)
         cols = np.frombuffer(indices, dtype=np.int32)
         offsets = np.frombuffer(indptr, dtype=np.int64)
-        data = np.frombuffer(counts, dtype=np.uint32).astype(np.float64)
-        del counts
+        values = np.frombuffer(data, dtype=np.float64)
         # Weighted and normalised in place, one row-sized temporary at a time: the same
         # arithmetic, in the same order, as (1 + log tf) * idf, a row norm from the sum of
         # squares and a product with the diagonal of inverse norms, without their copies.
         df = np.bincount(cols, minlength=n_terms)
         self.idf = 1.0 + np.log((1.0 + n_rows) / (1.0 + df))
-        np.log(data, out=data)
-        data += 1.0
-        data *= self.idf[cols]
-        norms = np.sqrt(_row_sums_of_squares(data, cols, offsets))
+        np.log(values, out=values)
+        values += 1.0
+        for lo in range(0, len(values), _CHUNK):
+            values[lo : lo + _CHUNK] *= self.idf[cols[lo : lo + _CHUNK]]
+        norms = np.sqrt(_row_sums_of_squares(values, cols, offsets))
         norms[norms == 0] = 1.0
-        data *= np.repeat(1.0 / norms, np.diff(offsets))
+        inverse = 1.0 / norms
+        for lo, hi in _row_blocks(offsets):
+            rows = slice(lo, hi)
+            values[offsets[lo] : offsets[hi]] *= np.repeat(
+                inverse[rows], np.diff(offsets[lo : hi + 1])
+            )
         self.matrix: sparse.csr_matrix = sparse.csr_matrix(
-            (data, cols, offsets), shape=(n_rows, n_terms)
+            (values, cols, offsets), shape=(n_rows, n_terms)
         )
         self.vocabulary = vocabulary
 
@@ -91,21 +98,36 @@ class TfidfSpace:
         return np.asarray((self.matrix @ vector.T).todense()).ravel()
 
 
+def _row_blocks(offsets: NDArray[np.int64]) -> Iterator[tuple[int, int]]:
+    """Row ranges ``[lo, hi)`` holding about :data:`_CHUNK` stored values each."""
+    n_rows, lo = len(offsets) - 1, 0
+    while lo < n_rows:
+        hi = int(np.searchsorted(offsets, offsets[lo] + _CHUNK, side="right")) - 1
+        hi = min(max(hi, lo + 1), n_rows)
+        yield lo, hi
+        lo = hi
+
+
 def _row_sums_of_squares(
     data: NDArray[np.float64], cols: NDArray[np.int32], offsets: NDArray[np.int64]
 ) -> NDArray[np.float64]:
     """Each row's sum of squared values, added in the order scipy's element-wise product
     would add them: as stored, unless every row's columns ascend (stored descending here),
     when scipy keeps them ascending."""
-    squares = data * data
     lengths = np.diff(offsets)
     inner = np.ones(len(cols), dtype=bool)
     inner[offsets[1:][lengths > 0] - 1] = False  # a row's last entry has no successor in it
-    if len(cols) and np.all(np.diff(cols)[inner[:-1]] < 0):
-        row_of = np.repeat(np.arange(len(lengths)), lengths)
-        squares = squares[offsets[row_of] + offsets[row_of + 1] - 1 - np.arange(len(cols))]
+    ascending = bool(len(cols)) and bool(np.all(np.diff(cols)[inner[:-1]] < 0))
+    del inner
     sums = np.zeros(len(lengths), dtype=np.float64)
-    filled = np.flatnonzero(lengths)
-    if len(filled):
-        sums[filled] = np.add.reduceat(squares, offsets[filled])
+    for lo, hi in _row_blocks(offsets):
+        start, end = int(offsets[lo]), int(offsets[hi])
+        squares = data[start:end] * data[start:end]
+        local = offsets[lo : hi + 1] - start
+        if ascending:  # read each row back to front
+            row_of = np.repeat(np.arange(hi - lo), np.diff(local))
+            squares = squares[local[row_of] + local[row_of + 1] - 1 - np.arange(end - start)]
+        filled = np.flatnonzero(np.diff(local))
+        if len(filled):
+            sums[lo + filled] = np.add.reduceat(squares, local[filled])
     return sums
