@@ -158,11 +158,12 @@ def cluster_documents(
     merge_exact_duplicates(pool, features.fingerprints, uf)
     for i, j, _ in near.result(features.shingles):
         uf.union(i, j)
+    del features, near  # the story merges read the space and the pairs only
     merge_story_pairs(stories, space, uf)
     merge_cross_pairs(across, anchors, uf)
     # The documents are copied into the events next: free what the merging held first, so
     # the copies reuse its memory instead of adding to the peak.
-    del features, space, stories, anchors, across, near
+    del space, stories, anchors, across
     _return_free_heap()
     events = [
         _event([pool[i] for i in group], uf.label(group[0]))
