@@ -47,8 +47,9 @@ def document_time(doc: Document) -> datetime:
 
 def _pool(
     documents: Sequence[Document], known: Sequence[Event]
-) -> tuple[list[Document], dict[int, str], set[str]]:
-    """New documents (first copy of each id) then known events' other documents, with labels."""
+) -> tuple[list[Document], dict[int, str], int]:
+    """New documents (first copy of each id) then known events' other documents, with labels,
+    and how many of the pool's first documents are new."""
     event_of: dict[str, str] = {}
     for event in known:
         for doc in event.documents:
@@ -68,12 +69,12 @@ def _pool(
         if doc.id not in seen:
             hinted = doc.event_id if doc.event_id in known_ids else None
             add(doc, event_of.get(doc.id) or hinted)
-    new_ids = set(seen)
+    n_new = len(pool)
     for event in known:
         for doc in event.documents:
             if doc.id not in seen:
                 add(doc, event.id)
-    return pool, labels, new_ids
+    return pool, labels, n_new
 
 
 def _features(
@@ -144,7 +145,7 @@ def cluster_documents(
     the day's documents once, for their memory keys). Returns every event that holds at least
     one of ``documents`` (with any known documents of that event), ordered by first appearance.
     """
-    pool, labels, new_ids = _pool(documents, known)
+    pool, labels, n_new = _pool(documents, known)
     if not pool:
         return []
     near = NearDuplicateJob(pool)  # in a second process on large batches
@@ -167,7 +168,8 @@ def cluster_documents(
     _return_free_heap()
     events = [
         _event([pool[i] for i in group], uf.label(group[0]))
-        for group in uf.groups()
-        if any(pool[i].id in new_ids for i in group)
+        for group in uf.each_group()
+        if group[0] < n_new  # it holds a new document (groups list their members in order)
     ]
-    return sorted(events, key=lambda e: (e.first_seen, e.id))
+    events.sort(key=lambda e: (e.first_seen, e.id))
+    return events
