@@ -108,6 +108,16 @@ def _row_blocks(offsets: NDArray[np.int64]) -> Iterator[tuple[int, int]]:
         lo = hi
 
 
+def _descending_rows(cols: NDArray[np.int32], offsets: NDArray[np.int64], lo: int, hi: int) -> bool:
+    """True when every row in ``[lo, hi)`` stores its columns in strictly descending order."""
+    start, end = int(offsets[lo]), int(offsets[hi])
+    steps = np.diff(cols[start:end])
+    inner = np.ones(len(steps), dtype=bool)  # a step from a row's last entry to the next row's
+    last = offsets[lo + 1 : hi + 1] - start - 1
+    inner[last[(last >= 0) & (last < len(steps))]] = False
+    return bool(np.all(steps[inner] < 0))
+
+
 def _row_sums_of_squares(
     data: NDArray[np.float64], cols: NDArray[np.int32], offsets: NDArray[np.int64]
 ) -> NDArray[np.float64]:
@@ -115,10 +125,9 @@ def _row_sums_of_squares(
     would add them: as stored, unless every row's columns ascend (stored descending here),
     when scipy keeps them ascending."""
     lengths = np.diff(offsets)
-    inner = np.ones(len(cols), dtype=bool)
-    inner[offsets[1:][lengths > 0] - 1] = False  # a row's last entry has no successor in it
-    ascending = bool(len(cols)) and bool(np.all(np.diff(cols)[inner[:-1]] < 0))
-    del inner
+    ascending = bool(len(cols)) and all(
+        _descending_rows(cols, offsets, lo, hi) for lo, hi in _row_blocks(offsets)
+    )
     sums = np.zeros(len(lengths), dtype=np.float64)
     for lo, hi in _row_blocks(offsets):
         start, end = int(offsets[lo]), int(offsets[hi])
