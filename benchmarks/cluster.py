@@ -20,14 +20,20 @@ differently). Dates spread over three days; 500 outlets.
 measurement. Generating the documents comes first and is not timed. Then:
 
 * *features s*: the baseline, ``doc_features`` over every document: tokenising alone, the
-  floor any clusterer pays (its memory is freed before clustering starts);
+  floor any clusterer pays (the features are dropped before clustering starts; the
+  tokeniser's memo tables, bounded, stay filled, as in a run, which computes the day's
+  features for the event memory before it clusters);
 * *cluster s* / *cpu s*: wall and CPU time of ``cluster_documents`` (CPU of the main process;
   from 20k documents the near-duplicate stage runs in a forked worker, see
   ``deepdaily/cluster/parallel.py``);
 * *RSS MB*: ``getrusage(RUSAGE_SELF).ru_maxrss`` after clustering, the process's peak resident
   set (interpreter, imports and the documents included); *+RSS* is its growth during
-  clustering; *worker MB* is ``RUSAGE_CHILDREN``, the peak of the forked worker (which shares
-  pages with its parent);
+  clustering; *worker MB* is ``RUSAGE_CHILDREN``, the peak of the forked worker (its resident
+  set counts the pages it still shares with its parent, so it is not memory added to the
+  parent's);
+* *result*: a hash of the events (ids, titles, dates, documents in order), to compare two
+  versions of the code on one seed; the clustering does not depend on the string hash seed,
+  so it is the same in every run;
 * *py peak MB* / *traced s*: a second run of the same size under ``tracemalloc``: the peak of
   Python (and numpy) allocations during clustering, in the main process only. Tracing slows
   allocation-heavy code, so its time is printed apart and never used for the targets.
