@@ -137,10 +137,6 @@ class FeatureColumns:
         start, end = self._link_ptr[index], self._link_ptr[index + 1]
         return [self.link_of[k] for k in self._links[start:end]]
 
-    def link_ids(self, index: int) -> array[int]:
-        start, end = self._link_ptr[index], self._link_ptr[index + 1]
-        return self._links[start:end]
-
 
 def as_columns(features: FeatureColumns | Iterable[DocFeatures]) -> FeatureColumns:
     """``features`` as columns (a list of ``DocFeatures`` is read into new ones)."""
