@@ -328,3 +328,19 @@ def test_events_do_not_depend_on_the_string_hash_seed() -> None:
         )
         counts.add(done.stdout.strip())
     assert counts == {"1"}  # one story, told twice, under every seed
+
+
+def test_consumed_features_give_the_same_events_and_are_let_go() -> None:
+    """Guards ``consume_features`` (the run's features, some 340 MB at 100k documents, are
+    taken out of its mapping as the feature pass reads them): the events are those of the
+    same features read without consuming, and of features computed by the clustering."""
+    from deepdaily.cluster import cluster_documents
+
+    docs = _batch(300)
+    kept = {doc.id: doc_features(doc, with_shingles=False) for doc in docs}
+    consumed = dict(kept)
+    expected = cluster_documents(docs)
+    assert cluster_documents(docs, features_of=kept) == expected
+    assert len(kept) == len(docs)  # read, never emptied
+    assert cluster_documents(docs, features_of=consumed, consume_features=True) == expected
+    assert consumed == {}

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from types import MappingProxyType
 
 from deepdaily.cluster.columns import FeatureColumns
 from deepdaily.cluster.crosslang import AnchorIndex, cross_language_pairs, merge_cross_pairs
@@ -78,9 +79,14 @@ def _pool(
 
 
 def _features(
-    doc: Document, computed: Mapping[str, DocFeatures], with_shingles: bool
+    doc: Document,
+    computed: Mapping[str, DocFeatures] | MutableMapping[str, DocFeatures],
+    with_shingles: bool,
 ) -> DocFeatures:
-    found = computed.get(doc.id)
+    if isinstance(computed, MutableMapping):  # the caller lets them be consumed
+        found = computed.pop(doc.id, None)
+    else:
+        found = computed.get(doc.id)
     if found is None:
         return doc_features(doc, with_shingles=with_shingles)
     if with_shingles and not len(found.shingles):
@@ -90,13 +96,13 @@ def _features(
 
 def _terms_then_keep(
     pool: Sequence[Document],
-    computed: Mapping[str, DocFeatures],
+    computed: Mapping[str, DocFeatures] | MutableMapping[str, DocFeatures],
     with_shingles: bool,
     kept: FeatureColumns,
 ) -> Iterator[list[str]]:
     """Each document's terms, for the TF-IDF space; the rest of its features go to ``kept``
     meanwhile, as columns: nothing per document outlives this pass but numbers (and the
-    features the caller computed, which the caller holds)."""
+    features the caller computed, unless it lets them be consumed)."""
     for doc in pool:
         feat = _features(doc, computed, with_shingles)
         yield feat.terms
@@ -138,19 +144,27 @@ def cluster_documents(
     documents: Sequence[Document],
     known: Sequence[Event] = (),
     features_of: Mapping[str, DocFeatures] | None = None,
+    *,
+    consume_features: bool = False,
 ) -> list[Event]:
     """Group ``documents`` into events, joining ``known`` events where they continue one.
 
     ``features_of`` holds features already computed by document id (the run computes those of
-    the day's documents once, for their memory keys). Returns every event that holds at least
-    one of ``documents`` (with any known documents of that event), ordered by first appearance.
+    the day's documents once, for their memory keys). With ``consume_features`` (and a
+    mutable ``features_of``) each is taken out of ``features_of`` as it is read, so none
+    outlives the feature pass: the run needs them no more, and at 100k documents they are
+    some 340 MB. Returns every event that holds at least one of ``documents`` (with any
+    known documents of that event), ordered by first appearance.
     """
     pool, labels, n_new = _pool(documents, known)
     if not pool:
         return []
     near = NearDuplicateJob(pool)  # in a second process on large batches
     features = FeatureColumns(keep_shingles=not near.in_background)
-    space = TfidfSpace(_terms_then_keep(pool, features_of or {}, not near.in_background, features))
+    computed: Mapping[str, DocFeatures] = features_of if features_of is not None else {}
+    if not consume_features:
+        computed = MappingProxyType(computed)  # read only: never emptied
+    space = TfidfSpace(_terms_then_keep(pool, computed, not near.in_background, features))
     release_memos()  # the tokeniser's tables serve the feature pass only
     stories = story_pairs(features, space)
     anchors = AnchorIndex(pool, features)  # empty unless the batch mixes scripts
