@@ -20,14 +20,20 @@ differently). Dates spread over three days; 500 outlets.
 measurement. Generating the documents comes first and is not timed. Then:
 
 * *features s*: the baseline, ``doc_features`` over every document: tokenising alone, the
-  floor any clusterer pays (its memory is freed before clustering starts);
+  floor any clusterer pays (the features are dropped before clustering starts; the
+  tokeniser's memo tables, bounded, stay filled, as in a run, which computes the day's
+  features for the event memory before it clusters);
 * *cluster s* / *cpu s*: wall and CPU time of ``cluster_documents`` (CPU of the main process;
   from 20k documents the near-duplicate stage runs in a forked worker, see
   ``deepdaily/cluster/parallel.py``);
 * *RSS MB*: ``getrusage(RUSAGE_SELF).ru_maxrss`` after clustering, the process's peak resident
   set (interpreter, imports and the documents included); *+RSS* is its growth during
-  clustering; *worker MB* is ``RUSAGE_CHILDREN``, the peak of the forked worker (which shares
-  pages with its parent);
+  clustering; *worker MB* is ``RUSAGE_CHILDREN``, the peak of the forked worker (its resident
+  set counts the pages it still shares with its parent, so it is not memory added to the
+  parent's);
+* *result*: a hash of the events (ids, titles, dates, documents in order), to compare two
+  versions of the code on one seed; the clustering does not depend on the string hash seed,
+  so it is the same in every run;
 * *py peak MB* / *traced s*: a second run of the same size under ``tracemalloc``: the peak of
   Python (and numpy) allocations during clustering, in the main process only. Tracing slows
   allocation-heavy code, so its time is printed apart and never used for the targets.
@@ -42,6 +48,7 @@ The load average is printed at the start and end: on a busy machine every figure
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import multiprocessing as mp
 import os
@@ -148,6 +155,18 @@ def make_documents(n: int, seed: int = 7) -> tuple[list[Any], int]:
     return docs, len(real)
 
 
+def events_hash(events: list[Any]) -> str:
+    """A short hash of the clustering's result (each event's id, title, dates and documents in
+    order), so two versions of the code can be compared on the same seed."""
+    digest = hashlib.sha256()
+    for event in events:
+        ids = ",".join(f"{d.id}={d.event_id}" for d in event.documents)
+        digest.update(
+            f"{event.id}|{event.title}|{event.first_seen}|{event.last_seen}|{ids}\n".encode()
+        )
+    return digest.hexdigest()[:12]
+
+
 def _max_rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
@@ -183,6 +202,7 @@ def _measure(size: int, seed: int, traced: bool, conn: Connection) -> None:
                 worker_mb=_max_rss_mb(resource.RUSAGE_CHILDREN),
                 events=len(events),
                 multi=sum(1 for e in events if len(e.documents) > 1),
+                events_hash=events_hash(events),
             )
         conn.send(row)
     except BaseException as exc:  # report, never hang the parent
@@ -257,7 +277,7 @@ def table(report: dict[str, Any]) -> str:
         f"documents: generated + shared headlines and arXiv abstracts ({report['corpus']})",
         f"{'size':>7} {'real':>5} {'events':>7} {'multi':>6} {'features s':>10} "
         f"{'cluster s':>9} {'cpu s':>6} {'RSS MB':>7} {'+RSS MB':>7} {'worker MB':>9} "
-        f"{'py peak MB':>10} {'traced s':>8}",
+        f"{'py peak MB':>10} {'traced s':>8} {'result':>12}",
     ]
     for row in report["rows"]:
         if "error" in row:
@@ -268,7 +288,8 @@ def table(report: dict[str, Any]) -> str:
             f"{_cell(row, 'features_s', '10.2f')} {_cell(row, 'cluster_s', '9.2f')} "
             f"{_cell(row, 'cpu_s', '6.1f')} {_cell(row, 'rss_mb', '7.0f')} "
             f"{_cell(row, 'rss_growth_mb', '7.0f')} {_cell(row, 'worker_mb', '9.0f')} "
-            f"{_cell(row, 'py_peak_mb', '10.0f')} {_cell(row, 'traced_s', '8.2f')}"
+            f"{_cell(row, 'py_peak_mb', '10.0f')} {_cell(row, 'traced_s', '8.2f')} "
+            f"{row.get('events_hash', '-'):>12}"
         )
     growth, targets = report["growth_10k_100k"], report["targets"]
     if growth is not None:

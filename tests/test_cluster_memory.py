@@ -18,6 +18,7 @@ from datasketch import MinHash, MinHashLSH
 from scipy import sparse
 
 from deepdaily.cluster import stories
+from deepdaily.cluster.columns import as_columns, entity_key_counts
 from deepdaily.cluster.features import DocFeatures, doc_features
 from deepdaily.cluster.near import (
     LSH_BANDS,
@@ -29,6 +30,7 @@ from deepdaily.cluster.near import (
     minhash_signatures,
     near_duplicate_pairs,
 )
+from deepdaily.cluster.text import Entity
 from deepdaily.cluster.vectors import TfidfSpace
 from deepdaily.models import Document, content_id
 
@@ -201,3 +203,144 @@ def test_tfidf_space_reads_a_generator_as_it_reads_a_list() -> None:
     assert (listed.matrix != streamed.matrix).nnz == 0
     norms = np.sqrt(np.asarray(streamed.matrix.multiply(streamed.matrix).sum(axis=1)).ravel())
     assert np.allclose(norms, 1.0)  # every row has terms, so every row is a unit vector
+
+
+def _reference_space(term_lists: list[list[str]]) -> tuple[dict[str, int], sparse.csr_matrix]:
+    """The TF-IDF space as first written: a matrix per step (weights, squares, the product
+    with the diagonal of inverse norms)."""
+    vocabulary: dict[str, int] = {}
+    indptr, indices, values = [0], [], []
+    for terms in term_lists:
+        counts = Counter(terms)
+        indices.extend(vocabulary.setdefault(term, len(vocabulary)) for term in counts)
+        values.extend(counts.values())
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (np.asarray(values, dtype=np.float64), indices, indptr),
+        shape=(len(term_lists), len(vocabulary)),
+    )
+    idf = 1.0 + np.log((1.0 + matrix.shape[0]) / (1.0 + np.bincount(matrix.indices)))
+    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return vocabulary, sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+def _features_with(entities_: set[Entity], source: str) -> DocFeatures:
+    return DocFeatures(
+        terms=[],
+        title_terms=(),
+        entities=frozenset(entities_),
+        shingles=np.empty(0, dtype=np.uint32),
+        fingerprint="",
+        links=frozenset(),
+        source=source,
+    )
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_tfidf_space_normalised_in_place_is_bit_identical(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Guards the in-place weighting and normalisation (in row blocks of ``_CHUNK`` values):
+    every stored value and its position equal the matrix-per-step version's, bit for bit,
+    including a batch whose rows all list their terms in ascending order, where scipy adds
+    the squares in another order."""
+    monkeypatch.setattr("deepdaily.cluster.vectors._CHUNK", chunk)
+    batches = [
+        [doc_features(doc, with_shingles=False).terms for doc in _batch(300)],
+        [["alpha", "beta", "gamma"], ["alpha", "epsilon"], [], ["zeta"]],  # rows ascend
+    ]
+    for terms in batches:
+        vocabulary, expected = _reference_space(terms)
+        space = TfidfSpace(iter(terms))
+        assert space.vocabulary == vocabulary
+        assert np.array_equal(space.matrix.indptr, expected.indptr)
+        assert np.array_equal(space.matrix.indices, expected.indices)
+        assert np.array_equal(space.matrix.data, expected.data)  # exact, not close
+
+
+def test_entity_key_counts_equal_counting_the_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guards the block-wise count of the story stage's entity frequencies: one key held in
+    two kinds by one document counts once, and no document is lost at a block edge."""
+    monkeypatch.setattr("deepdaily.cluster.columns._BLOCK", 5)
+    features = [doc_features(doc, with_shingles=False) for doc in _batch(400)]
+    features.append(_features_with({Entity("h100", "name"), Entity("h100", "model")}, "x"))
+    n, df = entity_key_counts(as_columns(features))
+    assert n == len(features)
+    assert df == stories.EntityStats([f.entities for f in features]).df
+
+
+def test_a_key_of_two_kinds_counts_the_heavier_whatever_the_set_order() -> None:
+    """Regression: "h100" is both a name (weight 1) and a model (weight 2); the story stage
+    used to keep whichever kind the frozenset yielded last, an order that follows the string
+    hash seed, so which pairs were compared (and so the events) changed from one process to
+    the next."""
+    both = {Entity("h100", "name"), Entity("h100", "model")}
+    columns = as_columns([_features_with(both, "a"), _features_with(both, "b")])
+    keys, weights, _ = columns.key_rows()
+    assert keys.tolist() == [0, 0] and weights.tolist() == [2, 2]
+    left, right = stories._candidate_pairs(columns)  # one shared key of weight 2 suffices
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, 1)]
+
+
+_SEED_SCRIPT = """
+import random
+from datetime import UTC, datetime
+from deepdaily.cluster import cluster_documents
+from deepdaily.models import Document, content_id
+
+words = ("quiet engine folds memory into smaller pages while schedulers wait for idle cores "
+         "and operators measure every batch before release").split()
+rng = random.Random(3)
+docs = []
+for k, (title, source) in enumerate([("fresh chip", "alpha"), ("vendor update", "beta")]):
+    body = words[:]
+    rng.shuffle(body)  # the same words in another order: similar, yet no shared shingles
+    body.insert(5, "Kx100")  # their one shared key, a name and a model at once
+    text = " ".join(body)
+    url = f"https://{source}.example/{k}"
+    moment = datetime(2026, 2, 11, tzinfo=UTC)
+    docs.append(Document(id=content_id(url, text), source=source, url=url, canonical_url=url,
+                         title=title, text=text, published=moment, fetched_at=moment))
+print(len(cluster_documents(docs)))
+"""
+
+
+def test_events_do_not_depend_on_the_string_hash_seed() -> None:
+    """Regression: entity sets were read in frozenset order, which follows the per-process
+    string hash seed, when weighting a key of two kinds (and numbering keys, adding weights):
+    these two reports, sharing only "Kx100", were one event under some seeds and two under
+    others (at 30k generated documents three seeds gave three different sets of events)."""
+    import os
+    import subprocess
+    import sys
+
+    counts = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _SEED_SCRIPT],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        counts.add(done.stdout.strip())
+    assert counts == {"1"}  # one story, told twice, under every seed
+
+
+def test_consumed_features_give_the_same_events_and_are_let_go() -> None:
+    """Guards ``consume_features`` (the run's features, some 340 MB at 100k documents, are
+    taken out of its mapping as the feature pass reads them): the events are those of the
+    same features read without consuming, and of features computed by the clustering."""
+    from deepdaily.cluster import cluster_documents
+
+    docs = _batch(300)
+    kept = {doc.id: doc_features(doc, with_shingles=False) for doc in docs}
+    consumed = dict(kept)
+    expected = cluster_documents(docs)
+    assert cluster_documents(docs, features_of=kept) == expected
+    assert len(kept) == len(docs)  # read, never emptied
+    assert cluster_documents(docs, features_of=consumed, consume_features=True) == expected
+    assert consumed == {}

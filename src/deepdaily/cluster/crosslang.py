@@ -36,6 +36,7 @@ import numpy as np
 from scipy import sparse
 
 from deepdaily.cluster.anchors import KIND_WEIGHT, Anchor, anchors, precision, rarity, script
+from deepdaily.cluster.columns import FeatureColumns, as_columns
 from deepdaily.cluster.features import DocFeatures, document_text
 from deepdaily.cluster.unionfind import UnionFind
 from deepdaily.models import Document
@@ -112,7 +113,9 @@ def _title_keys(title: str, title_script: str) -> frozenset[str]:
 class AnchorIndex:
     """The anchors of a batch, their document frequencies and weights, per document."""
 
-    def __init__(self, documents: Sequence[Document], features: Sequence[DocFeatures]) -> None:
+    def __init__(
+        self, documents: Sequence[Document], features: FeatureColumns | Sequence[DocFeatures]
+    ) -> None:
         self.scripts = [
             script(f"{doc.title}\n{document_text(doc)[:SCRIPT_CHARS]}") for doc in documents
         ]
@@ -122,13 +125,14 @@ class AnchorIndex:
         self.n = len(documents)
         if not self.mixed:
             return
-        for doc, feat in zip(documents, features, strict=True):
+        columns = as_columns(features)
+        for index, doc in enumerate(documents):
             found = set(anchors(f"{doc.title}\n{document_text(doc)}"))
-            found.update(Anchor(f"l:{link}", "link") for link in feat.links)
+            found.update(Anchor(f"l:{link}", "link") for link in columns.links(index))
             self.keys.append(frozenset(found))
         self.df.update(key for keys in self.keys for key in {a.key for a in keys})
         self.times = [_time(doc) for doc in documents]
-        self.sources = [feat.source for feat in features]
+        self.sources = columns.outlets().tolist()  # equal ids, one outlet
         self.titles = [doc.title for doc in documents]
         self._weights: dict[Anchor, float] = {}
         self.totals = [

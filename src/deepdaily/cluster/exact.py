@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from deepdaily.cluster.features import DocFeatures
 from deepdaily.cluster.unionfind import UnionFind
 from deepdaily.models import Document
 
@@ -18,16 +17,17 @@ __all__ = ["merge_exact_duplicates"]
 
 
 def merge_exact_duplicates(
-    documents: Sequence[Document], features: Sequence[DocFeatures], uf: UnionFind
+    documents: Sequence[Document], fingerprints: Sequence[str], uf: UnionFind
 ) -> int:
-    """Join, in ``uf``, documents with the same id, canonical URL or text; returns merges."""
+    """Join, in ``uf``, documents with the same id, canonical URL or text (``fingerprints``:
+    ``DocFeatures.fingerprint`` of each document); returns merges."""
     # One table per kind of key (id, URL, text fingerprint), holding the documents' own
     # strings: no key string is built per document.
     first_seen: tuple[dict[str, int], dict[str, int], dict[str, int]] = ({}, {}, {})
     merges = 0
-    for index, (doc, feat) in enumerate(zip(documents, features, strict=True)):
+    for index, (doc, fingerprint) in enumerate(zip(documents, fingerprints, strict=True)):
         url = (doc.canonical_url or doc.url).strip().rstrip("/")
-        keys = (doc.id, url, feat.fingerprint)
+        keys = (doc.id, url, fingerprint)
         for kind, (table, key) in enumerate(zip(first_seen, keys, strict=True)):
             if kind and not key:
                 continue  # no URL, or a text too short to fingerprint (an id always counts)

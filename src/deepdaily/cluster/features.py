@@ -13,10 +13,25 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from deepdaily.cluster.text import Entity, entities, shingles, title_genres, tokens, words_of
+from deepdaily.cluster.text import (
+    Entity,
+    clear_memos,
+    entities,
+    shingles,
+    title_genres,
+    tokens,
+    words_of,
+)
 from deepdaily.models import Document, content_id
 
-__all__ = ["DocFeatures", "doc_features", "doc_shingles", "document_text", "specific_links"]
+__all__ = [
+    "DocFeatures",
+    "doc_features",
+    "doc_shingles",
+    "document_text",
+    "release_memos",
+    "specific_links",
+]
 
 TITLE_WEIGHT = 2  # title terms are repeated this many times in the TF-IDF vector
 MIN_FINGERPRINT_CHARS = 40  # shorter texts are too generic to call two documents identical
@@ -70,7 +85,8 @@ def specific_links(doc: Document) -> frozenset[str]:
 # its strings per mention would cost more than the rest of a document's features.
 _ENTITIES: dict[Entity, Entity] = {}
 _ENTITY_TERMS: dict[str, str] = {}
-_MEMO_LIMIT = 500_000  # the tables stop growing here, so memory stays bounded
+# The tables stop growing here: later entities are equal, only not shared (text.py measures).
+_MEMO_LIMIT = 20_000
 
 
 def _shared_entity(entity: Entity) -> Entity:
@@ -91,6 +107,19 @@ def _entity_term(entity: Entity) -> str:
     return term
 
 
+def release_memos() -> None:
+    """Empty the memo tables of feature extraction (shared entities and entity terms, and
+    the tokeniser's, :func:`~deepdaily.cluster.text.clear_memos`).
+
+    Features already made keep their shared objects; later ones start new tables. The
+    clustering calls this once its feature pass is done: after it the tables serve nothing,
+    and at 100k documents they hold some 100 MB that the rest of the stage can reuse.
+    """
+    _ENTITIES.clear()
+    _ENTITY_TERMS.clear()
+    clear_memos()
+
+
 def doc_shingles(doc: Document) -> np.ndarray:
     """The near-duplicate shingles of a document (title and head of the body)."""
     return shingles(tokens(doc.title) + tokens(document_text(doc)[:MAX_BODY_CHARS]))
@@ -103,7 +132,10 @@ def doc_features(doc: Document, *, with_shingles: bool = True) -> DocFeatures:
     title_tokens, body_tokens = tokens(doc.title), tokens(body)
     title_words = words_of(title_tokens)
     ents = frozenset(map(_shared_entity, entities(f"{doc.title}.\n{body[:ENTITY_CHARS]}")))
-    terms = title_words * TITLE_WEIGHT + words_of(body_tokens) + [_entity_term(e) for e in ents]
+    # Entity terms sorted: a frozenset's order follows the string hashes, which change from
+    # one process to the next, and the order of terms decides how cosines are added up.
+    entity_terms = [_entity_term(e) for e in sorted(ents)]
+    terms = title_words * TITLE_WEIGHT + words_of(body_tokens) + entity_terms
     text_print = " ".join(body_tokens)
     return DocFeatures(
         terms=terms,

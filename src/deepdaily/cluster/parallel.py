@@ -11,13 +11,16 @@ in-process: the result is identical either way.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import sys
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from deepdaily.cluster.features import DocFeatures, doc_shingles
+import numpy as np
+
+from deepdaily.cluster.features import doc_shingles
 from deepdaily.cluster.near import near_duplicate_pairs
 from deepdaily.models import Document
 
@@ -54,7 +57,13 @@ class NearDuplicateJob:
             ctx = mp.get_context("fork")
             receiver, sender = ctx.Pipe(duplex=False)
             self._process = ctx.Process(target=_work, args=(documents, sender), daemon=True)
-            self._process.start()
+            # Frozen objects are left out of the worker's garbage collections, which would
+            # otherwise write to every object's header and so copy the parent's pages.
+            gc.freeze()
+            try:
+                self._process.start()
+            finally:
+                gc.unfreeze()
             sender.close()
             self._conn = receiver
 
@@ -63,8 +72,9 @@ class NearDuplicateJob:
         """True when a worker computes the pairs (so features need no shingles)."""
         return self._process is not None
 
-    def result(self, features: Sequence[DocFeatures]) -> Pairs:
-        """The pairs; computed here, from ``features`` or the documents, if no worker ran."""
+    def result(self, shingle_sets: Sequence[np.ndarray] = ()) -> Pairs:
+        """The pairs; computed here if no worker ran, from ``shingle_sets`` (one per document,
+        ``DocFeatures.shingles``) where given and not empty, else from the documents."""
         if self._process is not None and self._conn is not None:
             pairs: Pairs | None = None
             try:
@@ -76,7 +86,9 @@ class NearDuplicateJob:
                 self._process.join()
             if pairs is not None:
                 return pairs
+        if not shingle_sets:
+            return near_duplicate_pairs(doc_shingles(doc) for doc in self._documents)
         return near_duplicate_pairs(
-            f.shingles if len(f.shingles) else doc_shingles(doc)
-            for f, doc in zip(features, self._documents, strict=True)
+            shingles if len(shingles) else doc_shingles(doc)
+            for shingles, doc in zip(shingle_sets, self._documents, strict=True)
         )

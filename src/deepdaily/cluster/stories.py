@@ -28,15 +28,16 @@ mentions three stories cannot chain them into one.
 from __future__ import annotations
 
 import math
-from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import sparse
 
+from deepdaily.cluster.columns import FeatureColumns, as_columns, entity_key_counts
 from deepdaily.cluster.features import DocFeatures
 from deepdaily.cluster.text import Entity
 from deepdaily.cluster.unionfind import UnionFind
@@ -65,10 +66,10 @@ MIN_SHARED = 2
 CENTROID_MIN = 0.20
 MAX_POSTINGS = 64
 MIN_KEY_SCORE = 2.0  # shared-key score a pair needs to be compared at all
-SCORE_ROWS = 5_000  # documents whose shared-key scores are computed per sparse product
+SCORE_ROWS = 1_000  # documents whose shared-key scores are computed per sparse product
 # Candidate pairs scored per vectorised batch: each batch copies both rows of every pair out
 # of the TF-IDF matrix (about 2 KB a pair), so this bounds that copy to some 40 MB.
-PAIR_CHUNK = 20_000
+PAIR_CHUNK = 5_000
 RARE_SHARE = 0.03  # a plain name held by at most this share of documents is distinctive...
 RARE_MAX = 50  # ...and by at most this many
 COMMON_SHARE = 0.06  # a model name, figure or multi-word name held by more is not...
@@ -80,8 +81,20 @@ class EntityStats:
     """Document frequencies of entity keys in one batch, and the weights derived from them."""
 
     def __init__(self, entity_sets: Sequence[frozenset[Entity]]) -> None:
-        self.n = max(len(entity_sets), 1)
-        self.df: Counter[str] = Counter(k for ents in entity_sets for k in {e.key for e in ents})
+        self._count(
+            len(entity_sets), Counter(k for ents in entity_sets for k in {e.key for e in ents})
+        )
+
+    @classmethod
+    def counted(cls, n: int, df: Mapping[str, int]) -> EntityStats:
+        """The statistics of ``n`` documents whose entity keys' frequencies are ``df``."""
+        stats = cls.__new__(cls)
+        stats._count(n, df)
+        return stats
+
+    def _count(self, n: int, df: Mapping[str, int]) -> None:
+        self.n = max(n, 1)
+        self.df = df
         self.rare_df = max(2, min(math.ceil(RARE_SHARE * self.n), RARE_MAX))
         self.common_df = max(3, min(math.ceil(COMMON_SHARE * self.n), COMMON_MAX))
         self._weights: dict[Entity, float] = {}
@@ -137,11 +150,15 @@ def evidence(
     stats: EntityStats,
     link: bool = False,
 ) -> Evidence:
-    """How strongly two entity sets (and their text cosine) say "one story"."""
+    """How strongly two entity sets (and their text cosine) say "one story".
+
+    Weights are added with ``math.fsum``, exactly rounded whatever the order: a set's order
+    follows the string hashes, which change from one process to the next.
+    """
     shared = a & b
-    total_a = sum(stats.weight(e) for e in a)
-    total_b = sum(stats.weight(e) for e in b)
-    overlap = sum(stats.weight(e) for e in shared) / min(total_a, total_b) if shared else 0.0
+    total_a = math.fsum(stats.weight(e) for e in a)
+    total_b = math.fsum(stats.weight(e) for e in b)
+    overlap = math.fsum(stats.weight(e) for e in shared) / min(total_a, total_b) if shared else 0.0
     # A name inside a shared multi-word name ("altman" in "sam altman") is not new evidence.
     covered = {w for e in shared if e.kind == "multiword" for w in e.key.split()}
     counted = [e for e in shared if not (e.kind == "name" and e.key in covered)]
@@ -156,61 +173,49 @@ def evidence(
     )
 
 
-def _incidence(rows: Sequence[Iterable[int]], n_cols: int) -> sparse.csr_matrix:
-    indptr = [0]
-    indices: list[int] = []
-    for cols in rows:
-        indices.extend(cols)
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float64)
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols))
+def _incidence(cols: NDArray[np.int32], ptr: NDArray[np.int64], n_cols: int) -> sparse.csr_matrix:
+    """Rows of ones at ``cols[ptr[k]:ptr[k + 1]]``, in that order (CSR from the columns).
+
+    The ones are bytes: products with float weights come out as floats, equal to the weights.
+    """
+    data = np.ones(len(cols), dtype=np.int8)
+    return sparse.csr_matrix((data, cols, ptr), shape=(len(ptr) - 1, n_cols))
 
 
-def _candidate_pairs(features: Sequence[DocFeatures]) -> tuple[np.ndarray, np.ndarray]:
+def _candidate_pairs(
+    features: FeatureColumns | Sequence[DocFeatures],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Pairs with enough shared keys (entities, title words, links) held by 2..MAX_POSTINGS.
 
     A link or a versioned name, figure or multi-word name counts 2, a single name or title
     word 1; pairs scoring below :data:`MIN_KEY_SCORE` cannot meet the entity rule anyway.
+    The keys are numbered by :class:`~deepdaily.cluster.columns.FeatureColumns` (entity keys,
+    title words and links in namespaces of their own).
     """
-    # Keys are numbered in three tables (entity keys, title words, links: their own
-    # namespaces) holding the features' own strings, and each document's keys go straight into
-    # typed buffers: no per-document dict or key string is built.
-    tables: tuple[dict[str, int], dict[str, int], dict[str, int]] = ({}, {}, {})
-    entity_ids, title_ids, link_ids = tables
-    number = 0
-    lengths, indices, data = array("q"), array("q"), array("d")
-    for f in features:
-        row: dict[int, float] = {}
-        for e in f.entities:  # one key may come as two kinds ("70b"): the last one counts
-            key_id = entity_ids.setdefault(e.key, number)
-            number += key_id == number
-            row[key_id] = 1.0 if e.kind == "name" else 2.0
-        for table, items, weight in ((title_ids, f.title_terms, 1.0), (link_ids, f.links, 2.0)):
-            for item in items:
-                key_id = table.setdefault(item, number)
-                number += key_id == number
-                row[key_id] = weight
-        indices.extend(row)
-        data.extend(row.values())
-        lengths.append(len(row))
-    del tables, entity_ids, title_ids, link_ids
-    columns = np.frombuffer(indices, dtype=np.int64)
-    df = np.bincount(columns, minlength=number)
-    kept = (df[columns] >= 2) & (df[columns] <= MAX_POSTINGS)
+    columns = as_columns(features)
+    keys, weights, ptr = columns.key_rows()
+    n_docs, number = len(columns), columns.n_keys
+    df = np.bincount(keys, minlength=number)
+    kept = ((df >= 2) & (df <= MAX_POSTINGS))[keys]
+    del df
     if not kept.any():
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    row_of = np.repeat(np.arange(len(features)), np.frombuffer(lengths, dtype=np.int64))
+    # Built as CSR straight from the kept entries (a document holds a key once).
+    kept_before = np.zeros(len(keys) + 1, dtype=np.int32)
+    np.cumsum(kept, out=kept_before[1:])
+    kept_ptr = kept_before[ptr]
+    del kept_before
     incidence = sparse.csr_matrix(
-        (np.sqrt(np.frombuffer(data, dtype=np.float64)[kept]), (row_of[kept], columns[kept])),
-        shape=(len(features), number),
+        (np.sqrt(weights[kept].astype(np.float64)), keys[kept], kept_ptr),
+        shape=(n_docs, number),
     )
-    del indices, data, lengths, columns, row_of, kept
+    del kept, kept_ptr
     # The pair scores are the upper triangle of incidence @ incidence.T, computed a block of
     # rows at a time so the full product (every pair sharing any key) never exists at once.
     transposed = sparse.csr_matrix(incidence.T)
     lefts, rights = [], []
-    for start in range(0, len(features), SCORE_ROWS):
+    for start in range(0, n_docs, SCORE_ROWS):
         block = (incidence[start : start + SCORE_ROWS] @ transposed).tocoo()
         rows = block.row.astype(np.int64) + start
         keep = (block.col > rows) & (block.data >= MIN_KEY_SCORE - 1e-9)
@@ -222,19 +227,20 @@ def _candidate_pairs(features: Sequence[DocFeatures]) -> tuple[np.ndarray, np.nd
 class _PairFilter:
     """Vectorised upper bounds of the evidence, to send only plausible pairs to ``evidence``."""
 
-    def __init__(self, features: Sequence[DocFeatures], stats: EntityStats) -> None:
-        ids: dict[Entity, int] = {}
-        rows = [[ids.setdefault(e, len(ids)) for e in f.entities] for f in features]
-        self.entities = _incidence(rows, max(len(ids), 1))
-        by_id = sorted(ids, key=ids.__getitem__)
+    def __init__(self, columns: FeatureColumns, stats: EntityStats) -> None:
+        ids, ptr = columns.entity_rows()
+        self.entities = _incidence(ids, ptr, max(len(columns.entity_of), 1))
+        by_id = columns.entity_of
         self.weights = np.array([stats.weight(e) for e in by_id] or [0.0])
         self.distinct = np.array([float(stats.distinctive(e)) for e in by_id] or [0.0])
         self.totals = self.entities @ self.weights
-        link_ids: dict[str, int] = {}
-        link_rows = [[link_ids.setdefault(k, len(link_ids)) for k in f.links] for f in features]
-        self.links = _incidence(link_rows, max(len(link_ids), 1))
+        link_ids, link_ptr = columns.link_rows()
+        self.links = _incidence(link_ids, link_ptr, max(len(columns.link_of), 1))
 
-    def plausible(self, left: np.ndarray, right: np.ndarray, cosines: np.ndarray) -> np.ndarray:
+    def plausible(
+        self, left: NDArray[np.int64], right: NDArray[np.int64], cosines: NDArray[np.float64]
+    ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        """Which pairs could meet the rule, and which of them share a link."""
         both = self.entities[left].multiply(self.entities[right]).tocsr()
         shared_weight = both @ self.weights
         smaller = np.minimum(self.totals[left], self.totals[right])
@@ -245,7 +251,7 @@ class _PairFilter:
         backed = (n_shared >= MIN_SHARED) & (overlap >= ENTITY_OVERLAP) & (cosines >= needed)
         linked = np.diff(self.links[left].multiply(self.links[right]).tocsr().indptr) > 0
         plausible = backed | (cosines >= COS_ALONE) | (linked & (cosines >= COS_WITH_LINK))
-        return np.asarray(plausible, dtype=bool)
+        return np.asarray(plausible, dtype=bool), np.asarray(linked, dtype=bool)
 
 
 class _Centroids:
@@ -295,36 +301,42 @@ class _Centroids:
         self._norm2[into] = self._norm2[into] + self._norm2.pop(other) + 2.0 * dot
 
 
-def story_pairs(features: Sequence[DocFeatures], space: TfidfSpace) -> list[StoryPair]:
+def story_pairs(
+    features: FeatureColumns | Sequence[DocFeatures], space: TfidfSpace
+) -> list[StoryPair]:
     """Pairs of documents (from different outlets) that report the same story, strongest first.
 
     Needs no union-find, so it can run while the near-duplicate stage is still busy.
     """
-    left, right = _candidate_pairs(features)
+    columns = as_columns(features)
+    left, right = _candidate_pairs(columns)
     if not len(left):
         return []
-    outlet_ids: dict[str, int] = {}
-    outlets = np.array([outlet_ids.setdefault(f.source, len(outlet_ids)) for f in features])
+    outlets = columns.outlets()
     keep = outlets[left] != outlets[right]  # one outlet's two pages stay two items
     # A job ad, an event announcement or a roundup mentions a story without being it: it joins
     # one only as a (near) copy, never by similarity.
-    announcement = np.array([f.announcement for f in features])
+    announcement = columns.announcements()
     keep &= ~(announcement[left] | announcement[right])
     left, right = left[keep], right[keep]
-    stats = EntityStats([f.entities for f in features])
-    bound = _PairFilter(features, stats)
+    n_docs, df = entity_key_counts(columns)
+    stats = EntityStats.counted(n_docs, df)
+    bound = _PairFilter(columns, stats)
     pairs: list[StoryPair] = []
     for start in range(0, len(left), PAIR_CHUNK):
         lft, rgt = left[start : start + PAIR_CHUNK], right[start : start + PAIR_CHUNK]
         cosines = space.pair_cosines(lft, rgt)
         keep = cosines >= COS_WITH_LINK
         lft, rgt, cosines = lft[keep], rgt[keep], cosines[keep]
-        keep = bound.plausible(lft, rgt, cosines)
-        for i, j, cos in zip(
-            lft[keep].tolist(), rgt[keep].tolist(), cosines[keep].tolist(), strict=True
+        keep, linked = bound.plausible(lft, rgt, cosines)
+        for i, j, cos, link in zip(
+            lft[keep].tolist(),
+            rgt[keep].tolist(),
+            cosines[keep].tolist(),
+            linked[keep].tolist(),
+            strict=True,
         ):
-            link = bool(features[i].links & features[j].links)
-            ev = evidence(features[i].entities, features[j].entities, cos, stats, link)
+            ev = evidence(columns.entities(i), columns.entities(j), cos, stats, link)
             if ev.same_story:
                 pairs.append(StoryPair(cos + ev.overlap, i, j))
     pairs.sort(key=lambda p: (-p.strength, p.left, p.right))
@@ -348,6 +360,8 @@ def merge_story_pairs(pairs: Sequence[StoryPair], space: TfidfSpace, uf: UnionFi
     return merges
 
 
-def merge_same_stories(features: Sequence[DocFeatures], space: TfidfSpace, uf: UnionFind) -> int:
+def merge_same_stories(
+    features: FeatureColumns | Sequence[DocFeatures], space: TfidfSpace, uf: UnionFind
+) -> int:
     """Join, in ``uf``, documents that report the same story; returns the number of merges."""
     return merge_story_pairs(story_pairs(features, space), space, uf)

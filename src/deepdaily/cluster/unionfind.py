@@ -7,7 +7,9 @@ stored (and perhaps published) keeps its identity even when a new article bridge
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+
+import numpy as np
 
 __all__ = ["UnionFind"]
 
@@ -56,3 +58,21 @@ class UnionFind:
         for item in range(len(self._parent)):
             members[self.find(item)].append(item)
         return sorted(members.values(), key=lambda group: group[0])
+
+    def each_group(self) -> Iterator[list[int]]:
+        """What :meth:`groups` lists, one group at a time: on a large batch the lists of every
+        group at once would be held beside whatever the caller builds from them."""
+        n = len(self._parent)
+        if not n:
+            return
+        roots = np.fromiter((self.find(item) for item in range(n)), dtype=np.int64, count=n)
+        first = np.full(n, n, dtype=np.int64)  # each root's smallest member
+        np.minimum.at(first, roots, np.arange(n, dtype=np.int64))
+        rank = first[roots]
+        del roots, first
+        order = np.argsort(rank, kind="stable")  # by group, members ascending within each
+        rank = rank[order]
+        starts = np.flatnonzero(np.diff(rank, prepend=-1)).tolist()
+        del rank
+        for start, end in zip(starts, [*starts[1:], n], strict=True):
+            yield order[start:end].tolist()

@@ -204,7 +204,9 @@ async def _run_locked(
             if not documents:
                 raise NothingToPublish(_empty_window(manifest, profile.timezone), manifest=manifest)
             recall = recall_known(store, documents, start - EVENT_MEMORY)  # not the window
-            events = cluster_documents(documents, recall.known, recall.features_of)
+            events = cluster_documents(
+                documents, recall.known, recall.features_of, consume_features=True
+            )
             with store.transaction():
                 store.save_events(events)
                 remember(store, events, recall)
