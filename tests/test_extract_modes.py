@@ -91,6 +91,35 @@ def test_the_default_mode_keeps_every_paragraph_of_div_soup() -> None:
     assert article.language == "en"
 
 
+def _article_page(body: str, aside: str = "") -> str:
+    text = " ".join(["The cache layout moved to paged blocks and the decode step got faster."] * 6)
+    return (
+        "<!DOCTYPE html><html lang='en'><head><title>Post</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/ai/'>AI</a></nav><main><article><h1>Post</h1>"
+        f"<p>{text}</p><p>{text} Again.</p>{body}</article>{aside}</main>"
+        "<footer><a href='/privacy'>Privacy</a></footer></body></html>"
+    )
+
+
+def test_a_short_source_line_keeps_its_link() -> None:
+    """Guards a loss found on the demo's pages: a one-line "Source: Lab X" credit under an
+    article was too short to count as content, so the article lost its primary source."""
+    page = _article_page("<p>Source: <a href='https://lab.example/post'>Lab X</a></p>")
+    article = extract_article(page, "http://127.0.0.1:8000/post.html", metadata=False)
+    assert article is not None and "Source: Lab X" in article.text
+    assert article.links == ("https://lab.example/post",)
+
+
+def test_an_article_without_links_keeps_those_of_its_page() -> None:
+    """Many pages cite their sources in a related box beside the article: when the article
+    itself links nowhere, the page's links stand in (as before the one-parse change)."""
+    aside = "<aside><h2>Related</h2><a href='https://lab.example/report'>Report</a></aside>"
+    article = extract_article(_article_page("", aside), "http://127.0.0.1:8000/p.html")
+    assert article is not None
+    assert "https://lab.example/report" in article.links
+    assert "http://127.0.0.1:8000/ai/" in article.links  # the whole page's, as said
+
+
 # one parse per page ---------------------------------------------------------------------------
 
 

@@ -27,7 +27,7 @@ from lxml import etree
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from deepdaily.extract.urls import canonical_url, links_in_html
+from deepdaily.extract.urls import canonical_url, links_in_html, links_in_tree
 
 __all__ = [
     "DEFAULT_MODE",
@@ -90,7 +90,8 @@ _BLOCKS = frozenset(
 _LINES = frozenset({"br", "li", "tr", "dt", "dd", "figcaption"})
 _DROP = ("script", "style", "noscript", "template", "head", "iframe", "object", "svg")
 _LANG = re.compile(r"\s*([A-Za-z]{2,3})(?:[-_].*)?\s*", re.DOTALL)  # <html lang="...">
-#: Elements a link's context is read from, and the words it needs to tell content from chrome.
+#: Elements a link's context is read from, and the words from which it counts as content
+#: wherever it sits in the extracted text (a shorter one must be a line of its own).
 _LINK_BLOCKS = frozenset(
     {"p", "li", "dd", "dt", "td", "th", "blockquote", "figcaption", "pre", "div", "section"}
     | {f"h{level}" for level in range(1, 7)}
@@ -212,9 +213,11 @@ def _main_text(body: etree._Element | None, text: str | None) -> str:
 
 def _content_links(tree: lxml.html.HtmlElement, text: str, url: str) -> tuple[str, ...]:
     """The web links of the page's main content: those whose paragraph (or list item, cell,
-    heading...) is in the extracted ``text``, so navigation, footers and sidebars are left
-    out. Read from the page's own tree, as asking trafilatura to keep links costs recall."""
+    heading...) is in the extracted ``text`` (a short one as a whole line of it), so
+    navigation, footers and sidebars are left out. Read from the page's own tree, as asking
+    trafilatura to keep links costs recall."""
     flat = " ".join(text.split())
+    lines = {" ".join(line.split()).removeprefix("- ") for line in text.split("\n")}
     blocks: dict[lxml.html.HtmlElement, bool] = {}
     found: dict[str, None] = {}
     for anchor in _CANDIDATE_LINKS(tree):
@@ -226,7 +229,12 @@ def _content_links(tree: lxml.html.HtmlElement, text: str, url: str) -> tuple[st
         inside = blocks.get(block)
         if inside is None:
             words = block.text_content().split()
-            inside = blocks[block] = len(words) >= _LINK_BLOCK_WORDS and " ".join(words) in flat
+            said = " ".join(words)
+            # A long paragraph is content wherever it sits in the text; a short one ("Source:
+            # Lab X", a menu item) only as a line of its own.
+            inside = blocks[block] = (
+                said in flat if len(words) >= _LINK_BLOCK_WORDS else said in lines
+            )
         if not inside:
             continue
         try:
@@ -271,7 +279,9 @@ def extract_article(
             doc = None
     text = _main_text(getattr(doc, "body", None), getattr(doc, "text", None))
     if text and tree is not None:
-        links = _content_links(tree, text, url)
+        # A text without links of its own keeps the page's: many pages cite their sources
+        # in a "related" box beside the article, not in it.
+        links = _content_links(tree, text, url) or tuple(links_in_tree(tree, url))
     else:  # nothing extracted: the page's whole text stands in, and all its links
         text = html_to_text(html)
         if not text:

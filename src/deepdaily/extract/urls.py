@@ -40,6 +40,7 @@ __all__ = [
     "canonical_url",
     "entry_url",
     "links_in_html",
+    "links_in_tree",
     "page_of",
     "same_host",
     "web_url",
@@ -217,6 +218,11 @@ def links_in_html(html: str, base_url: str) -> list[str]:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         return []
+    return links_in_tree(root, base_url)
+
+
+def links_in_tree(root: etree._Element, base_url: str) -> list[str]:
+    """:func:`links_in_html` of an already parsed page or fragment."""
     found: dict[str, None] = {}
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
