@@ -217,7 +217,7 @@ def _content_links(tree: lxml.html.HtmlElement, text: str, url: str) -> tuple[st
     navigation, footers and sidebars are left out. Read from the page's own tree, as asking
     trafilatura to keep links costs recall."""
     flat = " ".join(text.split())
-    lines = {" ".join(line.split()).removeprefix("- ") for line in text.split("\n")}
+    lines: set[str] | None = None  # the text's lines, made when a short block needs them
     blocks: dict[lxml.html.HtmlElement, bool] = {}
     found: dict[str, None] = {}
     for anchor in _CANDIDATE_LINKS(tree):
@@ -232,9 +232,13 @@ def _content_links(tree: lxml.html.HtmlElement, text: str, url: str) -> tuple[st
             said = " ".join(words)
             # A long paragraph is content wherever it sits in the text; a short one ("Source:
             # Lab X", a menu item) only as a line of its own.
-            inside = blocks[block] = (
-                said in flat if len(words) >= _LINK_BLOCK_WORDS else said in lines
-            )
+            if len(words) >= _LINK_BLOCK_WORDS:
+                inside = said in flat
+            else:
+                if lines is None:
+                    lines = {" ".join(ln.split()).removeprefix("- ") for ln in text.split("\n")}
+                inside = said in lines
+            blocks[block] = inside
         if not inside:
             continue
         try:

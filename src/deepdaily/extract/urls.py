@@ -147,6 +147,13 @@ def web_url(url: str, base: str | None = None) -> str:
     scheme = match.group(0)[:-1].lower() if match else ""
     if scheme not in ("http", "https"):
         raise ValueError(f"scheme {scheme!r} is not http or https" if scheme else "relative URL")
+    return _checked(text)
+
+
+@lru_cache(maxsize=65536)
+def _checked(text: str) -> str:
+    """:func:`web_url`'s checks of an absolute http(s) URL. Remembered: a site's pages repeat
+    the same links (its menu, its footer), and parsing each costs some 20 microseconds."""
     try:
         parsed = parse_url(text)
     except FetchError as exc:
