@@ -27,7 +27,7 @@ from lxml import etree
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from deepdaily.extract.urls import canonical_url, links_in_html, links_in_tree
+from deepdaily.extract.urls import canonical_url, links_in_html, web_url
 
 __all__ = [
     "DEFAULT_MODE",
@@ -102,6 +102,11 @@ _CANDIDATE_LINKS = etree.XPath(
     "//a[@href][not(starts-with(normalize-space(@href), '#'))]"
     "[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
     " or ancestor::form)]"
+)
+#: Links around the content: the candidates above and those in asides (related boxes).
+_NEARBY_LINKS = etree.XPath(
+    "//a[@href][not(starts-with(normalize-space(@href), '#'))]"
+    "[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::form)]"
 )
 _RUNS = re.compile(r"\s+")
 _LOOSE = re.compile(r"\s\s|[^\S ]")  # whitespace _RUNS would change: a run, or not a space
@@ -250,6 +255,17 @@ def _content_links(tree: lxml.html.HtmlElement, text: str, url: str) -> tuple[st
     return tuple(found)
 
 
+def _nearby_links(tree: lxml.html.HtmlElement, url: str) -> tuple[str, ...]:
+    """The page's web links outside its menus, headers, footers and forms."""
+    found: dict[str, None] = {}
+    for anchor in _NEARBY_LINKS(tree):
+        try:
+            found.setdefault(canonical_url(web_url(anchor.get("href", ""), url)))
+        except ValueError:
+            continue  # not a web link (mailto:, javascript:, an invalid host...)
+    return tuple(found)
+
+
 def extract_article(
     html: str, url: str, *, metadata: bool = True, mode: ExtractionMode = DEFAULT_MODE
 ) -> Article | None:
@@ -283,9 +299,10 @@ def extract_article(
             doc = None
     text = _main_text(getattr(doc, "body", None), getattr(doc, "text", None))
     if text and tree is not None:
-        # A text without links of its own keeps the page's: many pages cite their sources
-        # in a "related" box beside the article, not in it.
-        links = _content_links(tree, text, url) or tuple(links_in_tree(tree, url))
+        # A text without links of its own keeps those around it: many pages cite their
+        # sources in a "related" box beside the article, not in it (menus, headers and
+        # footers are left out).
+        links = _content_links(tree, text, url) or _nearby_links(tree, url)
     else:  # nothing extracted: the page's whole text stands in, and all its links
         text = html_to_text(html)
         if not text:
