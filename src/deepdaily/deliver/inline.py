@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -120,6 +121,20 @@ def _groups(markdown: str) -> list[tuple[str, list[Run]]]:
     return groups
 
 
+def _render(
+    markdown: str,
+    styled: Callable[[Run], str],
+    link: Callable[[str, list[Run], str], str],
+) -> str:
+    """``markdown`` in a platform's syntax: each run ``styled``, each link's runs handed to
+    ``link(target, runs, styled_text)``."""
+    out: list[str] = []
+    for target, group in _groups(markdown):
+        inner = "".join(styled(run) for run in group)
+        out.append(link(target, group, inner) if target else inner)
+    return "".join(out)
+
+
 def slack(markdown: str) -> str:
     """Slack ``mrkdwn``."""
 
@@ -136,16 +151,12 @@ def slack(markdown: str) -> str:
             text = f"*{text}*"
         return text
 
-    out: list[str] = []
-    for target, group in _groups(markdown):
-        inner = "".join(styled(run) for run in group)
-        if target:
-            label = "".join(escape(run.text) for run in group).replace("|", "¦")
-            safe = escape(target.replace("|", "%7C"))
-            out.append(f"<{safe}>" if label == safe else f"<{safe}|{label}>")
-        else:
-            out.append(inner)
-    return "".join(out)
+    def link(target: str, group: list[Run], inner: str) -> str:
+        label = "".join(escape(run.text) for run in group).replace("|", "¦")
+        safe = escape(target.replace("|", "%7C"))
+        return f"<{safe}>" if label == safe else f"<{safe}|{label}>"
+
+    return _render(markdown, styled, link)
 
 
 def telegram(markdown: str) -> str:
@@ -161,11 +172,15 @@ def telegram(markdown: str) -> str:
             text = f"<b>{text}</b>"
         return text
 
-    out: list[str] = []
-    for target, group in _groups(markdown):
-        inner = "".join(styled(run) for run in group)
-        out.append(f'<a href="{html.escape(target, quote=True)}">{inner}</a>' if target else inner)
-    return "".join(out)
+    def link(target: str, group: list[Run], inner: str) -> str:
+        return f'<a href="{html.escape(target, quote=True)}">{inner}</a>'
+
+    return _render(markdown, styled, link)
+
+
+def _markdown_target(target: str) -> str:
+    """A link target that ends a Markdown ``(...)`` only where it should."""
+    return target.replace(")", "%29").replace("(", "%28").replace(" ", "%20")
 
 
 _DISCORD_SPECIAL = re.compile(r"([\\*_~`|\[\]])")
@@ -193,16 +208,12 @@ def discord(markdown: str) -> str:
             text = f"**{text}**"
         return text
 
-    out: list[str] = []
-    for target, group in _groups(markdown):
-        inner = "".join(styled(run) for run in group)
-        if target:
-            safe = target.replace(")", "%29").replace("(", "%28").replace(" ", "%20")
-            label = "".join(run.text for run in group)
-            out.append(f"<{safe}>" if label == target else f"[{inner}]({safe})")
-        else:
-            out.append(inner)
-    return "".join(out)
+    def link(target: str, group: list[Run], inner: str) -> str:
+        safe = _markdown_target(target)
+        label = "".join(run.text for run in group)
+        return f"<{safe}>" if label == target else f"[{inner}]({safe})"
+
+    return _render(markdown, styled, link)
 
 
 def simple_markdown(markdown: str) -> str:
@@ -217,13 +228,8 @@ def simple_markdown(markdown: str) -> str:
             text = f"**{text}**"
         return text
 
-    out: list[str] = []
-    for target, group in _groups(markdown):
-        inner = "".join(styled(run) for run in group)
-        if target:
-            safe = target.replace(")", "%29").replace("(", "%28").replace(" ", "%20")
-            label = "".join(run.text for run in group).replace("[", "［").replace("]", "］")
-            out.append(f"[{label}]({safe})")
-        else:
-            out.append(inner)
-    return "".join(out)
+    def link(target: str, group: list[Run], inner: str) -> str:
+        label = "".join(run.text for run in group).replace("[", "［").replace("]", "］")
+        return f"[{label}]({_markdown_target(target)})"
+
+    return _render(markdown, styled, link)
