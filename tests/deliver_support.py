@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus
 
+import publish_support
 from deepdaily.config import Settings, load_settings
 from deepdaily.models import Digest, DigestItem, Synthesis, Trend, WatchItem
-from deepdaily.render.jsonout import render_json
-from deepdaily.render.markdown import render_markdown
 from deepdaily.store import Store
 from deepdaily.testing import FixtureServer, Request, Response
 
@@ -77,17 +76,8 @@ def make_digest(
 
 
 def store_digest(store: Store, digest: Digest, *, status: str = "published") -> None:
-    """Save ``digest`` as a run's result with ``status``."""
-    run_id = f"run-{digest.date}-{status}"
-    store.start_run(run_id, digest.profile, digest.date)
-    store.save_digest(
-        digest,
-        run_id=run_id,
-        path=f"content/posts/{digest.date}.md",
-        markdown=render_markdown(digest),
-        json_text=render_json(digest),
-        status=status,
-    )
+    """Save ``digest`` as a run's result with ``status`` (published unless said)."""
+    publish_support.store_digest(store, digest, status)
 
 
 def write_settings(tmp_path: Path, channels: Iterable[dict[str, Any]], **extra: Any) -> Settings:
